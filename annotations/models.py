@@ -1,0 +1,89 @@
+"""Plain data shared by the core, the CLI and the TUI.
+
+Every ``start``/``end`` is a ``str`` index into a report's canonical text:
+``text[start:end]`` is exactly the span.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+ENTITY_LABELS = ("PER", "ORG", "LOC", "DOC", "EVENT", "TIME", "NUM")
+DATE_SOURCES = ("header", "text", "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(slots=True)
+class Analysis:
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "paragraphs": [[p.start, p.end] for p in self.paragraphs],
+            "sentences": [[s.start, s.end, s.paragraph] for s in self.sentences],
+            "tokens": [[t.start, t.end] for t in self.tokens],
+            "entities": [[e.start, e.end, e.label] for e in self.entities],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Analysis:
+        return cls(
+            [Paragraph(*p) for p in d["paragraphs"]],
+            [Sentence(*s) for s in d["sentences"]],
+            [Token(*t) for t in d["tokens"]],
+            [Entity(*e) for e in d["entities"]],
+        )
+
+
+@dataclass(slots=True)
+class ReportMeta:
+    """One row of the library index: everything `list` needs, no report text."""
+
+    id: str
+    title: str
+    date: str | None  # ISO at known precision: "2024", "2024-07", "2024-07-10"
+    date_source: str  # one of DATE_SOURCES
+    sentences: int
+    sha256: str  # of the canonical text
+    source_path: str = ""  # where it was imported from
+    byline: str = ""  # "Theo TTXVN" -> "TTXVN"
+    imported_at: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ReportMeta:
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+    @property
+    def sort_key(self) -> tuple:
+        # Undated reports sort last; ties by id keep the order stable.
+        return (self.date is None, self.date or "", self.id)

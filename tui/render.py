@@ -1,0 +1,55 @@
+"""`baocao show`: the JSON record and the coloured terminal rendering."""
+from __future__ import annotations
+
+from annotations.models import Analysis
+
+ENTITY_STYLES = {
+    "PER": "bold magenta", "ORG": "bold cyan", "LOC": "bold green", "DOC": "bold yellow",
+    "EVENT": "bold blue", "TIME": "bold red", "NUM": "bold bright_white",
+}
+
+
+def show_record(meta, text: str, analysis: Analysis, annotations: list[dict]) -> dict:
+    """PRODUCT.md's `show --json` object. ``meta`` is a ReportMeta or, for a file
+    shown without importing, a Candidate (whose id is its file stem)."""
+    return {
+        "id": getattr(meta, "id", None) or meta.stem,
+        "title": meta.title,
+        "date": meta.date,
+        "date_source": meta.date_source,
+        "text": text,
+        "paragraphs": [{"start": p.start, "end": p.end} for p in analysis.paragraphs],
+        "sentences": [{"start": s.start, "end": s.end, "paragraph": s.paragraph}
+                      for s in analysis.sentences],
+        "tokens": [{"start": t.start, "end": t.end} for t in analysis.tokens],
+        "entities": [{"start": e.start, "end": e.end, "label": e.label,
+                      "text": text[e.start:e.end]} for e in analysis.entities],
+        "annotations": annotations,
+    }
+
+
+def render_report(record: dict) -> None:
+    """Print paragraphs with entities coloured. Report text is never parsed as
+    markup: styles are applied as spans on a plain Text."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    text = record["text"]
+    head = Text(record["title"], style="bold")
+    head.append(f"   {record['date'] or 'undated'} ({record['date_source']})  ", style="dim")
+    head.append(record["id"], style="dim")
+    console.print(head)
+    legend = Text("entities: ", style="dim")
+    for label, style in ENTITY_STYLES.items():
+        legend.append(label, style=style)
+        legend.append(" ")
+    console.print(legend)
+    for para in record["paragraphs"]:
+        console.print()
+        body = Text(text[para["start"]:para["end"]])
+        for ent in record["entities"]:
+            if para["start"] <= ent["start"] and ent["end"] <= para["end"]:
+                body.stylize(ENTITY_STYLES.get(ent["label"], "bold"),
+                             ent["start"] - para["start"], ent["end"] - para["start"])
+        console.print(body)
