@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -64,13 +65,15 @@ class ImportSummary:
 class Candidate:
     """One report read from disk, cleaned and dated, before analysis."""
 
-    source: str
+    source: str  # for messages: the path, or "path:line" for a JSONL record
+    source_path: str  # the file
     stem: str  # wanted id
     text: str
     title: str
     date: str | None
     date_source: str
     byline: str
+    stem_origin: str = ""  # set when the stem repeats inside one file
 
     @property
     def sha256(self) -> str:
@@ -79,6 +82,12 @@ class Candidate:
 
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _safe_id(stem: str) -> str:
+    """Ids name files in the home: keep them to one safe path component."""
+    stem = re.sub(r"[^\w.-]+", "_", stem.strip()).strip("._")
+    return stem[:120] or "report"
 
 
 def _now() -> str:
@@ -113,12 +122,13 @@ def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Skipped]:
                           " (expected .txt, .md or .jsonl)")
 
 
-def _prepare(source: str, stem: str, raw: str, *, title: str = "", date: str = "") -> Candidate:
+def _prepare(source: str, path: Path, stem: str, raw: str, *, title: str = "",
+             date: str = "") -> Candidate:
     cleaned = clean(raw)
     header = date or cleaned.header_date
     iso, date_source = find_date(cleaned.text, header)
-    return Candidate(source, stem, cleaned.text, title or cleaned.title, iso, date_source,
-                     cleaned.byline)
+    return Candidate(source, str(path.resolve()), stem, cleaned.text, title or cleaned.title,
+                     iso, date_source, cleaned.byline)
 
 
 def read_candidates(path: Path) -> Iterator[Candidate | Skipped]:
@@ -135,7 +145,7 @@ def read_candidates(path: Path) -> Iterator[Candidate | Skipped]:
         return
     if path.suffix.lower() != ".jsonl":
         try:
-            yield _prepare(str(path), path.stem, text)
+            yield _prepare(str(path), path, path.stem, text)
         except CleanError as exc:
             yield Skipped(str(path), str(exc))
         return
@@ -153,7 +163,7 @@ def read_candidates(path: Path) -> Iterator[Candidate | Skipped]:
             continue
         stem = str(rec.get("id") or f"{path.stem}-{lineno}")
         try:
-            yield _prepare(where, stem, rec["text"], title=str(rec.get("title") or ""),
+            yield _prepare(where, path, stem, rec["text"], title=str(rec.get("title") or ""),
                            date=str(rec.get("date") or ""))
         except CleanError as exc:
             yield Skipped(where, str(exc))
@@ -238,12 +248,13 @@ class Library:
                "reports": [m.to_dict() for m in self._load_index().values()]}
         atomic_write_bytes(self.index_path, orjson.dumps(doc))
 
-    def _unique_id(self, stem: str) -> str:
+    def _unique_id(self, stem: str, taken: set[str]) -> str:
+        stem = _safe_id(stem)
         index = self._load_index()
-        if stem not in index:
+        if stem not in index and stem not in taken:
             return stem
         n = 2
-        while f"{stem}_{n}" in index:
+        while f"{stem}_{n}" in index or f"{stem}_{n}" in taken:
             n += 1
         return f"{stem}_{n}"
 
@@ -269,23 +280,28 @@ class Library:
                        on_text_changed: Callable[[str, str, str], None] | None = None) -> None:
         index = self._load_index()
         by_sha = {m.sha256: m.id for m in index.values()}
-        by_source = {m.source_path: m.id for m in index.values() if m.source_path}
+        # A report's identity across re-imports: the file it came from + its id there.
+        by_origin = {(m.source_path, m.source_id): m.id for m in index.values()}
+        taken: set[str] = set()
+        seen_origins: set[tuple[str, str]] = set()
         todo: list[tuple[Candidate, str, str]] = []  # (candidate, id, sha)
         for cand in candidates:
             sha = cand.sha256
+            if (cand.source_path, cand.stem) in seen_origins:
+                cand.stem_origin = cand.source  # a repeated id inside one file
+            origin = (cand.source_path, cand.stem_origin or cand.stem)
+            seen_origins.add(origin)
             if sha in by_sha:
                 existing = by_sha[sha]
-                if existing == cand.stem or by_source.get(cand.source) == existing:
+                if by_origin.get(origin) == existing:
                     summary.unchanged.append(existing)
                 else:
                     summary.duplicates.append((cand.source, existing))
                 continue
-            # Same file (or same id from the same source) re-imported with new text.
-            rid = by_source.get(cand.source)
-            if rid is None:
-                rid = self._unique_id(cand.stem)
+            rid = by_origin.get(origin) or self._unique_id(cand.stem, taken)
+            taken.add(rid)
             by_sha[sha] = rid
-            by_source[cand.source] = rid
+            by_origin[origin] = rid
             todo.append((cand, rid, sha))
 
         need = [(c, rid, sha) for c, rid, sha in todo if not self._cache_path(sha).exists()]
@@ -300,8 +316,9 @@ class Library:
             atomic_write_bytes(text_path, cand.text.encode("utf-8"), durable=False)
             analysis = self.analyze_text(cand.text)
             index[rid] = ReportMeta(rid, cand.title, cand.date, cand.date_source,
-                                    len(analysis.sentences), sha, cand.source, cand.byline,
-                                    _now())
+                                    len(analysis.sentences), sha, cand.source_path,
+                                    cand.stem_origin or cand.stem,
+                                    cand.byline, _now())
             if old is not None:
                 summary.updated.append(rid)
                 if on_text_changed and old_text is not None:

@@ -72,7 +72,8 @@ class ReportMeta:
     date_source: str  # one of DATE_SOURCES
     sentences: int
     sha256: str  # of the canonical text
-    source_path: str = ""  # where it was imported from
+    source_path: str = ""  # the file it was imported from
+    source_id: str = ""  # its id in that file: the file stem, or a JSONL record's id
     byline: str = ""  # "Theo TTXVN" -> "TTXVN"
     imported_at: str = ""
 

@@ -1,0 +1,204 @@
+"""Import, index, cache and re-import of the report library."""
+import shutil
+from pathlib import Path
+
+import orjson
+import pytest
+
+from annotations import library as libmod
+from annotations.library import Library, LibraryError
+
+from conftest import SEEDS
+
+SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
+
+
+def test_seeds_import_with_file_stems_as_ids(seeded_home):
+    lib = Library(seeded_home)
+    assert sorted(m.id for m in lib.reports()) == SEED_IDS
+    for m in lib.reports():
+        assert m.sentences > 0
+        assert m.sha256 == libmod.text_sha256(lib.text(m.id))
+
+
+def test_reports_sorted_oldest_first_undated_last(seeded_home):
+    metas = Library(seeded_home).reports()
+    dated = [m.date for m in metas if m.date]
+    assert dated == sorted(dated)
+    seen_undated = False
+    for m in metas:
+        seen_undated |= m.date is None
+        assert not (seen_undated and m.date), "a dated report after an undated one"
+
+
+def test_every_span_slices_back(seeded_home):
+    lib = Library(seeded_home)
+    for m in lib.reports():
+        text, a = lib.text(m.id), lib.analysis(m.id)
+        assert len(a.sentences) == m.sentences
+        for p in a.paragraphs:
+            assert text[p.start:p.end].strip() == text[p.start:p.end] != ""
+        for s in a.sentences:
+            p = a.paragraphs[s.paragraph]
+            assert p.start <= s.start < s.end <= p.end
+        for t in a.tokens:
+            assert 0 <= t.start < t.end <= len(text)
+
+
+def test_reimport_unchanged_runs_no_nlp(seeded_home, monkeypatch):
+    def boom(text):
+        raise AssertionError("NLP ran on an unchanged report")
+
+    monkeypatch.setattr(libmod, "_analyze", boom)
+    summary = Library(seeded_home).import_paths([SEEDS], workers=1)
+    assert sorted(summary.unchanged) == SEED_IDS
+    assert not summary.imported and not summary.skipped
+
+
+def test_identical_content_elsewhere_is_reported_not_duplicated(seeded_home, tmp_path):
+    copy = tmp_path / "copy.txt"
+    shutil.copy(SEEDS / f"{SEED_IDS[1]}.txt", copy)
+    lib = Library(seeded_home)
+    summary = lib.import_paths([copy], workers=1)
+    assert summary.duplicates == [(str(copy), SEED_IDS[1])]
+    assert len(Library(seeded_home).reports()) == 5
+
+
+def test_changed_file_updates_same_report_and_calls_hook(seeded_home, tmp_path):
+    src = tmp_path / f"{SEED_IDS[1]}.txt"
+    shutil.copy(SEEDS / src.name, src)
+    lib = Library(seeded_home)
+    first = lib.import_paths([src], workers=1)  # a new origin: same text as the seed
+    assert first.duplicates
+    src.write_text("Báo cáo mới.\n\nHội nghị đã thống nhất nhiều nội dung quan trọng.",
+                   encoding="utf-8")
+    calls = []
+    summary = lib.import_paths([src], workers=1, on_text_changed=lambda *a: calls.append(a))
+    # The copy was only a duplicate before, so its new text is a new report.
+    assert summary.imported == [f"{SEED_IDS[1]}_2"]
+    src.write_text("Báo cáo mới.\n\nNội dung đã thay đổi.", encoding="utf-8")
+    summary = lib.import_paths([src], workers=1, on_text_changed=lambda *a: calls.append(a))
+    assert summary.updated == [f"{SEED_IDS[1]}_2"]
+    rid, old, new = calls[0]
+    assert rid == f"{SEED_IDS[1]}_2" and "thống nhất" in old and "thay đổi" in new
+    assert Library(seeded_home).text(rid) == new
+
+
+def test_id_collision_made_unique(home, tmp_path):
+    a = tmp_path / "a" / "report.txt"
+    b = tmp_path / "b" / "report.txt"
+    for p, body in ((a, "Hội nghị đã họp."), (b, "Quốc hội đã thông qua luật.")):
+        p.parent.mkdir()
+        p.write_text(body, encoding="utf-8")
+    summary = Library(home).import_paths([tmp_path], workers=1)
+    assert sorted(summary.imported) == ["report", "report_2"]
+
+
+def test_jsonl_records_bad_lines_reported_good_lines_kept(home, tmp_path):
+    f = tmp_path / "batch.jsonl"
+    f.write_text("\n".join([
+        orjson.dumps({"id": "r1", "text": "Hội nghị đã họp.", "date": "2024-05"}).decode(),
+        "{not json",
+        orjson.dumps({"title": "no text"}).decode(),
+        orjson.dumps({"id": "r1", "text": "Một báo cáo khác có cùng id."}).decode(),
+    ]), encoding="utf-8")
+    summary = Library(home).import_paths([f], workers=1)
+    assert sorted(summary.imported) == ["r1", "r1_2"]
+    reasons = {s.source: s.reason for s in summary.skipped}
+    assert set(reasons) == {f"{f}:2", f"{f}:3"}
+    assert "malformed JSON" in reasons[f"{f}:2"]
+    assert "'text'" in reasons[f"{f}:3"]
+    meta = Library(home).get("r1")
+    assert (meta.date, meta.date_source) == ("2024-05", "header")
+    again = Library(home).import_paths([f], workers=1)
+    assert sorted(again.unchanged) == ["r1", "r1_2"] and not again.duplicates
+
+
+@pytest.mark.parametrize("name,data,reason", [
+    ("empty.txt", b"", "empty"),
+    ("blank.txt", b"  \n\t\n", "empty"),
+    ("nul.txt", b"abc\x00def", "NUL"),
+    ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+])
+def test_bad_files_skipped_with_reason_library_unchanged(home, tmp_path, name, data, reason):
+    good = tmp_path / "good.txt"
+    good.write_text("Hội nghị đã họp và thống nhất các nội dung.", encoding="utf-8")
+    bad = tmp_path / name
+    bad.write_bytes(data)
+    summary = Library(home).import_paths([good, bad], workers=1)
+    assert summary.imported == ["good"]
+    assert len(summary.skipped) == 1 and summary.skipped[0].source == str(bad)
+    assert reason.lower() in summary.skipped[0].reason.lower() or summary.skipped[0].reason
+    assert [m.id for m in Library(home).reports()] == ["good"]
+
+
+def test_missing_path_and_unsupported_type(home, tmp_path):
+    other = tmp_path / "notes.pdf"
+    other.write_bytes(b"%PDF-1.4")
+    summary = Library(home).import_paths([tmp_path / "nope", other], workers=1)
+    reasons = [s.reason for s in summary.skipped]
+    assert "no such file or directory" in reasons[0]
+    assert "unsupported file type '.pdf'" in reasons[1]
+
+
+def test_unreadable_file(home, tmp_path, monkeypatch):
+    f = tmp_path / "locked.txt"
+    f.write_text("Hội nghị.", encoding="utf-8")
+    real = Path.read_bytes
+
+    def denied(self):  # chmod 0 does not stop root, so refuse the read here
+        if self == f:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    summary = Library(home).import_paths([f], workers=1)
+    assert summary.skipped[0].reason == "cannot read: Permission denied"
+
+
+def test_symlink_loop_is_safe(home, tmp_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "r.txt").write_text("Hội nghị đã họp.", encoding="utf-8")
+    (d / "loop").symlink_to(d)
+    summary = Library(home).import_paths([d], workers=1)
+    assert summary.imported == ["r"]
+
+
+def test_corrupt_index_is_reported_and_not_overwritten(seeded_home):
+    index = seeded_home / "library" / "index.json"
+    index.write_bytes(b'{"version": 1, "reports": [')
+    with pytest.raises(LibraryError, match="corrupt"):
+        Library(seeded_home).reports()
+    with pytest.raises(LibraryError):
+        Library(seeded_home).import_paths([SEEDS], workers=1)
+    assert index.read_bytes() == b'{"version": 1, "reports": ['
+
+
+def test_broken_cache_entry_is_recomputed(seeded_home):
+    lib = Library(seeded_home)
+    rid = SEED_IDS[0]
+    good = lib.analysis(rid)
+    cache = lib._cache_path(lib.get(rid).sha256)
+    cache.write_bytes(b"garbage")
+    assert Library(seeded_home).analysis(rid) == good
+
+
+def test_parallel_import_matches_serial(tmp_path):
+    lib_par = Library(tmp_path / "par")
+    lib_par.import_paths([SEEDS], workers=2)
+    for m in lib_par.reports():
+        text = lib_par.text(m.id)
+        assert libmod.Analysis.from_dict(libmod._analyze(text)) == lib_par.analysis(m.id)
+
+
+def test_seeds_dir_found_in_checkout():
+    from annotations.paths import seeds_dir
+
+    assert sorted(p.stem for p in seeds_dir().glob("*.txt")) == SEED_IDS
+
+
+def test_ensure_seeded_only_fills_empty_library(home):
+    lib = Library(home)
+    assert len(lib.ensure_seeded().imported) == 5
+    assert Library(home).ensure_seeded() is None
