@@ -1,0 +1,99 @@
+"""`baocao import`, `list` and `show` as scripts use them."""
+import orjson
+import pytest
+from click.testing import CliRunner
+
+from conftest import SEEDS
+from tui.cli import main
+
+LIST_FIELDS = {"id", "title", "date", "date_source", "sentences", "tagged"}
+SHOW_FIELDS = {"id", "title", "date", "date_source", "text", "paragraphs", "sentences",
+               "tokens", "entities", "annotations"}
+
+
+def run(*args, home=None, env=None):
+    argv = (["--home", str(home)] if home else []) + [str(a) for a in args]
+    return CliRunner().invoke(main, argv, env=env, catch_exceptions=False)
+
+
+def json_lines(output: str) -> list[dict]:
+    return [orjson.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def test_list_json_fields_and_order(seeded_home):
+    res = run("list", "--json", home=seeded_home)
+    assert res.exit_code == 0
+    rows = json_lines(res.stdout)
+    assert len(rows) == 5
+    for row in rows:
+        assert set(row) == LIST_FIELDS
+        assert row["date_source"] in ("header", "text", "unknown")
+        assert isinstance(row["sentences"], int) and row["sentences"] > 0
+    dated = [r["date"] for r in rows if r["date"]]
+    assert dated == sorted(dated)
+
+
+def test_list_human(seeded_home):
+    res = run("list", home=seeded_home)
+    assert res.exit_code == 0 and len(res.stdout.splitlines()) == 5
+
+
+def test_home_from_environment(seeded_home):
+    res = CliRunner().invoke(main, ["list", "--json"], env={"BAOCAO_HOME": str(seeded_home)})
+    assert len(json_lines(res.stdout)) == 5
+
+
+def test_import_reports_summary_and_exit_code(home, tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    res = run("import", SEEDS / "000_04edcb8ab5506732.txt", bad, tmp_path / "missing.md", home=home)
+    assert res.exit_code == 1
+    assert f"skipped {bad}: " in res.stderr
+    assert f"skipped {tmp_path / 'missing.md'}: no such file or directory" in res.stderr
+    assert "imported 1," in res.stderr
+    ok = run("import", SEEDS / "000_04edcb8ab5506732.txt", home=home)
+    assert ok.exit_code == 0 and "unchanged 1" in ok.stderr
+
+
+def test_show_json_spans_slice_back(seeded_home):
+    res = run("show", "001_8efd81b505d29727", "--json", home=seeded_home)
+    assert res.exit_code == 0
+    rec = orjson.loads(res.stdout)
+    assert set(rec) == SHOW_FIELDS
+    text = rec["text"]
+    assert rec["sentences"] and rec["tokens"] and rec["entities"]
+    for s in rec["sentences"]:
+        p = rec["paragraphs"][s["paragraph"]]
+        assert p["start"] <= s["start"] < s["end"] <= p["end"]
+    for e in rec["entities"]:
+        assert text[e["start"]:e["end"]] == e["text"] and e["text"]
+        assert e["label"] in ("PER", "ORG", "LOC", "DOC", "EVENT", "TIME", "NUM")
+
+
+def test_show_path_without_importing(home, tmp_path):
+    f = tmp_path / "new_report.txt"
+    f.write_text("Ngày 5/1/2024, Quốc hội họp phiên bế mạc.\n\nHội nghị thống nhất.",
+                 encoding="utf-8")
+    res = run("show", f, "--json", home=home)
+    assert res.exit_code == 0
+    rec = orjson.loads(res.stdout)
+    assert rec["id"] == "new_report" and rec["annotations"] == []
+    assert json_lines(run("list", "--json", home=home).stdout) == []
+
+
+def test_show_unknown_is_a_clear_error(home):
+    res = CliRunner().invoke(main, ["--home", str(home), "show", "nope"])
+    assert res.exit_code == 1
+    assert "nope: no report with that id and no such file" in res.stderr
+
+
+@pytest.mark.parametrize("payload", ["[bold red]Cảnh báo[/] [link=http://x]bấm[/link]",
+                                     "\x1b[31mĐỏ\x1b[0m chữ"])
+def test_show_prints_report_text_literally(home, tmp_path, payload):
+    f = tmp_path / "markup.txt"
+    f.write_text(f"Hội nghị đã họp. {payload} Kết thúc.", encoding="utf-8")
+    res = run("show", f, home=home)
+    assert res.exit_code == 0
+    assert "\x1b" not in res.stdout
+    if "[bold" in payload:
+        assert "[bold red]Cảnh báo[/]" in res.stdout and "[link=http://x]" in res.stdout
