@@ -1,0 +1,68 @@
+"""Vietnamese text helpers: accent folding for search, and a syllable check.
+
+``fold`` makes ``xoa nha tam`` match ``xóa nhà tạm``, ``xoá`` and NFD input.
+``is_syllable`` tells whether a word is a well-formed Vietnamese syllable; the
+decoder uses it to judge how Vietnamese a candidate decoding looks.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Tone marks (the five that sit on the vowel) and the letter modifiers.
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_EXTRA_FOLD = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def _fold_char(ch: str) -> str:
+    base = unicodedata.normalize("NFD", ch.lower().translate(_EXTRA_FOLD))
+    return "".join(c for c in base if not unicodedata.combining(c))
+
+
+def fold(s: str) -> str:
+    """Lower-case, strip every diacritic (đ -> d). Works on NFC and NFD input."""
+    return "".join(_fold_char(ch) for ch in s)
+
+
+def fold_index(s: str) -> tuple[str, list[int]]:
+    """``fold(s)`` plus ``starts``: folded char ``j`` comes from ``s[starts[j]]``,
+    and ``starts[len(folded)] == len(s)``. A match ``folded[a:b]`` is the original
+    span ``s[starts[a]:starts[b]]`` (trailing combining marks included)."""
+    out: list[str] = []
+    starts: list[int] = []
+    for i, ch in enumerate(s):
+        f = _fold_char(ch)
+        out.append(f)
+        starts.extend([i] * len(f))
+    starts.append(len(s))
+    return "".join(out), starts
+
+
+# -- syllables ---------------------------------------------------------------
+# A syllable, once its tone mark is removed: optional initial consonant, a vowel
+# nucleus (with its glides), optional final consonant. Finals i/y/o/u are part
+# of the nucleus list. Good enough to tell Vietnamese from mis-decoded bytes;
+# not a full phonotactic checker (it accepts a few impossible combinations).
+_INITIALS = "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|đ|g|h|k|l|m|n|p|r|s|t|v|x"
+_NUCLEI = sorted("""
+    a ă â e ê i y o ô ơ u ư
+    ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi oo ôô ua uâ uê ui uô uơ uy
+    ưa ưi ươ ưu yê
+    iêu oai oao oay oeo uây uôi uya uyê uyu ươi ươu yêu uêu
+""".split(), key=len, reverse=True)
+_FINALS = "ch|nh|ng|c|m|n|p|t"
+_SYLLABLE_RE = re.compile(
+    rf"(?:{_INITIALS})?(?:{'|'.join(_NUCLEI)})(?:{_FINALS})?"
+)
+
+
+def is_syllable(word: str) -> bool:
+    """True if ``word`` (any case, NFC or NFD) is a well-formed Vietnamese
+    syllable with at most one tone mark."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tones = sum(1 for c in decomposed if c in TONE_MARKS)
+    if tones > 1:
+        return False
+    toneless = unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
+    return _SYLLABLE_RE.fullmatch(toneless) is not None
