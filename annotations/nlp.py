@@ -1,7 +1,11 @@
 """Segmentation and entities: canonical text -> Analysis.
 
-BASELINE: paragraphs, underthesea sentences and tokens, raw CRF entities.
-The entity layer (patterns, gazetteer, titles) builds on this.
+Paragraphs are lines; sentences come from underthesea's sent_tokenize inside
+each paragraph; one ner() call per sentence gives word tokens, POS and CRF tags,
+and annotations.entities turns those into the seven entity labels.
+underthesea rewrites what it returns (uỷ -> ủy, NFD -> NFC), so every piece is
+aligned back onto the text by comparing folded characters (no tone marks, no
+case, no whitespace); a piece that cannot be found is skipped, never guessed.
 underthesea is imported lazily so `baocao list` never pays for it.
 """
 from __future__ import annotations
@@ -12,79 +16,112 @@ import unicodedata
 
 from .models import Analysis, Entity, Paragraph, Sentence, Token
 
-PIPELINE_VERSION = "0.1"
+PIPELINE_VERSION = "1.0"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub model
 
 _LINE_RE = re.compile(r"[^\n]+")
+_WORD_RE = re.compile(r"\S+")
+_FOLD: dict[str, str] = {}
+_WINDOW = 8  # folded chars a piece may start after the expected position
 
 
 def _fold(ch: str) -> str:
-    """Compare characters the way underthesea rewrites them (uỷ -> ủy)."""
-    return unicodedata.normalize("NFD", ch)[0].lower()
+    """The character as compared: base letters only, case-folded; '' for marks
+    and whitespace."""
+    f = _FOLD.get(ch)
+    if f is None:
+        if ch.isspace():
+            f = ""
+        else:
+            f = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c)).casefold()
+        _FOLD[ch] = f
+    return f
 
 
-def align(text: str, pieces: list[str], start: int, end: int) -> list[tuple[int, int]]:
-    """Find each piece, in order, in text[start:end]; tolerant of underthesea's
-    rewrites (tone-mark placement, spacing). Returns (start, end) per piece."""
-    spans = []
-    pos = start
+def _folded(text: str, start: int, end: int) -> tuple[str, list[int]]:
+    """Folded text[start:end] and, per folded char, its index in text."""
+    chars, where = [], []
+    for i in range(start, end):
+        f = _fold(text[i])
+        if f:
+            chars.append(f)
+            where.extend([i] * len(f))
+    return "".join(chars), where
+
+
+def align(text: str, pieces: list[str], start: int, end: int) -> list[tuple[int, int] | None]:
+    """Place each piece, in order, in text[start:end]. Returns one (start, end)
+    per piece, or None for a piece that is not there."""
+    stream, where = _folded(text, start, end)
+    out: list[tuple[int, int] | None] = []
+    pos = 0
     for piece in pieces:
-        piece = piece.strip()
-        if not piece:
+        key = "".join(_fold(c) for c in piece)
+        i = stream.find(key, pos, pos + len(key) + _WINDOW) if key else -1
+        if i < 0:
+            out.append(None)
             continue
-        while pos < end and text[pos].isspace():
-            pos += 1
-        i = text.find(piece, pos, end)
-        if i == pos or (i != -1 and not text[pos:i].strip()):
-            spans.append((i, i + len(piece)))
-            pos = i + len(piece)
-            continue
-        # Character-by-character match, skipping whitespace on both sides.
-        j, k = pos, 0
-        chars = [c for c in piece if not c.isspace()]
-        first = None
-        while k < len(chars) and j < end:
-            if text[j].isspace():
-                j += 1
-                continue
-            if _fold(text[j]) != _fold(chars[k]):
-                break
-            first = j if first is None else first
-            j += 1
-            k += 1
-        if k == len(chars) and first is not None:
-            spans.append((first, j))
-            pos = j
+        s, e = where[i], where[i + len(key) - 1] + 1
+        while e < end and unicodedata.combining(text[e]):  # NFD marks belong to the letter
+            e += 1
+        out.append((s, e))
+        pos = i + len(key)
+    return out
+
+
+def _sentences(text: str, start: int, end: int, sent_tokenize) -> list[tuple[int, int]]:
+    """Sentence spans covering the paragraph: each runs to the next one's start."""
+    try:
+        pieces = sent_tokenize(text[start:end])
+    except Exception:  # underthesea on odd input: keep the paragraph whole
+        pieces = []
+    starts = sorted({sp[0] for sp in align(text, pieces, start, end) if sp} | {start})
+    spans = []
+    for k, s in enumerate(starts):
+        e = starts[k + 1] if k + 1 < len(starts) else end
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        while s < e and text[s].isspace():
+            s += 1
+        if s < e:
+            spans.append((s, e))
     return spans
+
+
+def _tokens(text: str, s: int, e: int, ner) -> list[tuple[int, int, str, str]]:
+    """(start, end, pos, crf_tag) per word of text[s:e], offsets into text."""
+    try:
+        rows = ner(text[s:e])
+    except Exception:
+        rows = []
+    spans = align(text, [r[0] for r in rows], s, e)
+    toks = [(sp[0], sp[1], r[1], r[3]) for sp, r in zip(spans, rows) if sp]
+    if not toks:  # nothing aligned: whitespace words, untagged
+        toks = [(m.start() + s, m.end() + s, "", "O") for m in _WORD_RE.finditer(text, s, e)]
+    return toks
 
 
 def analyze(text: str) -> Analysis:
     from underthesea import ner, sent_tokenize
 
+    from .entities import find_entities
+
     out = Analysis()
     for m in _LINE_RE.finditer(text):
-        if not m.group().strip():
+        ps, pe = m.span()
+        while ps < pe and text[ps].isspace():
+            ps += 1
+        while pe > ps and text[pe - 1].isspace():
+            pe -= 1
+        if ps == pe:
             continue
         p = len(out.paragraphs)
-        out.paragraphs.append(Paragraph(m.start(), m.end()))
-        for s, e in align(text, sent_tokenize(m.group()), m.start(), m.end()):
+        out.paragraphs.append(Paragraph(ps, pe))
+        for s, e in _sentences(text, ps, pe, sent_tokenize):
             out.sentences.append(Sentence(s, e, p))
-            rows = ner(text[s:e])
-            spans = align(text, [r[0] for r in rows], s, e)
-            if len(spans) != len(rows):
-                spans = align(text, text[s:e].split(), s, e)
-                rows = [(None, None, None, "O")] * len(spans)
-            current = None
-            for (ts, te), row in zip(spans, rows):
-                out.tokens.append(Token(ts, te))
-                tag = row[3]
-                if tag.startswith("B-") or (tag.startswith("I-") and current is None):
-                    current = [ts, te, tag[2:]]
-                    out.entities.append(current)
-                elif tag.startswith("I-") and current and current[2] == tag[2:]:
-                    current[1] = te
-                else:
-                    current = None
-    out.entities = [Entity(*e) for e in out.entities]
+            toks = _tokens(text, s, e, ner)
+            out.tokens.extend(Token(a, b) for a, b, _, _ in toks)
+            rel = [(a - s, b - s, pos, tag) for a, b, pos, tag in toks]
+            out.entities.extend(Entity(a + s, b + s, lab) for a, b, lab in find_entities(text[s:e], rel))
     return out

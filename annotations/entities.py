@@ -1,0 +1,401 @@
+"""Entity layer: rules + gazetteers on top of underthesea's CRF tags.
+
+`find_entities(sentence, tokens)` returns (start, end, label) spans relative to
+the sentence. It runs on one sentence at a time, after `ner()` has segmented
+it, and uses the word tokens (spans, POS tags, CRF tags) it produced:
+
+* regex patterns for DOC, EVENT, TIME and NUM (NUM takes the counted noun that
+  follows the figure: "3.763 phạm nhân");
+* gazetteers (annotations/data) for ORG and LOC, where generic heads extend
+  ("Ban Thường vụ" + "Tỉnh ủy", "UBND" + "tỉnh Quảng Ninh");
+* person names: a capitalised run that starts with a Vietnamese surname, or
+  follows a title ("đồng chí", "Tổng Bí thư", "ông"...); the title stays out;
+* the CRF's own PER/ORG/LOC spans, cleaned (titles stripped, dates and
+  lower-case phrases dropped, relabelled by the rules above), only where no
+  rule matched.
+
+Overlaps: rule spans beat CRF spans; among rules the longest wins, then the
+label order DOC EVENT TIME ORG LOC PER NUM. Matching runs on a copy of the
+sentence with old-style tone marks folded (uỷ -> ủy, hoà -> hòa): same length,
+so offsets hold. Pure Python, no underthesea import.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+LABEL_ORDER = {lab: i for i, lab in enumerate(("DOC", "EVENT", "TIME", "ORG", "LOC", "PER", "NUM"))}
+
+# --- tone-mark folding (old style "uỷ/hoà" -> new style "ủy/hòa"), length-preserving
+_OLD_TONE = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}
+_OLD_TONE.update({k[0].upper() + k[1]: v[0].upper() + v[1] for k, v in list(_OLD_TONE.items())})
+_OLD_TONE_RE = re.compile(r"(?<![qQ])(?:" + "|".join(_OLD_TONE) + r")(?!\w)")
+
+
+def fold_tones(s: str) -> str:
+    return _OLD_TONE_RE.sub(lambda m: _OLD_TONE[m.group()], s) if _OLD_TONE_RE.search(s) else s
+
+
+_UPPER = "".join(c for r in (range(0x41, 0x250), range(0x1E00, 0x1F00)) for c in map(chr, r) if c.isupper())
+UP = f"[{re.escape(_UPPER)}]"
+CAPW = rf"{UP}\w*"  # a capitalised syllable
+ROMAN = r"[IVXLC]+\b"
+Y = r"(?:19|20)\d{2}"
+NUMW = r"(?:\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mười hai)"
+
+# --- patterns (compiled once). (?i:...) makes only the keyword case-blind.
+_TIME = re.compile(
+    r"(?<![\w/])(?:"
+    rf"(?:(?i:rạng sáng|sáng|trưa|chiều|tối|đêm)\s+(?:(?i:ngày)\s+)?|(?i:ngày)\s+)"
+    rf"(?:\d{{1,2}}\s*[/.-]\s*\d{{1,2}}(?:\s*[/.-]\s*{Y})?|\d{{1,2}}\s+tháng\s+\d{{1,2}}(?:\s+năm\s+{Y})?)"
+    rf"|\d{{1,2}}/\d{{1,2}}/{Y}|\d{{1,2}}-\d{{1,2}}-{Y}"
+    rf"|(?i:{NUMW}\s+tháng)(?:\s+(?:đầu|cuối|giữa))?\s+năm(?:\s+{Y})?"
+    rf"|(?i:tháng)\s+\d{{1,2}}(?:\s*[/-]\s*{Y}|\s+năm\s+{Y})?"
+    rf"|(?i:quý)\s+(?:[1-4]|IV|I{{1,3}})(?:\s*[/-]\s*{Y}|\s+năm\s+{Y})?"
+    rf"|(?i:giai đoạn|nhiệm kỳ|năm học|niên khóa|thời kỳ)\s+{Y}\s*[-–]\s*(?:{Y}|\d{{2}})"
+    rf"|\d+\s+năm\s+{Y}\s*[-–]\s*{Y}"
+    rf"|(?i:(?:(?:đầu|cuối|giữa)\s+)?năm)\s+{Y}(?:\s*[-–]\s*{Y})?"
+    r")(?![\w/])"
+)
+_CODE = r"\d+(?:[/.-][\w]+)*"
+_DOC = re.compile(
+    r"(?<!\w)(?:"
+    r"(?i:nghị quyết|chỉ thị|kết luận|quyết định|quy định|nghị định|thông tư liên tịch|thông tư|thông báo"
+    r"|công điện|hướng dẫn|kế hoạch|công văn|quy chế|đề án|chương trình|lệnh)\s+(?:số\s+)?" + _CODE
+    + rf"|Nghị quyết\s+(?:Trung ương|TW)\s+(?:\d+|{ROMAN})(?:\s+khóa\s+{ROMAN})?"
+    + rf"|Hiến pháp(?:\s+(?:năm\s+)?{Y})?"
+    r")(?!\w)"
+)
+_EVENT = re.compile(
+    r"(?<!\w)(?:"
+    r"[ĐđẠ]ại hội(?:\s+đại biểu)?"
+    rf"(?:\s+(?:toàn quốc|Đảng toàn quốc|Đảng bộ(?:\s+(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường))?(?:\s+{CAPW})*|(?:Đoàn|Hội)(?:\s+{CAPW})+|{CAPW}(?:\s+{CAPW})*))?"
+    rf"\s+(?:lần\s+thứ\s+)?(?:{ROMAN}|\d+\b)(?:\s+của\s+Đảng(?:\s+Cộng sản Việt Nam)?)?"
+    rf"|Hội nghị\s+(?:lần\s+thứ\s+(?:\d+|{ROMAN})\s+)?(?:Ban Chấp hành\s+)?Trung ương(?:\s+Đảng)?"
+    rf"(?:\s+(?:lần\s+thứ\s+)?(?:\d+\b|{ROMAN})|\s+giữa nhiệm kỳ)(?:\s*,?\s*khóa\s+{ROMAN})?(?:\s+của\s+Đảng)?"
+    rf"|Hội nghị\s+lần\s+thứ\s+(?:\d+|{ROMAN})\s+Ban Chấp hành Trung ương(?:\s+Đảng)?(?:\s*,?\s*khóa\s+{ROMAN})?"
+    rf"|Kỳ họp\s+(?:thứ\s+(?:\d+|{ROMAN}|\w+)|bất thường(?:\s+lần\s+thứ\s+\w+)?)"
+    rf"(?:\s+(?:của\s+)?(?:Quốc hội|HĐND|Hội đồng nhân dân)(?:\s+(?:tỉnh|thành phố|huyện)(?:\s+{CAPW})*)?(?:\s+khóa\s+{ROMAN})?)?"
+    r")(?!\w)"
+)
+_SCALE = r"(?:\s*(?:nghìn tỷ|ngàn tỷ|triệu|tỷ|tỉ|nghìn|ngàn|trăm)(?!\w))?"
+_UNIT = r"(?:\s*%|\s*(?:USD|đồng|VNĐ|VND|km|ha|tấn|m2|m3|MW|kWh)(?!\w))?"
+_NUM = re.compile(
+    r"(?<![\w.,/%-])(?<!số )(?<!thứ )(?<!khóa )"
+    r"(?P<n>(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?:/\d+(?:[.,]\d+)*)?)(?![\w/-]|[.,]\d)"
+    + _SCALE + _UNIT
+)
+_YEAR_ONLY = re.compile(rf"{Y}")
+_ATOM = re.compile(r"\w+|[^\w\s]")
+
+ADMIN = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
+# Titles before a person's name (what the name may follow directly).
+TITLES = (
+    "đồng chí", "Đồng chí", "ông", "Ông", "bà", "Bà", "anh", "chị", "cụ", "Cụ", "Bác",
+    "Đại tướng", "Thượng tướng", "Trung tướng", "Thiếu tướng", "Đại tá", "Thượng tá", "Trung tá",
+    "Thiếu tá", "Đô đốc", "Phó Đô đốc", "Chuẩn Đô đốc",
+    "Tổng Bí thư", "Chủ tịch nước", "Phó Chủ tịch nước", "Chủ tịch", "Phó Chủ tịch", "Thủ tướng",
+    "Phó Thủ tướng", "Bộ trưởng", "Thứ trưởng", "Bí thư", "Phó Bí thư", "Trưởng ban", "Phó Trưởng ban",
+    "Chánh Văn phòng", "Phó Chánh Văn phòng", "Chủ nhiệm", "Phó Chủ nhiệm", "Giám đốc", "Phó Giám đốc",
+    "Tổng Giám đốc", "Tổng thống", "Phó Tổng thống", "Ngoại trưởng", "Quốc vương", "Nhà vua", "Hoàng thân",
+    "Thủ hiến", "Tổng thư ký", "Tổng Thư ký", "Giáo sư", "Phó Giáo sư", "Tiến sĩ", "GS", "PGS", "TS",
+    "Thạc sĩ", "Luật sư", "Nhà báo", "Đại sứ", "Trưởng đoàn", "Phó Trưởng đoàn", "Đại biểu",
+    "Chủ tịch Quốc hội", "Phó Chủ tịch Quốc hội", "Thường trực Ban Bí thư", "Ủy viên Bộ Chính trị",
+    "Bí thư Tỉnh ủy", "Bí thư Thành ủy", "Phó Bí thư Tỉnh ủy", "Phó Bí thư Thành ủy", "Hòa thượng",
+    "Thượng tọa", "Mục sư", "Linh mục", "Giám mục", "Tổng Giám mục",
+)
+_TITLE_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True)) + r")\s+$")
+# CRF spans that start with these are generic phrases, not names.
+_GENERIC_HEADS = ("Trụ sở", "Khu", "Hội nghị", "Kỳ", "Đại hội", "Chỉ thị", "Nghị quyết", "Kết luận",
+                  "Quyết định", "Đề án", "Dự án", "Chương trình", "Cuộc", "Lễ", "Ngày", "Năm", "Tháng",
+                  "Quý", "Nhân dân", "Kinh tế", "Công tác", "Thủ đô", "Tổ quốc", "Kỷ nguyên", "Thường trực")
+# Event heads that take a following organisation or capitalised name.
+_EVENT_HEADS = {("Lễ",): "+", ("Ngày",): "+", ("Hội", "thảo"): "+", ("Diễn", "đàn"): "+",
+                ("Hội", "nghị"): "org"}
+_DOC_HEADS = {("Luật",): "+", ("Bộ", "luật"): "+", ("Pháp", "lệnh"): "+"}
+
+
+def _lines(name: str) -> list[str]:
+    out = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[dict, frozenset]:
+    """First atom -> [(atoms, label, ext, must_extend)], longest first."""
+    table: dict[str, list] = {}
+
+    def add(name: str, label: str, ext: str = "", must: bool = False) -> None:
+        atoms = tuple(_ATOM.findall(fold_tones(name)))
+        table.setdefault(atoms[0], []).append((atoms, label, ext, must))
+
+    for line in _lines("orgs.txt"):
+        name, ext, must = line, "", False
+        for flag in (" +!", " @!", " +", " @"):
+            if line.endswith(flag):
+                name, ext, must = line[: -len(flag)], flag[1], flag.endswith("!")
+                break
+        add(name, "ORG", ext, must)
+    for line in _lines("places.txt"):
+        add(line, "LOC")
+    for heads, label in ((_EVENT_HEADS, "EVENT"), (_DOC_HEADS, "DOC")):
+        for atoms, ext in heads.items():
+            table.setdefault(atoms[0], []).append((atoms, label, ext, True))
+    for entries in table.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    surnames = frozenset(fold_tones(s) for line in _lines("surnames.txt") for s in line.split())
+    return table, surnames
+
+
+class _Sentence:
+    """Atoms (syllables and punctuation) of one sentence with token facts."""
+
+    __slots__ = ("text", "atoms", "spans", "cap", "joined", "pos", "n")
+
+    def __init__(self, text: str, tokens):
+        self.text = text
+        ms = list(_ATOM.finditer(text))
+        self.atoms = [m.group() for m in ms]
+        self.spans = [m.span() for m in ms]
+        self.n = len(ms)
+        self.cap = [a[0].isupper() for a in self.atoms]
+        starts = {t[0] for t in tokens} if tokens else None
+        # joined[i]: atom i continues the word token of atom i-1 ("Bí" "thư")
+        self.joined = [
+            i > 0 and (ms[i].start() not in starts if starts is not None
+                       else not self.cap[i] and self.cap[i - 1] and ms[i].group().isalpha())
+            for i in range(self.n)
+        ]
+        pos = {}
+        for t in tokens or ():
+            pos[t[0]] = t[2]
+        self.pos = [pos.get(s, "") for s, _ in self.spans]
+
+    def capword_end(self, i: int) -> int:
+        """Atom index after the capitalised word starting at i, or i if none."""
+        if i >= self.n or not self.cap[i] or not self.atoms[i][0].isalpha():
+            return i
+        j = i + 1
+        while j < self.n and self.joined[j] and self.atoms[j].isalpha():
+            j += 1
+        return j
+
+    def match(self, i: int, atoms: tuple) -> bool:
+        return tuple(self.atoms[i:i + len(atoms)]) == atoms
+
+
+def _is_name_at(s: _Sentence, i: int, surnames) -> int:
+    """End atom of a person-like run at i (surname + capitalised syllables), or i."""
+    if i >= s.n or s.atoms[i] not in surnames:
+        return i
+    j = i + 1
+    while j < s.n and s.cap[j] and s.atoms[j].isalpha() and j - i < 5:
+        j += 1
+    if j < s.n and s.joined[j] and not s.cap[j]:  # "Đoàn Thanh niên" is no name
+        return i
+    return j if j - i >= 2 else i
+
+
+def _gaz_at(s: _Sentence, i: int, table, surnames, depth: int = 0):
+    """Longest gazetteer entity starting at atom i, with head extension.
+    Returns (end_atom, label) or None."""
+    for atoms, label, ext, must in table.get(s.atoms[i], ()):
+        if not s.match(i, atoms):
+            continue
+        j = i + len(atoms)
+        # a name must end at a word boundary ("Đảng" is not "Đảng bộ")
+        if j < s.n and s.joined[j] and s.atoms[j].isalpha() and not s.cap[j]:
+            continue
+        if atoms == ("Đảng",) and j < s.n and s.atoms[j] in ("ủy", "bộ", "viên", "đoàn", "phí", "kỳ", "tịch", "vụ"):
+            continue
+        k = _extend(s, j, ext, label, table, surnames, depth) if ext else j
+        if k == j and must:
+            continue
+        return k, label
+    return None
+
+
+def _extend(s: _Sentence, j: int, ext: str, label: str, table, surnames, depth: int) -> int:
+    """Extend a generic head ending at atom j; returns the new end atom."""
+    start = j
+    while j < s.n:
+        a = s.atoms[j]
+        if a in ("tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường"):  # "UBND tỉnh Quảng Ninh"
+            k = j + (2 if a in ("thành", "thị") and j + 1 < s.n and s.atoms[j + 1] in ("phố", "xã", "trấn") else 1)
+            if a in ("thành", "thị") and k == j + 1:
+                break
+            m = k
+            while m < s.n and s.cap[m] and s.atoms[m][0].isalpha():
+                m = s.capword_end(m)
+            if label != "ORG" and m == k:
+                break
+            j = m
+            break
+        if not s.cap[j] or not a[0].isalpha():
+            if a == "và" and ext == "+" and j > start and s.capword_end(j + 1) > j + 1 \
+                    and s.atoms[j + 1] not in table:
+                j += 1
+                continue
+            if a == "-" and ext == "+" and j > start and s.capword_end(j + 1) > j + 1:
+                j += 1
+                continue
+            break
+        if depth < 3:
+            hit = _gaz_at(s, j, table, surnames, depth + 1)
+            if hit and (hit[1] == "LOC" or (ext == "+" and hit[1] == "ORG" and s.atoms[start - 1] != "Đảng")):
+                j = hit[0]
+                if hit[1] == "LOC":
+                    break
+                continue
+        if ext == "@" or _is_name_at(s, j, surnames) > j:
+            break  # only places extend "Tỉnh ủy"; never swallow a person's name
+        if label == "EVENT" and s.atoms[j] in ("Bộ", "Ban") and j == start:
+            pass
+        j = s.capword_end(j)
+    if label == "DOC" and j > start and j < s.n:  # "Luật Đất đai 2024", "... năm 2013"
+        k = j + 1 if s.atoms[j] == "năm" else j
+        if k < s.n and re.fullmatch(Y, s.atoms[k]):
+            j = k + 1
+    return j
+
+
+def _num_end(s: _Sentence, text: str, end: int, tokens) -> int:
+    """Extend a figure over the counted noun that follows ("3.763 phạm nhân")."""
+    for ts, te, pos, _ in tokens or ():
+        if ts < end:
+            continue
+        if text[end:ts].strip():
+            return end
+        word = text[ts:te]
+        if pos in ("N", "Nc", "Nu") and word[:1].islower() and not word[:1].isdigit() \
+                and word.split()[0] not in ("năm", "tháng", "ngày", "quý", "lần"):
+            return te
+        return end
+    return end
+
+
+def _crf_spans(tokens):
+    cur = None
+    for ts, te, _, tag in tokens or ():
+        if tag.startswith("B-") or (tag.startswith("I-") and (cur is None or cur[2] != tag[2:])):
+            if cur:
+                yield cur
+            cur = [ts, te, tag[2:]]
+        elif tag.startswith("I-"):
+            cur[1] = te
+        else:
+            if cur:
+                yield cur
+            cur = None
+    if cur:
+        yield cur
+
+
+def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
+    """Entities in one sentence. `tokens`: [(start, end, pos, crf_tag)] relative
+    to `text` (from underthesea ner()); None for rules without the CRF."""
+    n = fold_tones(text)
+    table, surnames = _gazetteer()
+    s = _Sentence(n, tokens)
+    cands: list[tuple[int, int, str, int]] = []  # start, end, label, tier
+
+    for rx, label in ((_DOC, "DOC"), (_EVENT, "EVENT"), (_TIME, "TIME")):
+        for m in rx.finditer(n):
+            cands.append((m.start(), m.end(), label, 1))
+    for m in _NUM.finditer(n):
+        end = m.end()
+        if end == m.end("n") and _YEAR_ONLY.fullmatch(m.group("n")):
+            continue  # a bare year is not a figure
+        cands.append((m.start(), _num_end(s, n, end, tokens), "NUM", 1))
+
+    # gazetteer and heads, person names, over atoms
+    i = 0
+    org_at: dict[int, int] = {}
+    while i < s.n:
+        if not s.cap[i]:
+            i += 1
+            continue
+        hit = _gaz_at(s, i, table, surnames)
+        if hit:
+            j, label = hit
+            start, end = s.spans[i][0], s.spans[j - 1][1]
+            if label == "ORG":
+                org_at[i] = j
+            cands.append((start, end, label, 1))
+        j = _is_name_at(s, i, surnames) if not s.joined[i] else i
+        if j > i:
+            cands.append((s.spans[i][0], s.spans[j - 1][1], "PER", 1))
+        elif not s.joined[i] and _TITLE_RE.search(n, 0, s.spans[i][0]):
+            j = i
+            while j < s.n and s.cap[j] and s.atoms[j].isalpha() and j - i < 5:
+                j += 1
+            # a whole capitalised run ("Putin", "Hun Sen"), not the start of a title
+            if j > i and not (j < s.n and s.joined[j]) and s.atoms[i] not in table:
+                cands.append((s.spans[i][0], s.spans[j - 1][1], "PER", 1))
+        i += 1
+
+    # "Hội nghị" + organisation -> EVENT ("Hội nghị Ban Chấp hành Đảng bộ tỉnh")
+    for i in range(s.n - 2):
+        if s.atoms[i] == "Hội" and s.atoms[i + 1] == "nghị" and i + 2 in org_at:
+            cands.append((s.spans[i][0], s.spans[org_at[i + 2] - 1][1], "EVENT", 1))
+    # "Nghị quyết" + event -> DOC ("Nghị quyết Đại hội XIII của Đảng")
+    for c in [c for c in cands if c[2] == "EVENT"]:
+        head = re.search(r"(?:Nghị quyết|Văn kiện|Báo cáo chính trị)\s+$", n[max(0, c[0] - 25):c[0]])
+        if head:
+            cands.append((c[0] - len(head.group()), c[1], "DOC", 1))
+
+    for ts, te, label in _crf_spans(tokens):
+        if label not in ("PER", "ORG", "LOC"):
+            continue
+        span = _clean_crf(s, n, ts, te, label, table, surnames)
+        if span:
+            cands.append((*span, 0))
+    return resolve(cands)
+
+
+def _clean_crf(s: _Sentence, n: str, ts: int, te: int, label: str, table, surnames):
+    """Fix the CRF's known mistakes; None if the span is not a name."""
+    idx = [i for i, (a, b) in enumerate(s.spans) if a >= ts and b <= te]
+    # drop leading titles and common words: "đồng chí Lương Cường" -> "Lương Cường"
+    while idx and (not s.cap[idx[0]] or s.joined[idx[0]]
+                   or _TITLE_RE.search(n, 0, s.spans[idx[0]][0]) and _TITLE_RE.search(n[ts:s.spans[idx[0]][0]])):
+        idx.pop(0)
+    while idx and not s.atoms[idx[-1]][0].isalnum():
+        idx.pop()
+    if not idx:
+        return None
+    start, end = s.spans[idx[0]][0], s.spans[idx[-1]][1]
+    words = n[start:end]
+    if any(ch.isdigit() for ch in words) or words.startswith(_GENERIC_HEADS) or words.isupper():
+        return None  # "năm 2024", "quý 2", "Trụ sở Trung ương Đảng", "GRDP"
+    if any(not s.cap[i] and s.atoms[i] not in ("và", "-") and not s.joined[i] for i in idx):
+        return None  # a lower-case word: a phrase, not a name
+    if _is_name_at(s, idx[0], surnames) == idx[-1] + 1:
+        label = "PER"
+    hit = _gaz_at(s, idx[0], table, surnames)
+    if hit and hit[0] == idx[-1] + 1:
+        label = hit[1]
+    return start, end, label
+
+
+def resolve(cands) -> list[tuple[int, int, str]]:
+    """Non-overlapping spans: higher tier, then longer, then label order."""
+    taken: list[tuple[int, int, str]] = []
+    occupied = bytearray(max((c[1] for c in cands), default=0))
+    for start, end, label, _ in sorted(
+            set(cands), key=lambda c: (-c[3], -(c[1] - c[0]), LABEL_ORDER[c[2]], c[0])):
+        if start >= end or any(occupied[start:end]):
+            continue
+        occupied[start:end] = b"\x01" * (end - start)
+        taken.append((start, end, label))
+    return sorted(taken)
