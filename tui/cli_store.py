@@ -1,8 +1,162 @@
-"""Annotation commands: export, import-annotations, stats. PLACEHOLDER."""
+"""Annotation commands: export, import-annotations, stats."""
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
+import orjson
+
+from annotations.errors import StoreError
+
+
+def _fail(msg: str) -> None:
+    click.echo(f"baocao: {msg}", err=True)
+    sys.exit(1)
+
+
+def _store(ctx: click.Context, *, readonly: bool):
+    from annotations.store import AnnotationStore
+
+    try:
+        return AnnotationStore(ctx.obj["home"], annotator=ctx.obj.get("annotator"),
+                               readonly=readonly)
+    except StoreError as exc:
+        _fail(str(exc))
+
+
+@click.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here (atomically: the file appears complete or not at all). "
+                   "Default: standard output.")
+@click.option("--format", "fmt", type=click.Choice(["native", "prodigy", "doccano"]),
+              default="native", show_default=True)
+@click.option("--label", help="Only this label (name or key).")
+@click.option("--annotator", "only_annotator", help="Only this annotator's annotations.")
+@click.pass_context
+def export_cmd(ctx: click.Context, output: Path | None, fmt: str, label: str | None,
+               only_annotator: str | None) -> None:
+    """Annotations as JSONL, one record per line (streamed)."""
+    from annotations.export import export_to_path, iter_records, write_jsonl
+    from annotations.library import Library, LibraryError
+
+    store = _store(ctx, readonly=True)
+    with store:
+        try:
+            label = store.label(label).name if label else None
+            if store.problems:
+                raise StoreError("\n".join(str(p) for p in store.problems.values()))
+            records = iter_records(store, Library(ctx.obj["home"]), fmt, label=label,
+                                   annotator=only_annotator)
+            if output is not None:
+                n = export_to_path(records, output)
+                click.echo(f"exported {n} annotation(s) to {output}", err=True)
+            else:
+                out = click.get_binary_stream("stdout")
+                try:
+                    write_jsonl(records, out)
+                    out.flush()
+                except BrokenPipeError:  # `baocao export | head`
+                    sys.stderr.close()
+                    sys.exit(0)
+        except (StoreError, LibraryError, OSError) as exc:
+            _fail(str(exc))
+
+
+@click.command("import-annotations")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def import_annotations_cmd(ctx: click.Context, file: Path) -> None:
+    """Load annotations from a native export (or bare records with report_id,
+    start, end, label, text). All or nothing; importing twice changes nothing."""
+    from annotations.importer import import_file
+    from annotations.library import Library, LibraryError
+
+    store = _store(ctx, readonly=False)
+    with store:
+        try:
+            result = import_file(store, Library(ctx.obj["home"]), file)
+        except (StoreError, LibraryError) as exc:
+            _fail(str(exc))
+    click.echo(f"{file}: added {result.added}, updated {result.updated}, unchanged "
+               f"{result.unchanged} ({len(result.reports)} report(s) written)", err=True)
+
+
+@click.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+def stats_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Counts per label, per report and per annotator.
+
+    --json lines, in this order: {"kind": "total", "annotations", "reports",
+    "orphaned"}; one {"kind": "label", "label", "count"} per label (every
+    configured label, then any other label found); one {"kind": "annotator",
+    "annotator", "count"}; one {"kind": "report", "report_id", "title", "date",
+    "count", "labels": {label: n}, "annotators": {name: n}, "tagged" (sentences
+    covered), "sentences", "orphaned"} per report with annotations, in library
+    order."""
+    from collections import Counter
+
+    from annotations.library import Library, LibraryError
+
+    store = _store(ctx, readonly=True)
+    with store:
+        summary = store.summary()
+        problems = list(store.problems.values())
+        label_names = [lab.name for lab in store.labels]
+    try:
+        metas = {m.id: m for m in Library(ctx.obj["home"]).reports()}
+    except LibraryError as exc:
+        _fail(str(exc))
+    order = [rid for rid in metas if rid in summary] + sorted(r for r in summary if r not in metas)
+    labels: Counter[str] = Counter({name: 0 for name in label_names})
+    annotators: Counter[str] = Counter()
+    for e in summary.values():
+        labels.update(e["labels"])
+        annotators.update(e["annotators"])
+    total = sum(e["count"] for e in summary.values())
+    orphaned = sum(e["orphaned"] for e in summary.values())
+    if as_json:
+        out = click.get_binary_stream("stdout")
+        rows = [{"kind": "total", "annotations": total, "reports": len(summary),
+                 "orphaned": orphaned}]
+        rows += [{"kind": "label", "label": k, "count": labels[k]}
+                 for k in [*label_names, *sorted(set(labels) - set(label_names))]]
+        rows += [{"kind": "annotator", "annotator": k, "count": n}
+                 for k, n in sorted(annotators.items())]
+        for rid in order:
+            e, m = summary[rid], metas.get(rid)
+            rows.append({"kind": "report", "report_id": rid, "title": m.title if m else None,
+                         "date": m.date if m else None, "count": e["count"],
+                         "labels": e["labels"], "annotators": e["annotators"],
+                         "tagged": e["tagged"], "sentences": m.sentences if m else None,
+                         "orphaned": e["orphaned"]})
+        for row in rows:
+            out.write(orjson.dumps(row) + b"\n")
+        out.flush()
+    else:
+        click.echo(f"{total} annotation(s) in {len(summary)} report(s)"
+                   + (f", {orphaned} orphaned" if orphaned else ""))
+        click.echo("\nper label")
+        for k, n in labels.items():
+            click.echo(f"  {k:<16} {n:>7}")
+        click.echo("\nper annotator")
+        for k, n in sorted(annotators.items()):
+            click.echo(f"  {k:<16} {n:>7}")
+        click.echo("\nper report")
+        for rid in order:
+            e, m = summary[rid], metas.get(rid)
+            parts = ", ".join(f"{k} {v}" for k, v in sorted(e["labels"].items()))
+            sent = f"{e['tagged']}/{m.sentences} sent" if m else "not in library"
+            click.echo(f"  {(m.date if m else None) or '?':<10}  {rid:<24} {e['count']:>5}  "
+                       f"({parts}; {sent})  {m.title if m else ''}")
+    for p in problems:
+        click.echo(f"baocao: {p}", err=True)
+    if problems:
+        sys.exit(1)
 
 
 def register(group: click.Group) -> None:
     """Add the annotation commands to the `baocao` group."""
+    for cmd in (export_cmd, import_annotations_cmd, stats_cmd):
+        group.add_command(cmd)

@@ -1,0 +1,66 @@
+"""Passages -> sentence ranges, and re-anchoring after a report's text changed.
+
+Rule (decided for issue 3): an annotation moves to its passage text when that
+text occurs exactly once in the new canonical text (offsets and sentence range
+updated from the new analysis). Found nowhere, or more than once: it keeps its
+old offsets and is flagged ``orphaned`` -- shown and exported with the flag,
+never pointed at other text. An orphan is tried again on every later change,
+so a text restored by a re-import brings it back.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+
+
+def sentence_range(sentences: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    """Indexes (first, last inclusive) of the sentences overlapping [start, end);
+    (-1, -1) when no sentence does. ``sentences`` are (start, end) pairs in order."""
+    ends = [s[1] for s in sentences]
+    starts = [s[0] for s in sentences]
+    first = bisect_right(ends, start)  # first sentence ending after start
+    last = bisect_left(starts, end) - 1  # last sentence starting before end
+    if first > last:
+        return (-1, -1)
+    return (first, last)
+
+
+def occurrences(text: str, needle: str, limit: int = 2) -> list[int]:
+    """Start offsets of ``needle`` in ``text`` (overlaps included), at most ``limit``."""
+    found: list[int] = []
+    if not needle:
+        return found
+    i = text.find(needle)
+    while i != -1 and len(found) < limit:
+        found.append(i)
+        i = text.find(needle, i + 1)
+    return found
+
+
+def reanchor_docs(docs: list[dict], new_text: str, sentences: Sequence[tuple[int, int]],
+                  new_sha: str, now: str) -> tuple[list[dict], dict[str, int]]:
+    """New versions of annotation documents for a changed text, plus counts
+    {"kept", "moved", "orphaned"}. One label per (passage, annotator) holds:
+    when two annotations land on the same passage, the later one is orphaned."""
+    out: list[dict] = []
+    stats = {"kept": 0, "moved": 0, "orphaned": 0}
+    taken: set[tuple[int, int, str]] = set()
+    for doc in sorted(docs, key=lambda d: (d["created_at"], d["id"])):
+        hits = occurrences(new_text, doc["text"])
+        new = dict(doc)
+        if len(hits) == 1 and (hits[0], hits[0] + len(doc["text"]), doc["annotator"]) not in taken:
+            start = hits[0]
+            end = start + len(doc["text"])
+            s0, s1 = sentence_range(sentences, start, end)
+            moved = (start, end) != (doc["start"], doc["end"]) or doc["orphaned"]
+            new.update(start=start, end=end, sentence_start=s0, sentence_end=s1,
+                       report_sha256=new_sha, orphaned=False)
+            taken.add((start, end, doc["annotator"]))
+            stats["moved" if moved else "kept"] += 1
+        else:
+            new["orphaned"] = True
+            stats["orphaned"] += 1
+        if new != doc:
+            new["updated_at"] = now
+        out.append(new)
+    return out, stats

@@ -1,0 +1,187 @@
+"""Streamed JSONL export of the annotation store: native, prodigy, doccano.
+
+Order is deterministic: reports in library order (date, undated last, id),
+then reports no longer in the library (by id); inside a report by (start, end,
+id), orphaned annotations last (by id). One report's shard and analysis are in
+memory at a time, so memory does not grow with the number of annotations.
+
+Records (field order as listed):
+
+native   id, report_id, report_title, report_date, label, text, start, end,
+         sentence_start, sentence_end, entities [{start, end, label, text}]
+         (offsets relative to the passage, entities wholly inside it), note
+         ("" when none), annotator, created_at, updated_at, report_sha256;
+         plus ``"orphaned": true`` only for an orphaned annotation, whose
+         start/end/sentence_start/sentence_end are null and entities [] (its
+         text was not found unambiguously in the current report text, so no
+         offset is given rather than a wrong one). ``report_sha256`` is the
+         hash of the text the offsets index into (for an orphan: the text it
+         was made on).
+prodigy  text, label (upper case), answer "accept", meta {the native fields
+         except text/label/entities}, _input_hash, _task_hash, spans
+         [{start, end, label}]. Hashes are signed 32-bit ints like Prodigy's,
+         but computed with BLAKE2b (4-byte digest, little-endian, signed), not
+         mmh3: _input_hash from the text, _task_hash from text + "\\x1f" + label.
+doccano  text, label [name], and the native metadata fields at the top level
+         (text classification export shape).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from bisect import bisect_left
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import orjson
+
+from .library import Library, text_sha256
+from .store import AnnotationStore
+
+FORMATS = ("native", "prodigy", "doccano")
+META_FIELDS = ("id", "report_id", "report_title", "report_date", "start", "end",
+               "sentence_start", "sentence_end", "note", "annotator", "created_at",
+               "updated_at", "report_sha256")
+
+
+def hash32(s: str) -> int:
+    """Stable signed 32-bit hash (BLAKE2b, 4 bytes)."""
+    return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=4).digest(),
+                          "little", signed=True)
+
+
+def _entities(lib: Library, text: str) -> list[list]:
+    """[start, end, label] of a text's entities, sorted by start, from the
+    analysis cache (read straight from its JSON: no NLP, no dataclasses)."""
+    cache_path = getattr(lib, "_cache_path", None)
+    if cache_path is not None:
+        try:
+            d = orjson.loads(cache_path(text_sha256(text)).read_bytes())
+            return sorted(d["entities"])
+        except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
+            pass
+    return sorted([e.start, e.end, e.label] for e in lib.analyze_text(text).entities)
+
+
+def _inside(ents: list[list], starts: list[int], text: str, s: int, e: int) -> list[dict]:
+    out = []
+    for i in range(bisect_left(starts, s), len(ents)):
+        es, ee, lab = ents[i]
+        if es >= e:
+            break
+        if ee <= e:
+            out.append({"start": es - s, "end": ee - s, "label": lab, "text": text[es:ee]})
+    return out
+
+
+def iter_native(store: AnnotationStore, lib: Library, *, label: str | None = None,
+                annotator: str | None = None, entities: bool = True) -> Iterator[dict]:
+    """Native records, in export order, one report at a time."""
+    summary = store.summary()
+    order = [m.id for m in lib.reports() if m.id in summary]
+    in_lib = set(order)
+    order += sorted(rid for rid in summary if rid not in in_lib)
+    for rid in order:
+        entry = summary[rid]
+        if label is not None and not entry["labels"].get(label):
+            continue
+        if annotator is not None and not entry["annotators"].get(annotator):
+            continue
+        docs = [d for d in store.documents(rid)
+                if (label is None or d["label"] == label)
+                and (annotator is None or d["annotator"] == annotator)]
+        if not docs:
+            continue
+        meta = lib.get(rid) if rid in in_lib else None
+        text = lib.text(rid) if meta else None
+        ents = _entities(lib, text) if (entities and text is not None) else []
+        starts = [e[0] for e in ents]
+
+        def placed(d: dict) -> bool:  # offsets valid in the current text
+            return (not d["orphaned"] and text is not None
+                    and text[d["start"]:d["end"]] == d["text"])
+
+        rows = [(placed(d), d) for d in docs]
+        rows.sort(key=lambda r: (0, r[1]["start"], r[1]["end"], r[1]["id"]) if r[0]
+                  else (1, 0, 0, r[1]["id"]))
+        for ok, d in rows:
+            rec = {"id": d["id"], "report_id": rid,
+                   "report_title": meta.title if meta else "",
+                   "report_date": meta.date if meta else None,
+                   "label": d["label"], "text": d["text"]}
+            if ok:
+                rec.update(start=d["start"], end=d["end"], sentence_start=d["sentence_start"],
+                           sentence_end=d["sentence_end"],
+                           entities=_inside(ents, starts, text, d["start"], d["end"]))
+            else:
+                rec.update(start=None, end=None, sentence_start=None, sentence_end=None,
+                           entities=[])
+            rec.update(note=d["note"], annotator=d["annotator"], created_at=d["created_at"],
+                       updated_at=d["updated_at"], report_sha256=d["report_sha256"])
+            if not ok:
+                rec["orphaned"] = True
+            yield rec
+
+
+def to_prodigy(rec: dict) -> dict:
+    lab = rec["label"].upper()
+    meta = {k: rec[k] for k in META_FIELDS}
+    if rec.get("orphaned"):
+        meta["orphaned"] = True
+    h = hash32(rec["text"])
+    return {"text": rec["text"], "label": lab, "answer": "accept", "meta": meta,
+            "_input_hash": h, "_task_hash": hash32(rec["text"] + "\x1f" + lab),
+            "spans": [{"start": e["start"], "end": e["end"], "label": e["label"]}
+                      for e in rec["entities"]]}
+
+
+def to_doccano(rec: dict) -> dict:
+    out = {"text": rec["text"], "label": [rec["label"]]}
+    out.update((k, rec[k]) for k in META_FIELDS)
+    if rec.get("orphaned"):
+        out["orphaned"] = True
+    return out
+
+
+def iter_records(store: AnnotationStore, lib: Library, fmt: str = "native", *,
+                 label: str | None = None, annotator: str | None = None) -> Iterator[dict]:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
+    records = iter_native(store, lib, label=label, annotator=annotator,
+                          entities=fmt != "doccano")
+    if fmt == "prodigy":
+        return map(to_prodigy, records)
+    if fmt == "doccano":
+        return map(to_doccano, records)
+    return records
+
+
+def write_jsonl(records, out: BinaryIO) -> int:
+    n = 0
+    for rec in records:
+        out.write(orjson.dumps(rec) + b"\n")
+        n += 1
+    return n
+
+
+def export_to_path(records, path: Path) -> int:
+    """Write JSONL to ``path`` via a temp file renamed at the end: a crash or an
+    error never leaves a half-written export (the old file, if any, stays)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb", buffering=1 << 20) as f:
+            n = write_jsonl(records, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return n

@@ -1,0 +1,118 @@
+"""Durable TinyDB storage for one shard file of the annotation store.
+
+TinyDB's JSONStorage rewrites its file in place, so a crash can leave it torn.
+``ShardStorage`` serialises first (orjson: Vietnamese stays readable UTF-8,
+never ``\\u`` escapes), then ``atomic_write_bytes`` (temp file in the same
+folder, fsync, ``os.replace``, fsync folder): a reader or a crash sees the old
+file or the new one, and the write is on disk when ``write`` returns.
+
+Reads are cached and re-validated with one ``fstat`` (inode, size, mtime):
+``os.replace`` gives every version a new inode, so a read-only process sees a
+writer's changes. A file that does not parse, or is not shaped like a shard,
+raises CorruptDatabase and is never written over.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import orjson
+from tinydb.storages import Storage
+
+from .errors import CorruptDatabase, StoreError
+from .fsutil import atomic_write_bytes
+
+TABLE = "_default"  # TinyDB's default table: `TinyDB(...).search(...)` just works
+
+# field -> accepted types, for every annotation document
+FIELDS: dict[str, tuple[type, ...]] = {
+    "id": (str,), "report_id": (str,), "start": (int,), "end": (int,),
+    "sentence_start": (int,), "sentence_end": (int,), "label": (str,), "text": (str,),
+    "note": (str,), "annotator": (str,), "created_at": (str,), "updated_at": (str,),
+    "report_sha256": (str,), "orphaned": (bool,),
+}
+
+
+def file_sig(st: os.stat_result) -> tuple[int, int, int]:
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def recovery_hint(path: Path) -> str:
+    return (f"It was not changed. Restore it from a backup, or move it away "
+            f"(mv '{path}' '{path}.broken') to start that report's annotations afresh; "
+            "other reports are not affected.")
+
+
+def parse_shard(raw: bytes, path: Path) -> dict:
+    """Bytes of a shard file -> TinyDB data, or CorruptDatabase."""
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        what = "is empty" if not raw.strip() else f"is not valid JSON ({exc})"
+        raise CorruptDatabase(f"annotation file {path} {what}. {recovery_hint(path)}",
+                              path) from None
+    problem = _shape_problem(data)
+    if problem:
+        raise CorruptDatabase(f"annotation file {path} is not an annotation database "
+                              f"({problem}). {recovery_hint(path)}", path)
+    return data
+
+
+def _shape_problem(data) -> str | None:
+    if not isinstance(data, dict):
+        return "top level is not an object"
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            return f"table {name!r} is not an object"
+        if name != TABLE:
+            continue
+        for doc_id, doc in table.items():
+            if not isinstance(doc, dict):
+                return f"document {doc_id} is not an object"
+            for field, types in FIELDS.items():
+                value = doc.get(field)
+                if not isinstance(value, types) or (types == (int,) and isinstance(value, bool)):
+                    return f"document {doc_id}: field {field!r} missing or of the wrong type"
+    return None
+
+
+class ShardStorage(Storage):
+    """TinyDB storage: atomic, durable, read-cached. ``readonly`` refuses writes."""
+
+    def __init__(self, path: str | os.PathLike, readonly: bool = False):
+        self.path = Path(path)
+        self.readonly = readonly
+        self._data: dict | None = None
+        self._sig: tuple[int, int, int] | None = None
+
+    def read(self) -> dict | None:
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            self._data = self._sig = None
+            return None
+        with os.fdopen(fd, "rb") as f:
+            sig = file_sig(os.fstat(f.fileno()))
+            if self._data is not None and sig == self._sig:
+                return self._data
+            data = parse_shard(f.read(), self.path)
+        self._data, self._sig = data, sig
+        return data
+
+    def write(self, data: dict) -> None:
+        if self.readonly:
+            raise StoreError(f"the annotation store is open read-only; {self.path} was not "
+                             "changed")
+        # TinyDB mutated the cached dict in place: if the write fails, forget it
+        # so the next read comes from disk again.
+        self._data = self._sig = None
+        atomic_write_bytes(self.path, orjson.dumps(data))
+        self._sig = file_sig(os.stat(self.path))
+        self._data = data
+
+    @property
+    def sig(self) -> tuple[int, int, int] | None:
+        return self._sig
+
+    def close(self) -> None:
+        self._data = None
