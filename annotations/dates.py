@@ -1,9 +1,282 @@
-"""Report dates. PLACEHOLDER: header only; the grammar replaces this."""
+"""Report dates: a small grammar of Vietnamese date and period expressions.
+
+``find_date(text, header)`` returns the report's date as ISO at the precision
+known (``2024``, ``2024-07``, ``2024-07-10``) and where it came from:
+
+1. ``header`` (`` date YYYY-MM[-DD] `` or a JSONL ``date``), refined to a day
+   when the opening of the text names a day in the same month
+   (header ``2024-07`` + ``Ngày 10/7`` -> ``2024-07-10``);
+2. ``text``: the event date in the opening paragraphs ("Ngày 18/10/2024,",
+   "Chiều 28-7,"), skipping cited dates ("Chỉ thị số 24-CT/TƯ, ngày 13-7-2023")
+   and deadlines ("tính đến ngày 25-7"). A day-month without year takes the
+   year of the periods the report discusses (see ``infer_year``);
+3. ``text``: else the year the report is about (``report_year``);
+4. ``unknown``.
+
+Year heuristics (documented choices):
+- the report's year is the most mentioned year among the periods it discusses
+  ("6 tháng đầu năm 2023", "quý 3/2024", "tháng 3/2025", "năm 2024", dates),
+  a sub-year period counting double, ties going to the later year. Ranges
+  ("nhiệm kỳ 2020-2025"), targets ("đến năm 2030", "tầm nhìn") and comparisons
+  ("cùng kỳ năm 2024", "so với năm 2023") are not periods under discussion.
+  A report weighing last year's results against this year's tasks mentions
+  this year most (seed 003: 2023 x3, 2024 x6 -> 2024).
+- a meeting in January or February whose year is only ever *reviewed*
+  ("tổng kết công tác năm 2023", "quý 4/2023") with no task or plan for it is
+  held the next year (2024); a meeting reviewing "6 tháng đầu năm 2023" on
+  28-7 is in 2023.
+"""
 from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+MIN_YEAR, MAX_YEAR = 1945, 2100
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # Feb 29 if no year
+
+
+def valid_ymd(year: int | None, month: int | None = None, day: int | None = None) -> bool:
+    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+        return False
+    if month is None:
+        return day is None and year is not None
+    if not 1 <= month <= 12:
+        return False
+    if day is None:
+        return True
+    if year is None:
+        return 1 <= day <= _DAYS_IN_MONTH[month - 1]
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+_ISO_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def parse_iso(value: str | None) -> tuple[int, int | None, int | None] | None:
+    """``2024`` / ``2024-07`` / ``2024-07-10`` (a time part is ignored) -> parts."""
+    if not value:
+        return None
+    m = _ISO_RE.match(value.strip())
+    if not m or not re.fullmatch(r"(?:[T ].*)?", value.strip()[m.end():]):
+        return None
+    y, mo, d = (int(g) if g else None for g in m.groups())
+    return (y, mo, d) if valid_ymd(y, mo, d) else None
+
+
+def valid_iso(value: str) -> bool:
+    return parse_iso(value) is not None
+
+
+def to_iso(year: int, month: int | None = None, day: int | None = None) -> str:
+    out = f"{year:04d}"
+    if month:
+        out += f"-{month:02d}"
+        if day:
+            out += f"-{day:02d}"
+    return out
+
+
+# ---------------------------------------------------------------- grammar
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One date or period expression: text[start:end]."""
+
+    start: int
+    end: int
+    kind: str  # date | day_month | month | quarter | months | year
+    year: int | None
+    month: int | None = None  # the date's month, or the month a period ends
+    day: int | None = None
+
+
+_NUM_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
+              "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12}
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_NUM_WORD_RE = "|".join(sorted(_NUM_WORDS, key=len, reverse=True))
+_D = r"(\d{1,2})"
+_Y = r"(\d{4})"
+_NOT_NUM_BEFORE = r"(?<![\d/.,-])"
+_NOT_NUM_AFTER = r"(?![\d]|[/.-]\d)"
+_TIME_OF_DAY = r"(?:rạng sáng|sáng sớm|chiều tối|sáng|trưa|chiều|tối|đêm|hôm)"
+_WEEKDAY = r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)"
+_PERIOD_SEP = r"\s*(?:/|-|năm)\s*"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in [
+    # ngày 18 tháng 10 năm 2024 / 18/10/2024 / 13-7-2023 / 18.10.2024
+    ("date", rf"\bngày\s+{_D}\s+tháng\s+{_D}\s*(?:năm|,|/)\s*{_Y}\b"),
+    ("date", rf"{_NOT_NUM_BEFORE}\b{_D}/{_D}/{_Y}{_NOT_NUM_AFTER}"),
+    ("date", rf"{_NOT_NUM_BEFORE}\b{_D}-{_D}-{_Y}{_NOT_NUM_AFTER}"),
+    ("date", rf"{_NOT_NUM_BEFORE}\b{_D}\.{_D}\.{_Y}{_NOT_NUM_AFTER}"),
+    # ngày 10 tháng 7 (no year)
+    ("day_month", rf"\bngày\s+{_D}\s+tháng\s+{_D}\b(?!\s*(?:năm|/|-)\s*\d)"),
+    # Chiều 28-7 / Ngày 10/7 / Sáng thứ Hai (5/1) / sáng nay 5-1 / ngày 25-7
+    ("day_month", rf"\b(?:{_TIME_OF_DAY}(?:\s+nay)?|ngày|{_WEEKDAY})"
+                  rf"(?:[\s,]+{_WEEKDAY})?[\s,]*\(?\s*{_D}\s*[/-]\s*{_D}\s*\)?{_NOT_NUM_AFTER}"),
+    # 6 tháng đầu năm 2023 / 9 tháng năm 2024 / Hai tháng đầu năm 2025 / sáu tháng cuối năm 2024
+    ("months", rf"\b(\d{{1,2}}|{_NUM_WORD_RE})\s+tháng\s+(đầu|cuối)?\s*(?:năm\s+)?{_Y}\b"),
+    # nửa đầu năm 2023 / nửa cuối năm 2023
+    ("months", rf"\b(nửa)\s+(đầu|cuối)\s+năm\s+{_Y}\b"),
+    # quý 3/2024 / quý III năm 2024 / quý 2-2024
+    ("quarter", rf"\bquý\s+([1-4]|iv|i{{1,3}}){_PERIOD_SEP}{_Y}\b"),
+    # tháng 3/2025 / tháng 10 năm 2024
+    ("month", rf"\btháng\s+{_D}{_PERIOD_SEP}{_Y}\b"),
+    # năm 2024 (not a range "năm 2021-2022")
+    ("year", rf"\bnăm\s+{_Y}\b(?!\s*[-–]\s*\d)"),
+]]
+
+# Contexts that make a year a target, range or comparison, not the period
+# the report is about; and those that make a date a citation or deadline.
+_NOT_DISCUSSED = re.compile(
+    r"(?:đến|tới|trước|sau|tầm nhìn(?: đến)?|giai đoạn|nhiệm kỳ|cùng kỳ|so với|từ)\s*$",
+    re.IGNORECASE)
+_CITATION = re.compile(
+    r"(?:\bsố\s+\S+|nghị quyết|chỉ thị|quyết định|kết luận|thông tư|nghị định|luật|"
+    r"công văn|thông báo|hướng dẫn|quy định|văn bản|ban hành|ký)[^.;:!?]*$", re.IGNORECASE)
+_DEADLINE = re.compile(r"(?:tính đến|đến|từ|tới|trước|sau|kể từ|hết)\s*(?:ngày\s*)?$",
+                       re.IGNORECASE)
+_REVIEW = re.compile(r"tổng kết|kết quả|đánh giá|sơ kết|nhìn lại", re.IGNORECASE)
+_PLAN = re.compile(r"nhiệm vụ|kế hoạch|phương hướng|triển khai|mục tiêu|chương trình|"
+                   r"dự toán|chỉ tiêu|chuẩn bị", re.IGNORECASE)
+
+
+def _month_end(kind: str, m: re.Match[str]) -> tuple[int | None, int | None, int | None]:
+    """(year, month, day) of a match; periods give the month they end."""
+    g = m.groups()
+    if kind == "date":
+        return int(g[2]), int(g[1]), int(g[0])
+    if kind == "day_month":
+        return None, int(g[1]), int(g[0])
+    if kind == "months":
+        count = 6 if g[0].lower() == "nửa" else (
+            int(g[0]) if g[0].isdigit() else _NUM_WORDS[g[0].lower()])
+        end = 12 if (g[1] or "").lower() == "cuối" else count
+        return int(g[2]), end if 1 <= count <= 12 else 13, None
+    if kind == "quarter":
+        q = g[0].lower()
+        return int(g[1]), 3 * (int(q) if q.isdigit() else _ROMAN[q]), None
+    if kind == "month":
+        return int(g[1]), int(g[0]), None
+    return int(g[0]), None, None  # year
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every valid date/period expression, in text order, without overlaps
+    (the longest, most precise reading wins)."""
+    found: list[Mention] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            year, month, day = _month_end(kind, m)
+            if kind == "year" and not valid_ymd(year):
+                continue
+            if kind != "year" and not valid_ymd(year, month, day):
+                continue
+            found.append(Mention(m.start(), m.end(), kind, year, month, day))
+    found.sort(key=lambda x: (x.start, -(x.end - x.start)))
+    out: list[Mention] = []
+    for mention in found:
+        if out and mention.start < out[-1].end:
+            continue
+        out.append(mention)
+    return out
+
+
+# ---------------------------------------------------------------- choosing
+
+def _before(text: str, start: int, width: int = 80) -> str:
+    return text[max(0, start - width):start]
+
+
+def _discussed(text: str, mentions: list[Mention]) -> list[Mention]:
+    return [m for m in mentions if m.year is not None and m.kind != "day_month"
+            and not _NOT_DISCUSSED.search(_before(text, m.start, 25))]
+
+
+def report_year(text: str, mentions: list[Mention] | None = None) -> int | None:
+    """The year the report is about: most mentioned, sub-year periods count
+    double, ties -> the later year."""
+    mentions = find_mentions(text) if mentions is None else mentions
+    weights: Counter[int] = Counter()
+    for m in _discussed(text, mentions):
+        weights[m.year] += 2 if m.kind in ("months", "quarter", "month") else 1
+    if not weights:
+        return None
+    return max(weights, key=lambda y: (weights[y], y))
+
+
+def infer_year(text: str, month: int, day: int,
+               mentions: list[Mention] | None = None) -> int | None:
+    """Year of a day-month date in this report (see module doc)."""
+    mentions = find_mentions(text) if mentions is None else mentions
+    year = report_year(text, mentions)
+    if year is None or month > 2:
+        return year
+    of_year = [m for m in _discussed(text, mentions) if m.year == year]
+    early = any(m.month is not None and m.month <= month for m in of_year)
+    planned = any(_PLAN.search(ctx) and not _REVIEW.search(ctx)
+                  for ctx in (_before(text, m.start, 50) for m in of_year))
+    return year + 1 if of_year and not early and not planned else year
+
+
+def _is_event_date(text: str, m: Mention) -> bool:
+    before = _before(text, m.start)
+    line_before = before.rsplit("\n", 1)[-1]
+    if _DEADLINE.search(line_before[-25:]):
+        return False
+    if re.search(r"ngày\s*$", line_before, re.IGNORECASE) or text[m.start:m.start + 4].lower() == "ngày":
+        return not _CITATION.search(line_before)
+    return True
+
+
+OPENING_PARAGRAPHS = 3
+
+
+def event_date(text: str, mentions: list[Mention] | None = None) -> Mention | None:
+    """The first day-level date in the opening paragraphs that is not a
+    citation or deadline; else the first "Sáng/Chiều/Tối …" date anywhere."""
+    mentions = find_mentions(text) if mentions is None else mentions
+    opening_end = 0
+    for _ in range(OPENING_PARAGRAPHS):
+        nl = text.find("\n", opening_end)
+        if nl < 0:
+            opening_end = len(text)
+            break
+        opening_end = nl + 1
+        while opening_end < len(text) and text[opening_end] == "\n":
+            opening_end += 1
+    days = [m for m in mentions if m.day is not None]
+    for m in days:
+        if m.start < opening_end and _is_event_date(text, m):
+            return m
+    narrated = re.compile(_TIME_OF_DAY, re.IGNORECASE)
+    for m in days:
+        if m.kind == "day_month" and narrated.match(text, m.start) and _is_event_date(text, m):
+            return m
+    return None
 
 
 def find_date(text: str, header: str | None = None) -> tuple[str | None, str]:
     """Return (ISO date at known precision or None, date_source)."""
-    if header:
-        return header, "header"
+    mentions = find_mentions(text)
+    event = event_date(text, mentions)
+    head = parse_iso(header)
+    if head:
+        hy, hm, hd = head
+        if hd is None and event is not None and event.year in (None, hy) \
+                and (hm is None or event.month == hm):
+            return to_iso(hy, event.month, event.day), "header"
+        return to_iso(hy, hm, hd), "header"
+    if event is not None:
+        year = event.year or infer_year(text, event.month, event.day, mentions)
+        if year and valid_ymd(year, event.month, event.day):
+            return to_iso(year, event.month, event.day), "text"
+    year = report_year(text, mentions)
+    if year:
+        return to_iso(year), "text"
     return None, "unknown"
