@@ -1,0 +1,185 @@
+"""The date grammar on real expressions, the report-date choice, the seeds."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotations.clean import clean
+from annotations.dates import find_date, find_mentions, parse_iso, report_year
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def only(expr: str):
+    mentions = find_mentions(expr)
+    assert len(mentions) == 1, mentions
+    m = mentions[0]
+    return m.kind, m.year, m.month, m.day
+
+
+# Expressions as they occur in reports (most from the seeds and similar news).
+# Periods give the month they end: "6 tháng đầu năm 2023" ends in June.
+@pytest.mark.parametrize("expr,expected", [
+    ("Ngày 18/10/2024", ("date", 2024, 10, 18)),
+    ("ngày 13-7-2023", ("date", 2023, 7, 13)),
+    ("ngày 18 tháng 10 năm 2024", ("date", 2024, 10, 18)),
+    ("Ngày 2 tháng 9 năm 1945", ("date", 1945, 9, 2)),
+    ("ban hành ngày 25.10.2017", ("date", 2017, 10, 25)),
+    ("ngày 01/01/2025", ("date", 2025, 1, 1)),
+    ("ngày 29/2/2024", ("date", 2024, 2, 29)),
+    ("Chiều 28-7", ("day_month", None, 7, 28)),
+    ("Ngày 10/7", ("day_month", None, 7, 10)),
+    ("Sáng 5/1", ("day_month", None, 1, 5)),
+    ("Tối 31-12", ("day_month", None, 12, 31)),
+    ("Trưa 2/9", ("day_month", None, 9, 2)),
+    ("Rạng sáng 12/3", ("day_month", None, 3, 12)),
+    ("Sáng thứ Hai (5/1)", ("day_month", None, 1, 5)),
+    ("Chiều thứ Sáu, 28/7", ("day_month", None, 7, 28)),
+    ("sáng nay 5-1", ("day_month", None, 1, 5)),
+    ("Chủ nhật 3/9", ("day_month", None, 9, 3)),
+    ("Hôm 20/11", ("day_month", None, 11, 20)),
+    ("Tính đến ngày 25-7", ("day_month", None, 7, 25)),
+    ("ngày 10 tháng 7 vừa qua", ("day_month", None, 7, 10)),
+    ("6 tháng đầu năm 2023", ("months", 2023, 6, None)),
+    ("9 tháng năm 2024", ("months", 2024, 9, None)),
+    ("Hai tháng đầu năm 2025", ("months", 2025, 2, None)),
+    ("sáu tháng cuối năm 2024", ("months", 2024, 12, None)),
+    ("Chương trình đối ngoại 6 tháng cuối năm 2024", ("months", 2024, 12, None)),
+    ("nửa đầu năm 2023", ("months", 2023, 6, None)),
+    ("quý 3/2024", ("quarter", 2024, 9, None)),
+    ("quý III năm 2024", ("quarter", 2024, 9, None)),
+    ("quý 2-2024", ("quarter", 2024, 6, None)),
+    ("quý IV/2023", ("quarter", 2023, 12, None)),
+    ("quý I năm 2025", ("quarter", 2025, 3, None)),
+    ("tháng 3/2025", ("month", 2025, 3, None)),
+    ("tháng 10 năm 2024", ("month", 2024, 10, None)),
+    ("trong tháng 12-2023", ("month", 2023, 12, None)),
+    ("năm 2024", ("year", 2024, None, None)),
+    ("Năm 2023, với tinh thần đoàn kết", ("year", 2023, None, None)),
+    ("Từ nay đến hết năm 2024", ("year", 2024, None, None)),
+])
+def test_expression(expr, expected):
+    assert only(expr) == expected
+
+
+@pytest.mark.parametrize("expr", [
+    "23/29 chỉ tiêu",                 # a fraction, no date word
+    "tăng 6,93%",
+    "3.763 phạm nhân",
+    "Nghị quyết số 18-NQ/TW",
+    "Chỉ thị số 24-CT/TƯ",
+    "nhiệm kỳ 2020-2025",
+    "bình quân 2 năm 2021-2022",
+    "giai đoạn 2026 - 2030",
+    "ngày 31/2/2024",                 # no such day
+    "Ngày 30/2",
+    "Chiều 32-7",
+    "Sáng 5/13",
+    "quý 5/2024",
+    "tháng 13/2024",
+    "năm 1800",                       # out of range for a report
+    "ngày 18/10/20245",
+    "1/2 số đại biểu",
+    "Kỷ nguyên mới - Kỷ nguyên vươn mình",
+])
+def test_not_a_date(expr):
+    assert find_mentions(expr) == []
+
+
+@pytest.mark.parametrize("text,header,expected", [
+    ("Ngày 18/10/2024, tại Hà Nội, Ban Bí thư họp.", None, ("2024-10-18", "text")),
+    ("Chiều 28-7, hội nghị giao ban công tác 6 tháng đầu năm 2023.", None,
+     ("2023-07-28", "text")),
+    ("Ngày 10/7, hội nghị đánh giá quý 2, 6 tháng đầu năm 2024; đề ra nhiệm vụ quý 3/2024.",
+     None, ("2024-07-10", "text")),
+    # January meetings: reviewing last year -> held this year; planning -> same year
+    ("Sáng 5/1, Tỉnh ủy tổ chức hội nghị tổng kết công tác năm 2023.", None,
+     ("2024-01-05", "text")),
+    ("Sáng 5/1, Tỉnh ủy tổ chức hội nghị triển khai nhiệm vụ năm 2024.", None,
+     ("2024-01-05", "text")),
+    ("Chiều 12/1, hội nghị đánh giá kết quả quý IV/2023 và cả năm 2023.", None,
+     ("2024-01-12", "text")),
+    # a cited date is not the report date; the report's year is
+    ("Hội nghị quán triệt Chỉ thị số 24-CT/TƯ, ngày 13-7-2023 của Bộ Chính trị.\n\n"
+     "Nhiệm vụ năm 2024 rất nặng nề. Năm 2024 là năm bản lề.", None, ("2024", "text")),
+    ("Thực hiện Nghị quyết số 18-NQ/TW ngày 25/10/2017 của Ban Chấp hành Trung ương, "
+     "tỉnh đã sắp xếp bộ máy trong năm 2024.", None, ("2024", "text")),
+    ("Tính đến ngày 25-7, đã có 23 tỉnh ủy sơ kết 6 tháng đầu năm 2023.", None,
+     ("2023", "text")),
+    # targets, ranges and comparisons are not the year under discussion
+    ("Kinh tế tăng so với cùng kỳ năm 2022; phấn đấu đến năm 2030, tầm nhìn đến năm 2045. "
+     "Kết quả năm 2023 khả quan.", None, ("2023", "text")),
+    # a narrated event later in the text still dates the report
+    ("Tăng cường công tác xây dựng Đảng\n\nNội dung 1.\n\nNội dung 2.\n\n"
+     "Chiều 3/8, Ban Thường vụ họp sơ kết 6 tháng đầu năm 2023.", None, ("2023-08-03", "text")),
+    ("Ngày 10/7, hội nghị họp.", None, (None, "unknown")),  # no year anywhere
+    ("Không có ngày tháng nào.", None, (None, "unknown")),
+    # header first, refined by a day in the same month
+    ("Ngày 10/7, tại Trụ sở Trung ương Đảng.", "2024-07", ("2024-07-10", "header")),
+    ("Ngày 28/6, tại Trụ sở Trung ương Đảng.", "2024-07", ("2024-07", "header")),
+    ("Ngày 10/7, tại Trụ sở Trung ương Đảng.", "2024-07-02", ("2024-07-02", "header")),
+    ("Ngày 10/7, tại Trụ sở Trung ương Đảng.", "2024", ("2024-07-10", "header")),
+    ("Ngày 10/7/2023, tại Trụ sở Trung ương Đảng.", "2024-07", ("2024-07", "header")),
+    ("Hội nghị năm 2023.", "2025-03", ("2025-03", "header")),
+    ("Ngày 18/10/2024, tại Hà Nội.", "not a date", ("2024-10-18", "text")),
+    ("Ngày 18/10/2024, tại Hà Nội.", "2024-13", ("2024-10-18", "text")),
+])
+def test_find_date(text, header, expected):
+    assert find_date(text, header) == expected
+
+
+@pytest.mark.parametrize("stem,expected", [
+    ("000_04edcb8ab5506732", ("2025-03", "header")),
+    ("001_8efd81b505d29727", ("2024-10-18", "text")),
+    ("002_3e02a63f107bf8c3", ("2024-07-10", "header")),  # header 2024-07 + "Ngày 10/7"
+    ("003_211755ac7683c90c", ("2024", "text")),  # reviews 2023 (x3), plans 2024 (x6)
+    ("004_0e0ad6727c6305cf", ("2023-07-28", "text")),  # "Chiều 28-7" + "6 tháng đầu năm 2023"
+])
+def test_seed_dates(stem, expected):
+    cleaned = clean((SEEDS / f"{stem}.txt").read_text(encoding="utf-8"))
+    assert find_date(cleaned.text, cleaned.header_date) == expected
+
+
+def test_seed_004_cited_directive_is_not_the_date():
+    text = clean((SEEDS / "004_0e0ad6727c6305cf.txt").read_text(encoding="utf-8")).text
+    assert "ngày 13-7-2023" in text
+    assert any(m.day == 13 and m.year == 2023 for m in find_mentions(text))
+    assert find_date(text)[0] != "2023-07-13"
+
+
+def test_report_year_ties_go_to_the_later_year():
+    assert report_year("Kết quả năm 2023. Nhiệm vụ năm 2024.") == 2024
+    assert report_year("Quý 3/2023 và năm 2024.") == 2023  # sub-year periods weigh double
+
+
+@pytest.mark.parametrize("value,parts", [
+    ("2024", (2024, None, None)), ("2024-07", (2024, 7, None)),
+    ("2024-07-10", (2024, 7, 10)), ("2024-07-10T08:30:00Z", (2024, 7, 10)),
+    ("2024-02-30", None), ("2024-7", None), ("24-07-10", None), ("", None), (None, None),
+])
+def test_parse_iso(value, parts):
+    assert parse_iso(value) == parts
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2099, 12, 31)),
+       st.sampled_from(["Ngày {d}/{m}/{y}", "ngày {d}-{m}-{y}", "ngày {d} tháng {m} năm {y}",
+                        "Ngày {d:02d}/{m:02d}/{y}"]))
+def test_property_any_valid_date_parses_back(day, template):
+    text = template.format(d=day.day, m=day.month, y=day.year) + ", hội nghị đã họp."
+    assert find_date(text) == (day.isoformat(), "text")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789/-. ngàytháng năm quý Chiều Sáng,\n")),
+               max_size=80))
+def test_property_find_date_is_total_and_valid(text):
+    iso, source = find_date(text)
+    assert source in ("text", "unknown")
+    assert (iso is None) == (source == "unknown")
+    if iso:
+        assert parse_iso(iso) is not None
