@@ -1,0 +1,183 @@
+"""The Textual app: library -> reader, help, command palette.
+
+``make_app(home, annotator)`` builds it for tests and benchmarks; ``run_app``
+is what the bare ``baocao`` command runs. Start-up reads only the library index
+and the store: underthesea is imported only if a report's analysis is missing
+from the cache.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from functools import partial
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from annotations.library import Library
+from annotations.store import AnnotationStore, Label, StoreError, StoreLocked
+
+from .bindings import bindings_for
+from .screens.help import HelpScreen
+from .screens.library import LibraryScreen
+from .screens.reader import ReaderScreen
+
+StoreFactory = Callable[..., AnnotationStore]
+
+FALLBACK_LABELS = [Label("achievement", "a", "#2e7d32"), Label("task", "t", "#1565c0"),
+                   Label("risk", "r", "#c62828")]
+
+
+class BaocaoApp(App):
+    CSS_PATH = "baocao.tcss"
+    TITLE = "baocao"
+    BINDINGS = bindings_for("app")
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (170, "-very-wide")]
+
+    def __init__(self, home: Path, annotator: str | None = None, *,
+                 store_factory: StoreFactory | None = None, seed: bool = True) -> None:
+        super().__init__()
+        self.home = Path(home)
+        self.library = Library(self.home)
+        self.seed_on_start = seed
+        self.store: AnnotationStore | None = None
+        self.store_problem = ""
+        self.readonly = False
+        self._open_store(store_factory or AnnotationStore, annotator)
+
+    # ------------------------------------------------------------ store
+    def _open_store(self, factory: StoreFactory, annotator: str | None) -> None:
+        """Writer if we can, read-only when another instance holds the home."""
+        try:
+            self.store = factory(self.home, annotator=annotator)
+        except StoreLocked as exc:
+            self.store_problem = str(exc)
+            try:
+                self.store = factory(self.home, annotator=annotator, readonly=True)
+            except StoreError as exc2:
+                self.store_problem = str(exc2)
+        except StoreError as exc:
+            self.store_problem = str(exc)
+        self.readonly = self.store is None or self.store.readonly
+        self._annotator = self.store.annotator if self.store else (annotator or "unknown")
+
+    @property
+    def annotator(self) -> str:
+        return self._annotator
+
+    @property
+    def labels(self) -> list[Label]:
+        return list(self.store.labels) if self.store else FALLBACK_LABELS
+
+    def letter_color(self, label_name: str) -> tuple[str, str]:
+        for label in self.labels:
+            if label.name == label_name:
+                return label.key.upper(), label.color
+        return "?", "grey50"  # a label no longer in the label set
+
+    def label_counts(self) -> dict[str, dict[str, int]]:
+        if self.store is None:
+            return {}
+        try:
+            return self.store.counts()
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return {}
+
+    def tagged_sentences(self, report_id: str) -> int:
+        covered: set[int] = set()
+        for a in self.store.for_report(report_id) if self.store else ():
+            covered.update(range(a.sentence_start, a.sentence_end + 1))
+        return len(covered)
+
+    def on_mount(self) -> None:
+        self.push_screen(LibraryScreen())
+        if self.store is None:
+            self.notify(f"{self.store_problem}\nReports can be read but not tagged.",
+                        title="Annotations unavailable", severity="error", timeout=30, markup=False)
+        elif self.readonly:
+            self.notify(f"{self.store_problem}\nOpened read-only: you can read, not tag.",
+                        title="Read-only", severity="warning", timeout=15, markup=False)
+
+    def on_unmount(self) -> None:
+        self.close_store()
+
+    def close_store(self) -> None:
+        if self.store is not None:
+            store, self.store = self.store, None
+            try:
+                store.close()
+            except StoreError:
+                pass
+
+    # ------------------------------------------------------------ navigation
+    def open_report(self, order: list[str], index: int) -> None:
+        self.push_screen(ReaderScreen(order, index))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # ------------------------------------------------------------ palette
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Export annotations", "Write every annotation as native JSONL "
+                            "under the home's exports/ folder", self.action_export)
+        yield SystemCommand("Show label set", "The labels, their keys and colours",
+                            self.action_show_labels)
+        if isinstance(screen, ReaderScreen):
+            yield SystemCommand("Toggle entities", "Entity colours on/off (e)",
+                                screen.action_toggle_entities)
+        order = [m.id for m in self.library.reports()]
+        for i, m in enumerate(self.library.reports()):
+            yield SystemCommand(f"Open report: {m.title}", f"{m.date or 'undated'} · {m.id}",
+                                partial(self._open_from_palette, order, i), discover=False)
+
+    def _open_from_palette(self, order: list[str], index: int) -> None:
+        if isinstance(self.screen, ReaderScreen):
+            self.screen.order = order
+            self.screen.load(order[index])
+        else:
+            self.open_report(order, index)
+
+    def action_show_labels(self) -> None:
+        lines = [f"{lb.key}  {lb.name}  ({lb.color})" for lb in self.labels]
+        self.notify("\n".join(lines), title="Label set", timeout=8, markup=False)
+
+    def export_path(self) -> Path:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        return self.home / "exports" / f"annotations-{stamp}.jsonl"
+
+    def action_export(self) -> None:
+        self.export(self.export_path())
+
+    @work(thread=True, exclusive=True, group="export")
+    def export(self, path: Path) -> None:
+        from annotations.export import export_to_path, iter_records
+
+        try:  # its own read-only store: the UI's store is never used off its thread
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with AnnotationStore(self.home, readonly=True) as store:
+                n = export_to_path(iter_records(store, Library(self.home)), path)
+        except Exception as exc:  # noqa: BLE001 - shown to the user as is
+            self.call_from_thread(self.notify, str(exc), title="Export failed",
+                                  severity="error", timeout=15, markup=False)
+            return
+        self.call_from_thread(self.notify, f"{n} annotations written to {path}",
+                              title="Exported", timeout=15, markup=False)
+
+
+def make_app(home: Path, annotator: str | None = None, *,
+             store_factory: StoreFactory | None = None, seed: bool = True) -> BaocaoApp:
+    """The app on a home (tests and benchmarks pass their own annotator)."""
+    return BaocaoApp(Path(home), annotator, store_factory=store_factory, seed=seed)
+
+
+def run_app(home: Path, annotator: str | None = None) -> None:
+    app = make_app(home, annotator)
+    try:
+        app.run()
+    finally:
+        app.close_store()

@@ -1,0 +1,40 @@
+"""Help: every key, read from the same table the app binds."""
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from ..bindings import SCOPE_TITLES, keys_for, label_key
+
+
+def help_table(labels) -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for scope, title in SCOPE_TITLES.items():
+        table.add_row(Text(title, style="bold underline"), "")
+        specs = keys_for(scope)
+        if scope == "reader":
+            specs = [label_key(lb) for lb in labels] + specs
+        for spec in specs:
+            table.add_row(Text(spec.label), Text(spec.description))
+        table.add_row("", "")
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", key_display="esc")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-dialog") as box:
+            box.border_title = "Keys"
+            box.border_subtitle = "esc: close"
+            yield Static(help_table(self.app.labels), id="help-table")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,321 @@
+"""The reader: one report, a sentence cursor, tagging keys, a side panel."""
+from __future__ import annotations
+
+from functools import partial
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from annotations.models import ENTITY_LABELS
+from annotations.store import Annotation, Passage, StoreError
+
+from ..bindings import TABLE, bindings_for, label_key
+from ..widgets.report_view import Mark, ReportView
+from .note import NoteScreen
+
+PREVIEW = 60  # characters of a passage in the side panel
+
+
+class ReaderScreen(Screen):
+    BINDINGS = bindings_for("reader")
+
+    def __init__(self, order: list[str], index: int) -> None:
+        super().__init__()
+        self.order = order
+        self.index = index
+        self.report_id = order[index]
+        self.meta = None
+        self.canonical = ""
+        self.annotations: list[Annotation] = []
+        self.label_keys = []
+        # Labels come from the store (a config may add some): bind their keys here,
+        # skipping any that would shadow a reader or app key.
+        taken = {k for spec in TABLE if spec.scope in ("reader", "app")
+                 for k in spec.keys.split(",")}
+        for i, label in enumerate(self.app.labels):
+            spec = label_key(label)
+            if label.key in taken:
+                self.app.call_later(partial(self.notify, markup=False), f"Label {label.name!r}: key {label.key!r} is "
+                                    "already used; it has no key.", severity="warning")
+                continue
+            taken.add(label.key)
+            self.label_keys.append(spec)
+            self._bindings.bind(label.key, f"tag({i})", spec.description, show=True)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="reader-title")
+        with Horizontal(id="reader-body"):
+            yield ReportView(id="report")
+            with Vertical(id="side"):
+                yield Static(id="info")
+                yield Static(id="legend")
+                yield OptionList(id="annotations")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load(self.report_id)
+        self.query_one(ReportView).focus()
+
+    @property
+    def view(self) -> ReportView:
+        return self.query_one(ReportView)
+
+    @property
+    def store(self):
+        return self.app.store
+
+    # ------------------------------------------------------------ loading
+    def load(self, report_id: str, cursor: int = 0) -> None:
+        lib = self.app.library
+        self.report_id = report_id
+        if report_id in self.order:
+            self.index = self.order.index(report_id)
+        self.meta = lib.get(report_id)
+        self.canonical = lib.text(report_id)
+        analysis = lib.analysis(report_id)
+        self.annotations = self.store.for_report(report_id) if self.store else []
+        self.view.load(self.canonical, analysis, self._marks())
+        if cursor:
+            self.view.select(cursor)
+        self._update_title()
+        self._update_side()
+
+    def _marks(self) -> list[Mark]:
+        return [Mark(a.start, a.end, a.sentence_start, a.sentence_end, *self.app.letter_color(a.label))
+                for a in self.annotations]
+
+    def _refresh_annotations(self) -> None:
+        self.annotations = self.store.for_report(self.report_id) if self.store else []
+        self.view.set_marks(self._marks())
+        self._update_side()
+
+    def _update_title(self) -> None:
+        m = self.meta
+        title = Text(m.title, style="bold")
+        title.append(f"   {self.index + 1}/{len(self.order)}", style="dim")
+        self.query_one("#reader-title", Static).update(title)
+
+    def tagged_sentences(self) -> int:
+        covered: set[int] = set()
+        for a in self.annotations:
+            covered.update(range(a.sentence_start, a.sentence_end + 1))
+        return len(covered)
+
+    def _update_side(self) -> None:
+        m = self.meta
+        total = self.view.sentence_count
+        tagged = self.tagged_sentences()
+        info = Text()
+        info.append("Date ", style="dim")
+        info.append(m.date or "unknown")
+        if m.date_source != "unknown":
+            info.append(f" ({m.date_source})", style="dim")
+        info.append("\nTagged ", style="dim")
+        info.append(f"{tagged}/{total} sentences")
+        filled = round(20 * tagged / total) if total else 0
+        info.append("\n" + "█" * filled + "░" * (20 - filled), style="bold")
+        info.append("\nAnnotator ", style="dim")
+        info.append(self.app.annotator)
+        if self.app.readonly:
+            info.append("\nREAD-ONLY", style="bold reverse")
+            info.append(" another baocao holds this home", style="dim")
+        self.query_one("#info", Static).update(info)
+
+        legend = Text()
+        counts: dict[str, int] = {}
+        for a in self.annotations:
+            counts[a.label] = counts.get(a.label, 0) + 1
+        for label in self.app.labels:
+            letter, color = self.app.letter_color(label.name)
+            legend.append(f" {letter} ", style=f"bold reverse {color}")
+            legend.append(f" {label.name} {counts.get(label.name, 0)}\n")
+        legend.append("entities ", style="dim")
+        if self.view.entities_on:
+            for i, ent in enumerate(ENTITY_LABELS):
+                legend.append(ent, style=self.view.get_component_rich_style(
+                    f"report-view--ent-{ent.lower()}", partial=True))
+                legend.append(" ")
+        else:
+            legend.append("off (e)", style="dim")
+        self.query_one("#legend", Static).update(legend)
+
+        options = self.query_one("#annotations", OptionList)
+        options.clear_options()
+        items = []
+        for a in self.annotations:
+            letter, color = self.app.letter_color(a.label)
+            prompt = Text(f" {letter} ", style=f"bold reverse {color}")
+            where = (f" {a.sentence_start + 1}" if a.sentence_start == a.sentence_end
+                     else f" {a.sentence_start + 1}–{a.sentence_end + 1}")
+            prompt.append(where, style="dim")
+            prompt.append(" " + a.text[:PREVIEW].replace("\n", " "))
+            if a.note:
+                prompt.append(f"\n   ✎ {a.note}", style="italic")
+            if a.annotator != self.app.annotator:
+                prompt.append(f"  ({a.annotator})", style="dim")
+            items.append(Option(prompt, id=a.id))
+        options.add_options(items)
+        options.border_title = f"Annotations ({len(items)})"
+
+    # ------------------------------------------------------------ moving
+    def action_move(self, delta: int) -> None:
+        self.view.select(self.view.cursor + delta)
+
+    def action_extend(self, delta: int) -> None:
+        self.view.select(self.view.cursor + delta, self.view.anchor)
+
+    def action_jump(self, where: str) -> None:
+        self.view.select(0 if where == "first" else self.view.sentence_count - 1)
+
+    def action_page(self, direction: int) -> None:
+        view = self.view
+        if not view.sentence_count:
+            return
+        first, _ = view.sentence_lines(view.cursor)
+        target = first + direction * max(1, view.scrollable_content_region.height - 2)
+        target = max(0, min(len(view._lines) - 1, target))
+        view.select(view.sentence_at_offset(view._lines[target][1]))
+
+    def action_next_untagged(self) -> None:
+        n = self.view.sentence_count
+        covered: set[int] = set()
+        for a in self.annotations:
+            covered.update(range(a.sentence_start, a.sentence_end + 1))
+        for step in range(1, n + 1):
+            i = (self.view.cursor + step) % n
+            if i not in covered:
+                self.view.select(i)
+                return
+        self.notify("Every sentence of this report is tagged.", markup=False)
+
+    def action_other_report(self, delta: int) -> None:
+        target = self.index + delta
+        if not 0 <= target < len(self.order):
+            self.notify("This is the last report." if delta > 0 else "This is the first report.", markup=False)
+            return
+        self.load(self.order[target])
+
+    def action_toggle_entities(self) -> None:
+        self.view.set_entities(not self.view.entities_on)
+        self._update_side()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @on(OptionList.OptionSelected, "#annotations")
+    def _jump_to_annotation(self, event: OptionList.OptionSelected) -> None:
+        ann = next((a for a in self.annotations if a.id == event.option.id), None)
+        if ann is not None:
+            self.view.select(ann.sentence_end, ann.sentence_start)
+            self.view.focus()
+
+    # ------------------------------------------------------------ tagging
+    def _writable(self) -> bool:
+        if self.store is None:
+            self.notify(self.app.store_problem or "No annotation store.", severity="error", markup=False)
+            return False
+        if self.app.readonly:
+            self.notify("Read-only: another baocao instance holds this home. "
+                        "Close it to tag here.", title="Not saved", severity="warning", markup=False)
+            return False
+        return True
+
+    def own_annotation_at(self, sentence: int) -> Annotation | None:
+        for a in self.annotations:
+            if a.annotator == self.app.annotator and a.sentence_start <= sentence <= a.sentence_end:
+                return a
+        return None
+
+    def _passage(self) -> Passage:
+        lo, hi = self.view.selection
+        if lo == hi:  # the cursor inside a tagged passage acts on that passage
+            ann = self.own_annotation_at(lo)
+            if ann is not None:
+                lo, hi = ann.sentence_start, ann.sentence_end
+        sents = self.view.analysis.sentences
+        start, end = sents[lo].start, sents[hi].end
+        return Passage(self.report_id, start, end, lo, hi, self.canonical[start:end],
+                       self.meta.sha256)
+
+    def _store_call(self, what: str, fn, *args):
+        """Run a store write; on failure tell the user and show the store as it is."""
+        try:
+            return True, fn(*args)
+        except StoreError as exc:
+            self.notify(str(exc), title=f"{what} not saved", severity="error", timeout=10, markup=False)
+            try:
+                self._refresh_annotations()
+            except StoreError:
+                pass
+            return False, None
+
+    def action_tag(self, index: int) -> None:
+        if not self._writable() or not self.view.sentence_count:
+            return
+        label = self.app.labels[index]
+        passage = self._passage()
+        ok, ann = self._store_call("Tag", self.store.tag, passage, label.name)
+        if not ok:
+            return
+        self.view.select(self.view.cursor)  # collapse the selection
+        self._refresh_annotations()
+        if ann is None:
+            self.notify(f"Removed the {label.name} tag.", timeout=2, markup=False)
+
+    def action_remove(self) -> None:
+        if not self._writable() or not self.view.sentence_count:
+            return
+        ann = self.own_annotation_at(self.view.cursor)
+        if ann is None:
+            others = [a for a in self.annotations
+                      if a.sentence_start <= self.view.cursor <= a.sentence_end]
+            self.notify(f"Tagged by {others[0].annotator}, not by you." if others
+                        else "No tag here.", timeout=3, markup=False)
+            return
+        ok, _ = self._store_call("Removal", self.store.remove, ann.id)
+        if ok:
+            self._refresh_annotations()
+
+    def _after_history(self, ann: Annotation | None, word: str) -> None:
+        if ann is None:
+            self.notify(f"Nothing to {word}.", timeout=2, markup=False)
+            return
+        if ann.report_id != self.report_id and ann.report_id in self.app.library:
+            self.load(ann.report_id, ann.sentence_start)
+        else:
+            self._refresh_annotations()
+            self.view.select(ann.sentence_start)
+
+    def action_undo(self) -> None:
+        if self._writable():
+            ok, ann = self._store_call("Undo", self.store.undo)
+            if ok:
+                self._after_history(ann, "undo")
+
+    def action_redo(self) -> None:
+        if self._writable():
+            ok, ann = self._store_call("Redo", self.store.redo)
+            if ok:
+                self._after_history(ann, "redo")
+
+    def action_note(self) -> None:
+        if not self._writable() or not self.view.sentence_count:
+            return
+        ann = self.own_annotation_at(self.view.cursor)
+        if ann is None:
+            self.notify("Tag the sentence first (a/t/r), then add a note.", timeout=3, markup=False)
+            return
+
+        def save(note: str | None) -> None:
+            if note is None or note == ann.note:
+                return
+            ok, _ = self._store_call("Note", self.store.set_note, ann.id, note)
+            if ok:
+                self._refresh_annotations()
+
+        self.app.push_screen(NoteScreen(ann), save)

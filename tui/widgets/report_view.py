@@ -1,0 +1,371 @@
+"""The report text: paragraphs wrapped to the width, one sentence under the
+cursor, a selection, entity colours, tagged passages with a gutter letter.
+
+A Line API widget (like Toolong's log view): it wraps the text itself, knows
+which lines each paragraph occupies and caches one styled Text per paragraph and
+one Strip per line. Moving the cursor invalidates only the paragraphs the old
+and new selection touch, so a key press re-renders a few lines, never the report.
+Report text is never parsed as markup: styles are spans on a plain Text.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.color import Color
+from textual.events import Click
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from annotations.models import ENTITY_LABELS, Analysis
+
+GUTTER = 4  # cursor mark, up to two label letters, a space
+_WORD = re.compile(r"\S+")
+
+# Control characters (escape codes included) are shown as their Unicode
+# "control picture", one character for one: offsets stay valid and nothing the
+# report contains can reach the terminal as a control sequence.
+_CONTROL = {c: 0x2400 + c for c in range(32)}
+_CONTROL.update({10: 0x20, 9: 0x20, 13: 0x20, 127: 0x2421})
+_CONTROL.update({c: 0xFFFD for c in range(0x80, 0xA0)})
+
+
+def display_text(text: str) -> str:
+    return text.translate(_CONTROL)
+
+
+def wrap_offsets(s: str, width: int) -> list[tuple[int, int]]:
+    """Greedy word wrap: (start, end) of each line in ``s``; over-long words fold."""
+    width = max(1, width)
+    lines: list[tuple[int, int]] = []
+    cur: list[int] | None = None  # [start, end, cells]
+    for m in _WORD.finditer(s):
+        ws, we = m.span()
+        ww = cell_len(s[ws:we])
+        if cur is not None:
+            gap = cell_len(s[cur[1]:ws])
+            if cur[2] + gap + ww <= width:
+                cur[1], cur[2] = we, cur[2] + gap + ww
+                continue
+            lines.append((cur[0], cur[1]))
+        while ww > width:
+            cut, acc = ws, 0
+            while cut < we and acc + cell_len(s[cut]) <= width:
+                acc += cell_len(s[cut])
+                cut += 1
+            cut = max(cut, ws + 1)
+            lines.append((ws, cut))
+            ws = cut
+            ww = cell_len(s[ws:we])
+        cur = [ws, we, ww]
+    if cur is not None:
+        lines.append((cur[0], cur[1]))
+    return lines or [(0, 0)]
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A tagged passage as the view draws it."""
+
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    letter: str  # A / T / R: never colour alone
+    color: str
+
+
+class ReportView(ScrollView, can_focus=True):
+    COMPONENT_CLASSES = {
+        "report-view--cursor",
+        "report-view--selection",
+        "report-view--gutter",
+        "report-view--cursor-mark",
+        *(f"report-view--ent-{label.lower()}" for label in ENTITY_LABELS),
+    }
+
+    class CursorMoved(Message):
+        def __init__(self, view: ReportView) -> None:
+            super().__init__()
+            self.view = view
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.text = ""
+        self.analysis = Analysis()
+        self.marks: list[Mark] = []
+        self.entities_on = True
+        self.cursor = 0
+        self.anchor = 0
+        self._sent_starts: list[int] = []
+        self._para_sents: list[tuple[int, int]] = []  # first, last sentence per paragraph
+        self._para_ents: list[list] = []
+        self._lines: list[tuple[int, int, int]] = []  # (paragraph or -1, start, end)
+        self._para_first_line: list[int] = []
+        self._width = 0
+        self._para_cache: dict[int, Text] = {}
+        self._strip_cache: dict[int, Strip] = {}
+        self._tints: dict[str, Style] = {}
+        self._styles: dict[str, Style] = {}  # component and base styles, per theme
+
+    # ------------------------------------------------------------ content
+    def load(self, text: str, analysis: Analysis, marks: list[Mark]) -> None:
+        self.text = display_text(text)
+        self.analysis = analysis
+        self.cursor = self.anchor = 0
+        self._sent_starts = [s.start for s in analysis.sentences]
+        n_par = len(analysis.paragraphs)
+        firsts = [-1] * n_par
+        lasts = [-1] * n_par
+        for i, s in enumerate(analysis.sentences):
+            if firsts[s.paragraph] < 0:
+                firsts[s.paragraph] = i
+            lasts[s.paragraph] = i
+        self._para_sents = list(zip(firsts, lasts))
+        ents = sorted(analysis.entities, key=lambda e: e.start)
+        self._para_ents = [[e for e in ents if p.start <= e.start and e.end <= p.end]
+                           for p in analysis.paragraphs]
+        self.marks = sorted(marks, key=lambda m: m.start)
+        self._width = 0
+        self._relayout()
+        self.scroll_to(0, 0, animate=False, immediate=True)
+
+    def set_marks(self, marks: list[Mark]) -> None:
+        """Tagged passages changed: redraw only the paragraphs that differ."""
+        old = {(m.start, m.end, m.letter) for m in self.marks}
+        new = {(m.start, m.end, m.letter) for m in marks}
+        self.marks = sorted(marks, key=lambda m: m.start)
+        for start, end, _ in old ^ new:
+            self._invalidate_span(start, end)
+
+    def set_entities(self, on: bool) -> None:
+        self.entities_on = on
+        self._invalidate_all()
+
+    @property
+    def sentence_count(self) -> int:
+        return len(self.analysis.sentences)
+
+    @property
+    def selection(self) -> tuple[int, int]:
+        return min(self.cursor, self.anchor), max(self.cursor, self.anchor)
+
+    def select(self, cursor: int, anchor: int | None = None) -> None:
+        """Move the cursor (and the selection's other end; None collapses it)."""
+        n = self.sentence_count
+        if not n:
+            return
+        cursor = max(0, min(n - 1, cursor))
+        anchor = cursor if anchor is None else max(0, min(n - 1, anchor))
+        before = self.selection
+        self.cursor, self.anchor = cursor, anchor
+        for lo, hi in (before, self.selection):
+            self._invalidate_sentences(lo, hi)
+        self.scroll_to_sentence(cursor)
+        self.post_message(self.CursorMoved(self))
+
+    def sentence_at_offset(self, offset: int) -> int:
+        return max(0, bisect_right(self._sent_starts, offset) - 1)
+
+    # ------------------------------------------------------------ layout
+    def _relayout(self) -> None:
+        width = max(10, self.scrollable_content_region.width - GUTTER)
+        if width == self._width and self._lines:
+            return
+        self._width = width
+        self._lines = []
+        self._para_first_line = []
+        for p, para in enumerate(self.analysis.paragraphs):
+            if p:
+                self._lines.append((-1, para.start, para.start))
+            self._para_first_line.append(len(self._lines))
+            chunk = self.text[para.start:para.end]
+            self._lines.extend((p, para.start + s, para.start + e)
+                               for s, e in wrap_offsets(chunk, width))
+        self._para_first_line.append(len(self._lines))
+        self._para_cache.clear()
+        self._strip_cache.clear()
+        self.virtual_size = Size(width + GUTTER, len(self._lines))
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._relayout()
+        self.scroll_to_sentence(self.cursor)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._invalidate_all()
+
+    def _invalidate_all(self) -> None:
+        self._para_cache.clear()
+        self._strip_cache.clear()
+        self._tints.clear()
+        self._styles.clear()
+        self.refresh()
+
+    def _invalidate_paragraph(self, p: int) -> None:
+        self._para_cache.pop(p, None)
+        if p + 1 >= len(self._para_first_line):
+            return
+        y0, y1 = self._para_first_line[p], self._para_first_line[p + 1]
+        for y in range(y0, y1):
+            self._strip_cache.pop(y, None)
+        self.refresh_lines(y0, y1 - y0)
+
+    def _invalidate_sentences(self, lo: int, hi: int) -> None:
+        sents = self.analysis.sentences
+        if not sents:
+            return
+        for p in range(sents[lo].paragraph, sents[hi].paragraph + 1):
+            self._invalidate_paragraph(p)
+
+    def _invalidate_span(self, start: int, end: int) -> None:
+        lo = self.sentence_at_offset(start)
+        hi = self.sentence_at_offset(max(start, end - 1))
+        self._invalidate_sentences(lo, hi)
+
+    def sentence_lines(self, index: int) -> tuple[int, int]:
+        """First and last line a sentence occupies."""
+        sent = self.analysis.sentences[index]
+        p = sent.paragraph
+        y0, y1 = self._para_first_line[p], self._para_first_line[p + 1]
+        starts = [self._lines[y][1] for y in range(y0, y1)]
+        first = y0 + max(0, bisect_right(starts, sent.start) - 1)
+        last = y0 + max(0, bisect_right(starts, max(sent.start, sent.end - 1)) - 1)
+        return first, last
+
+    def scroll_to_sentence(self, index: int) -> None:
+        if not self.analysis.sentences or not self._lines:
+            return
+        first, last = self.sentence_lines(index)
+        height = min(last - first + 1, max(1, self.scrollable_content_region.height - 2))
+        self.scroll_to_region(Region(0, first, 1, height), spacing=None, animate=False,
+                              immediate=True)
+
+    # ------------------------------------------------------------ rendering
+    def _style(self, name: str) -> Style:
+        """A component style ("" is the widget's own), cached until styles change."""
+        style = self._styles.get(name)
+        if style is None:
+            style = (self.rich_style if not name else
+                     self.get_component_rich_style(f"report-view--{name}", partial=True))
+            self._styles[name] = style
+        return style
+
+    def _tint(self, color: str) -> Style:
+        style = self._tints.get(color)
+        if style is None:
+            base = self.background_colors[1]
+            try:
+                tint = base.blend(Color.parse(color), 0.45)
+            except Exception:  # a bad colour in a user config: fall back to the accent
+                tint = base.blend(Color.parse("ansi_blue"), 0.45)
+            style = Style(bgcolor=tint.rich_color, color=tint.get_contrast_text(0.95).rich_color)
+            self._tints[color] = style
+        return style
+
+    def _paragraph_text(self, p: int) -> Text:
+        cached = self._para_cache.get(p)
+        if cached is not None:
+            return cached
+        para = self.analysis.paragraphs[p]
+        base = para.start
+        text = Text(self.text[para.start:para.end], end="", no_wrap=True)
+        for m in self.marks:
+            if m.end > para.start and m.start < para.end:
+                text.stylize(self._tint(m.color), max(m.start, para.start) - base,
+                             min(m.end, para.end) - base)
+        if self.entities_on:
+            for e in self._para_ents[p]:
+                text.stylize(self._style(f"ent-{e.label.lower()}"),
+                             e.start - base, e.end - base)
+        first, last = self._para_sents[p]
+        lo, hi = self.selection
+        if first >= 0:
+            sents = self.analysis.sentences
+            sel = self._style("selection")
+            cur = self._style("cursor")
+            for i in range(max(first, lo), min(last, hi) + 1):
+                s = sents[i]
+                text.stylize(cur if i == self.cursor else sel, s.start - base, s.end - base)
+        self._para_cache[p] = text
+        return text
+
+    def _gutter(self, start: int, end: int) -> Text:
+        gutter_style = self._style("gutter")
+        text = Text(style=gutter_style, end="")
+        lo_s = self.sentence_at_offset(start)
+        hi_s = self.sentence_at_offset(max(start, end - 1))
+        lo, hi = self.selection
+        if lo_s <= self.cursor <= hi_s:
+            text.append("▶", self._style("cursor-mark"))
+        elif hi_s >= lo and lo_s <= hi:
+            text.append("┃", self._style("cursor-mark"))
+        else:
+            text.append(" ")
+        letters = 0
+        seen: set[str] = set()
+        for m in self.marks:
+            if m.start >= end:
+                break
+            if m.end > start and m.letter not in seen and letters < 2:
+                seen.add(m.letter)
+                text.append(m.letter, Style(bold=True, color=m.color))
+                letters += 1
+        text.append(" " * (GUTTER - 1 - letters))
+        return text
+
+    def _render(self, y: int, width: int) -> Strip:
+        base = self._style("")
+        p, start, end = self._lines[y]
+        if p < 0:
+            return Strip.blank(width, base)
+        para = self.analysis.paragraphs[p]
+        ptext = self._paragraph_text(p)
+        line = ptext[start - para.start:end - para.start]
+        console = self.app.console
+        segments: list[Segment] = list(self._gutter(start, end).render(console))
+        segments.extend(line.render(console))
+        strip = Strip(segments).adjust_cell_length(width, base)
+        return strip.apply_style(base)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = y + self.scroll_offset.y
+        if index >= len(self._lines):
+            return Strip.blank(width, self._style(""))
+        strip = self._strip_cache.get(index)
+        if strip is None or strip.cell_length != width:
+            strip = self._render(index, width)
+            self._strip_cache[index] = strip
+        return strip
+
+    # ------------------------------------------------------------ mouse
+    def offset_at(self, x: int, y: int) -> int | None:
+        """Text offset under a widget-relative cell, None off the text."""
+        index = y + self.scroll_offset.y
+        if not 0 <= index < len(self._lines):
+            return None
+        p, start, end = self._lines[index]
+        if p < 0:
+            return None
+        col = max(0, x - GUTTER)
+        pos, acc = start, 0
+        while pos < end - 1:
+            acc += cell_len(self.text[pos])
+            if acc > col:
+                break
+            pos += 1
+        return pos
+
+    def on_click(self, event: Click) -> None:
+        offset = self.offset_at(event.x, event.y)
+        if offset is not None:
+            self.select(self.sentence_at_offset(offset))
