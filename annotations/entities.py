@@ -92,6 +92,9 @@ _NUM = re.compile(
     + _SCALE + _UNIT
 )
 _YEAR_ONLY = re.compile(rf"{Y}")
+_NOT_UNIT = frozenset("năm tháng ngày quý lần trở là so đến tới tăng giảm đạt có được vượt còn trên dưới hơn "
+                      "và với của cho từ trong thì mà nên".split())
+_PARTY_UNIT = re.compile(r"\s+ủy(?!\w)")
 _ATOM = re.compile(r"\w+|[^\w\s]")
 
 ADMIN = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
@@ -108,7 +111,7 @@ TITLES = (
     "Thạc sĩ", "Luật sư", "Nhà báo", "Đại sứ", "Trưởng đoàn", "Phó Trưởng đoàn", "Đại biểu",
     "Chủ tịch Quốc hội", "Phó Chủ tịch Quốc hội", "Thường trực Ban Bí thư", "Ủy viên Bộ Chính trị",
     "Bí thư Tỉnh ủy", "Bí thư Thành ủy", "Phó Bí thư Tỉnh ủy", "Phó Bí thư Thành ủy", "Hòa thượng",
-    "Thượng tọa", "Mục sư", "Linh mục", "Giám mục", "Tổng Giám mục",
+    "Thượng tọa", "Mục sư", "Linh mục", "Giám mục", "Tổng Giám mục", "Ảnh:", "ảnh:",
 )
 _TITLE_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True)) + r")\s+$")
 # CRF spans that start with these are generic phrases, not names.
@@ -201,7 +204,7 @@ def _is_name_at(s: _Sentence, i: int, surnames) -> int:
     j = i + 1
     while j < s.n and s.cap[j] and s.atoms[j].isalpha() and j - i < 5:
         j += 1
-    if j < s.n and s.joined[j] and not s.cap[j]:  # "Đoàn Thanh niên" is no name
+    if j - i == 2 and j < s.n and s.joined[j] and not s.cap[j]:  # "Đoàn Thanh niên"
         return i
     return j if j - i >= 2 else i
 
@@ -252,7 +255,9 @@ def _extend(s: _Sentence, j: int, ext: str, label: str, table, surnames, depth: 
             break
         if depth < 3:
             hit = _gaz_at(s, j, table, surnames, depth + 1)
-            if hit and (hit[1] == "LOC" or (ext == "+" and hit[1] == "ORG" and s.atoms[start - 1] != "Đảng")):
+            if hit and hit[1] == "ORG" and (ext != "+" or s.atoms[start - 1] == "Đảng"):
+                break  # "Đảng" + "Thành ủy" are two bodies
+            if hit and hit[1] in ("LOC", "ORG"):
                 j = hit[0]
                 if hit[1] == "LOC":
                     break
@@ -277,9 +282,11 @@ def _num_end(s: _Sentence, text: str, end: int, tokens) -> int:
         if text[end:ts].strip():
             return end
         word = text[ts:te]
-        if pos in ("N", "Nc", "Nu") and word[:1].islower() and not word[:1].isdigit() \
-                and word.split()[0] not in ("năm", "tháng", "ngày", "quý", "lần"):
-            return te
+        # the POS tagger often calls the counted noun a verb ("3.763 phạm nhân/V")
+        if pos[:1] in ("N", "V") and word[:1].isalpha() and word[:1].islower() \
+                and word.split()[0] not in _NOT_UNIT:
+            nxt = _PARTY_UNIT.match(text, te)  # "63 tỉnh" + " ủy" split by the tokenizer
+            return nxt.end() if nxt and word in ("tỉnh", "thành", "huyện", "đảng") else te
         return end
     return end
 
@@ -380,6 +387,8 @@ def _clean_crf(s: _Sentence, n: str, ts: int, te: int, label: str, table, surnam
         return None  # "năm 2024", "quý 2", "Trụ sở Trung ương Đảng", "GRDP"
     if any(not s.cap[i] and s.atoms[i] not in ("và", "-") and not s.joined[i] for i in idx):
         return None  # a lower-case word: a phrase, not a name
+    if len(idx) == 1 and not _TITLE_RE.search(n, 0, start):
+        return None  # one capitalised word ("Thu", "Xóa" opening a sentence)
     if _is_name_at(s, idx[0], surnames) == idx[-1] + 1:
         label = "PER"
     hit = _gaz_at(s, idx[0], table, surnames)
@@ -399,3 +408,28 @@ def resolve(cands) -> list[tuple[int, int, str]]:
         occupied[start:end] = b"\x01" * (end - start)
         taken.append((start, end, label))
     return sorted(taken)
+
+
+def score(pairs) -> dict[str, tuple[float, float, float, int]]:
+    """Exact-match precision, recall, F1 and gold count per label and "micro",
+    from (gold spans, predicted spans) pairs of (start, end, label)."""
+    tp: dict[str, int] = {}
+    ng: dict[str, int] = {}
+    np_: dict[str, int] = {}
+    for gold, pred in pairs:
+        g, p = set(map(tuple, gold)), set(map(tuple, pred))
+        for key, spans in ((ng, g), (np_, p)):
+            for *_, lab in spans:
+                key[lab] = key.get(lab, 0) + 1
+        for *_, lab in g & p:
+            tp[lab] = tp.get(lab, 0) + 1
+    out = {}
+    for lab in [*LABEL_ORDER, "micro"]:
+        if lab == "micro":
+            t, gn, pn = sum(tp.values()), sum(ng.values()), sum(np_.values())
+        else:
+            t, gn, pn = tp.get(lab, 0), ng.get(lab, 0), np_.get(lab, 0)
+        prec = t / pn if pn else 0.0
+        rec = t / gn if gn else 0.0
+        out[lab] = (prec, rec, 2 * prec * rec / (prec + rec) if prec + rec else 0.0, gn)
+    return out
