@@ -60,9 +60,14 @@ def is_syllable(word: str) -> bool:
     """True if ``word`` (any case, NFC or NFD) is a well-formed Vietnamese
     syllable with at most one tone mark."""
     decomposed = unicodedata.normalize("NFD", word.lower())
-    tones = sum(1 for c in decomposed if c in TONE_MARKS)
-    if tones > 1:
-        return False
+    tones, base = 0, ""
+    for c in decomposed:
+        if c in TONE_MARKS:
+            tones += 1
+            if tones > 1 or not base or base not in "aeiouy":  # on a vowel (not ñ)
+                return False
+        elif not unicodedata.combining(c):
+            base = c
     toneless = unicodedata.normalize(
         "NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
     return _SYLLABLE_RE.fullmatch(toneless) is not None
