@@ -238,8 +238,12 @@ def _extend(s: _Sentence, j: int, ext: str, label: str, table, surnames, depth: 
             if a in ("thành", "thị") and k == j + 1:
                 break
             m = k
-            while m < s.n and s.cap[m] and s.atoms[m][0].isalpha():
-                m = s.capword_end(m)
+            hit = _gaz_at(s, m, table, surnames, depth + 1) if m < s.n and s.cap[m] else None
+            if hit and hit[1] == "LOC":
+                m = hit[0]
+            else:  # an unlisted place, but never a person ("UBND tỉnh" + "Y Thanh Hà Niê Kđăm")
+                while m < s.n and s.cap[m] and s.atoms[m][0].isalpha() and _is_name_at(s, m, surnames) == m:
+                    m = s.capword_end(m)
             if label != "ORG" and m == k:
                 break
             j = m

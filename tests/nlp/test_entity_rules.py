@@ -1,0 +1,133 @@
+"""One test per rule family, on sentences written for the tests (not the seeds)."""
+import pytest
+
+from annotations.entities import find_entities, fold_tones
+
+
+def labels(found, label):
+    return [s for s, lab in found if lab == label]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ban Bí thư ban hành Chỉ thị số 21-CT/TW về công tác dân vận.", "Chỉ thị số 21-CT/TW"),
+    ("Thủ tướng ký Quyết định số 1234/QĐ-TTg phê duyệt quy hoạch.", "Quyết định số 1234/QĐ-TTg"),
+    ("Chính phủ ban hành Nghị định 100/2019/NĐ-CP về xử phạt.", "Nghị định 100/2019/NĐ-CP"),
+    ("Thực hiện Kết luận số 123-KL/TW của Bộ Chính trị.", "Kết luận số 123-KL/TW"),
+    ("Quốc hội thông qua Luật Đất đai năm 2024 tại kỳ họp.", "Luật Đất đai năm 2024"),
+    ("Tỉnh triển khai Đề án 06 về dữ liệu dân cư.", "Đề án 06"),
+    ("Quán triệt Nghị quyết Đại hội XIII của Đảng đến chi bộ.", "Nghị quyết Đại hội XIII của Đảng"),
+])
+def test_doc_patterns(ents, text, expected):
+    assert expected in labels(ents(text), "DOC")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Đại hội đại biểu toàn quốc lần thứ XIII của Đảng đã thành công.", "Đại hội đại biểu toàn quốc lần thứ XIII của Đảng"),
+    ("Chuẩn bị tốt Đại hội XV của Đảng.", "Đại hội XV của Đảng"),
+    ("Hội nghị Trung ương 6 khóa XIII bàn về quy hoạch.", "Hội nghị Trung ương 6 khóa XIII"),
+    ("Kỳ họp thứ 7 Quốc hội khóa XV bế mạc.", "Kỳ họp thứ 7 Quốc hội khóa XV"),
+    ("Đại hội Đảng bộ tỉnh lần thứ XVIII đã bầu Ban Chấp hành mới.", "Đại hội Đảng bộ tỉnh lần thứ XVIII"),
+    ("Tỉnh tổ chức Lễ Quốc khánh long trọng.", "Lễ Quốc khánh"),
+])
+def test_event_patterns(ents, text, expected):
+    assert expected in labels(ents(text), "EVENT")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Sáng 5/9/2023, tỉnh khai giảng năm học mới.", "Sáng 5/9/2023"),
+    ("Ngày 2-9, cả nước kỷ niệm Quốc khánh.", "Ngày 2-9"),
+    ("Kết quả quý I/2025 khả quan.", "quý I/2025"),
+    ("Trong 9 tháng đầu năm 2022, xuất khẩu tăng.", "9 tháng đầu năm 2022"),
+    ("Kế hoạch giai đoạn 2021 - 2025 được triển khai.", "giai đoạn 2021 - 2025"),
+    ("Đại hội nhiệm kỳ 2025-2030 đã thành công.", "nhiệm kỳ 2025-2030"),
+    ("Đến tháng 6/2024, tỉnh đã hoàn thành.", "tháng 6/2024"),
+    ("Hội nghị tổng kết năm 2021 diễn ra sôi nổi.", "năm 2021"),
+    ("Tối 12 tháng 3 năm 2024, đoàn đã về tới.", "Tối 12 tháng 3 năm 2024"),
+])
+def test_time_patterns(ents, text, expected):
+    assert expected in labels(ents(text), "TIME")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Tăng trưởng đạt 7,52% so với cùng kỳ.", "7,52%"),
+    ("Tỉnh đã hỗ trợ 1.250 hộ nghèo xây nhà.", "1.250 hộ"),
+    ("Huyện đạt 17/19 tiêu chí nông thôn mới.", "17/19 tiêu chí"),
+    ("Tổng vốn đạt 12,5 nghìn tỷ đồng.", "12,5 nghìn tỷ đồng"),
+    ("Có 45 triệu người tham gia bảo hiểm.", "45 triệu người"),
+])
+def test_num_patterns(ents, text, expected):
+    assert expected in labels(ents(text), "NUM")
+
+
+def test_num_leaves_identifiers_and_years_alone(ents):
+    found = ents("Cơn bão số 4 đổ bộ vào năm 2023, gây thiệt hại.")
+    assert not any(lab == "NUM" for _, lab in found)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Bộ Y tế và Bộ Giáo dục và Đào tạo phối hợp kiểm tra.", ["Bộ Y tế", "Bộ Giáo dục và Đào tạo"]),
+    ("Ban Thường vụ Tỉnh ủy Nghệ An họp phiên thường kỳ.", ["Ban Thường vụ Tỉnh ủy Nghệ An"]),
+    ("UBND tỉnh Lâm Đồng chỉ đạo các sở.", ["UBND tỉnh Lâm Đồng"]),
+    ("Ủy ban Kiểm tra Trung ương kết luận vi phạm.", ["Ủy ban Kiểm tra Trung ương"]),
+    ("Sở Tài chính tỉnh Đồng Nai báo cáo.", ["Sở Tài chính tỉnh Đồng Nai"]),
+    ("Tin từ TTXVN cho biết Mặt trận Tổ quốc Việt Nam đã vận động.", ["TTXVN", "Mặt trận Tổ quốc Việt Nam"]),
+    ("Đảng ta luôn coi trọng công tác cán bộ.", ["Đảng"]),
+])
+def test_gazetteer_org(ents, text, expected):
+    assert labels(ents(text), "ORG") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Đoàn công tác đã thăm Lào và Campuchia.", ["Lào", "Campuchia"]),
+    ("Hợp tác giữa Việt Nam và Hoa Kỳ ngày càng sâu rộng.", ["Việt Nam", "Hoa Kỳ"]),
+    ("Mưa lớn gây ngập tại huyện Mường Tè và thành phố Đà Nẵng.", ["Mường Tè", "Đà Nẵng"]),
+    ("Du khách đi dạo quanh Hồ Gươm.", ["Hồ Gươm"]),
+])
+def test_gazetteer_loc(ents, text, expected):
+    assert labels(ents(text), "LOC") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Thủ tướng Phạm Minh Chính chủ trì phiên họp.", ["Phạm Minh Chính"]),
+    ("Đồng chí Bí thư Thành ủy Nguyễn Văn Nên phát biểu.", ["Nguyễn Văn Nên"]),
+    ("Tổng thống Putin đã điện mừng.", ["Putin"]),
+    ("Bà Trương Thị Mai dự lễ.", ["Trương Thị Mai"]),
+    ("Phó Chủ tịch UBND tỉnh Y Thanh Hà Niê Kđăm kiểm tra.", ["Y Thanh Hà Niê Kđăm"]),
+])
+def test_person_without_title(ents, text, expected):
+    assert labels(ents(text), "PER") == expected
+
+
+def test_crf_mistakes_corrected(ents):
+    found = ents("Tại Trụ sở Trung ương Đảng, đồng chí Lương Cường tổng kết năm 2024 và quý 2.")
+    assert ("Lương Cường", "PER") in found  # CRF: LOC "đồng chí Lương Cường"
+    assert ("năm 2024", "TIME") in found and ("quý 2", "TIME") in found  # CRF: LOC
+    assert not any(lab == "LOC" for _, lab in found)  # CRF: LOC "Trụ sở Trung ương Đảng"
+    assert ("Trung ương Đảng", "ORG") in found
+
+
+def test_title_swallowed_by_crf_is_stripped(ents):
+    found = ents("Đồng chí Bí thư Tỉnh ủy Lò Văn Hợi phát biểu tại hội nghị.")
+    assert ("Lò Văn Hợi", "PER") in found
+    assert not any("Bí thư" in s for s, _ in found)
+
+
+def test_old_tone_marks_fold():
+    text = "Đồng chí dự họp cùng Thành uỷ và Ban Thường vụ Tỉnh uỷ."
+    assert len(fold_tones(text)) == len(text)
+    assert fold_tones("hoà bình, quý, thuỷ lợi, hoàng") == "hòa bình, quý, thủy lợi, hoàng"
+    found = [(text[a:b], lab) for a, b, lab in find_entities(text)]
+    assert ("Thành uỷ", "ORG") in found and ("Ban Thường vụ Tỉnh uỷ", "ORG") in found
+
+
+def test_rules_run_without_tokens():
+    text = "Ngày 3/2/2030, Bộ Công an và Chỉ thị số 5-CT/TW."
+    found = {(text[a:b], lab) for a, b, lab in find_entities(text)}
+    assert found >= {("Ngày 3/2/2030", "TIME"), ("Bộ Công an", "ORG"), ("Chỉ thị số 5-CT/TW", "DOC")}
+
+
+def test_overlaps_resolve_longest_first():
+    from annotations.entities import resolve
+
+    spans = resolve([(0, 10, "ORG", 1), (5, 20, "EVENT", 1), (20, 25, "LOC", 0), (22, 30, "PER", 1)])
+    assert spans == [(5, 20, "EVENT"), (22, 30, "PER")]
