@@ -137,7 +137,7 @@ _NOT_DISCUSSED = re.compile(
     r"(?:đến|tới|trước|sau|tầm nhìn(?: đến)?|giai đoạn|nhiệm kỳ|cùng kỳ|so với|từ)\s*$",
     re.IGNORECASE)
 _CITATION = re.compile(
-    r"(?:\bsố\s+\S+|nghị quyết|chỉ thị|quyết định|kết luận|thông tư|nghị định|luật|"
+    r"(?:\bsố\s+\d[\w/.-]*|nghị quyết|chỉ thị|quyết định|kết luận|thông tư|nghị định|luật|"
     r"công văn|thông báo|hướng dẫn|quy định|văn bản|ban hành|ký)[^.;:!?]*$", re.IGNORECASE)
 _DEADLINE = re.compile(r"(?:tính đến|đến|từ|tới|trước|sau|kể từ|hết)\s*(?:ngày\s*)?$",
                        re.IGNORECASE)
@@ -193,21 +193,45 @@ def _before(text: str, start: int, width: int = 80) -> str:
     return text[max(0, start - width):start]
 
 
+def _after_ngay(text: str, m: Mention) -> bool:
+    """The expression is "ngày …" (the word inside the match or just before it)."""
+    return (text[m.start:m.start + 4].lower() == "ngày"
+            or re.search(r"ngày\s*$", _before(text, m.start, 10), re.IGNORECASE) is not None)
+
+
+def _line_before(text: str, m: Mention) -> str:
+    return _before(text, m.start).rsplit("\n", 1)[-1]
+
+
+def _is_citation(text: str, m: Mention) -> bool:
+    """A dated document: "Chỉ thị số 24-CT/TƯ, ngày 13-7-2023"."""
+    return _after_ngay(text, m) and _CITATION.search(_line_before(text, m)) is not None
+
+
 def _discussed(text: str, mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if m.year is not None and m.kind != "day_month"
-            and not _NOT_DISCUSSED.search(_before(text, m.start, 25))]
+            and not _NOT_DISCUSSED.search(_before(text, m.start, 25))
+            and not (m.kind == "date" and _is_citation(text, m))]
+
+
+def _latest_citation(text: str, mentions: list[Mention]) -> date | None:
+    cited = [date(m.year, m.month, m.day) for m in mentions
+             if m.kind == "date" and _is_citation(text, m)]
+    return max(cited, default=None)
 
 
 def report_year(text: str, mentions: list[Mention] | None = None) -> int | None:
     """The year the report is about: most mentioned, sub-year periods count
-    double, ties -> the later year."""
+    double, ties -> the later year; never before a document it cites."""
     mentions = find_mentions(text) if mentions is None else mentions
     weights: Counter[int] = Counter()
     for m in _discussed(text, mentions):
         weights[m.year] += 2 if m.kind in ("months", "quarter", "month") else 1
+    cited = _latest_citation(text, mentions)
     if not weights:
-        return None
-    return max(weights, key=lambda y: (weights[y], y))
+        return cited.year if cited else None
+    year = max(weights, key=lambda y: (weights[y], y))
+    return max(year, cited.year) if cited else year
 
 
 def infer_year(text: str, month: int, day: int,
@@ -215,23 +239,26 @@ def infer_year(text: str, month: int, day: int,
     """Year of a day-month date in this report (see module doc)."""
     mentions = find_mentions(text) if mentions is None else mentions
     year = report_year(text, mentions)
-    if year is None or month > 2:
-        return year
-    of_year = [m for m in _discussed(text, mentions) if m.year == year]
-    early = any(m.month is not None and m.month <= month for m in of_year)
-    planned = any(_PLAN.search(ctx) and not _REVIEW.search(ctx)
-                  for ctx in (_before(text, m.start, 50) for m in of_year))
-    return year + 1 if of_year and not early and not planned else year
+    if year is None:
+        return None
+    if month <= 2:
+        of_year = [m for m in _discussed(text, mentions) if m.year == year]
+        early = any(m.month is not None and m.month <= month for m in of_year)
+        planned = any(_PLAN.search(ctx) and not _REVIEW.search(ctx)
+                      for ctx in (_before(text, m.start, 50) for m in of_year))
+        if of_year and not early and not planned:
+            year += 1
+    cited = _latest_citation(text, mentions)
+    if cited and (year, month, day) < (cited.year, cited.month, cited.day):
+        year += 1  # the meeting cannot predate a document it discusses
+    return year
 
 
 def _is_event_date(text: str, m: Mention) -> bool:
-    before = _before(text, m.start)
-    line_before = before.rsplit("\n", 1)[-1]
+    line_before = _line_before(text, m)
     if _DEADLINE.search(line_before[-25:]):
         return False
-    if re.search(r"ngày\s*$", line_before, re.IGNORECASE) or text[m.start:m.start + 4].lower() == "ngày":
-        return not _CITATION.search(line_before)
-    return True
+    return not _is_citation(text, m)
 
 
 OPENING_PARAGRAPHS = 3

@@ -108,6 +108,10 @@ def test_not_a_date(expr):
      "Nhiệm vụ năm 2024 rất nặng nề. Năm 2024 là năm bản lề.", None, ("2024", "text")),
     ("Thực hiện Nghị quyết số 18-NQ/TW ngày 25/10/2017 của Ban Chấp hành Trung ương, "
      "tỉnh đã sắp xếp bộ máy trong năm 2024.", None, ("2024", "text")),
+    # the meeting cannot predate a document it discusses
+    ("Sáng 18/10, Ban Tuyên giáo quán triệt Nghị quyết số 57-NQ/TW ngày 22/12/2024 "
+     "của Bộ Chính trị về phát triển khoa học, công nghệ.", None, ("2025-10-18", "text")),
+    ("Một số bài viết ngày 10/7, hội nghị năm 2024 đã họp.", None, ("2024-07-10", "text")),
     ("Tính đến ngày 25-7, đã có 23 tỉnh ủy sơ kết 6 tháng đầu năm 2023.", None,
      ("2023", "text")),
     # targets, ranges and comparisons are not the year under discussion
