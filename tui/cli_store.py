@@ -52,7 +52,7 @@ def export_cmd(ctx: click.Context, output: Path | None, fmt: str, label: str | N
                 n = export_to_path(records, output)
                 click.echo(f"exported {n} annotation(s) to {output}", err=True)
             else:
-                out = click.get_binary_stream("stdout")
+                out = sys.stdout.buffer
                 try:
                     write_jsonl(records, out)
                     out.flush()
@@ -117,7 +117,7 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
     total = sum(e["count"] for e in summary.values())
     orphaned = sum(e["orphaned"] for e in summary.values())
     if as_json:
-        out = click.get_binary_stream("stdout")
+        out = sys.stdout.buffer
         rows = [{"kind": "total", "annotations": total, "reports": len(summary),
                  "orphaned": orphaned}]
         rows += [{"kind": "label", "label": k, "count": labels[k]}

@@ -75,7 +75,8 @@ def reanchor_hook(home: Path) -> Callable[[str, str, str], None] | None:
                                    "annotations; import again once it is closed.") from None
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
-    atexit.register(store.close)
+    ctx = click.get_current_context(silent=True)  # close when the command ends
+    (ctx.call_on_close if ctx else atexit.register)(store.close)
     lib = Library(home)
 
     def hook(report_id: str, old_text: str, new_text: str) -> None:

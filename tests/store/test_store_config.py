@@ -1,0 +1,66 @@
+"""Labels and annotator from HOME/config.toml."""
+import pytest
+
+from annotations.config import DEFAULT_LABELS, RESERVED_KEYS, load_config
+from annotations.store import AnnotationStore, ConfigError, StoreError, UnknownLabel
+
+
+def write(home, text):
+    (home / "config.toml").write_text(text, encoding="utf-8")
+
+
+def test_defaults(home):
+    cfg = load_config(home)
+    assert [(lab.name, lab.key) for lab in cfg.labels] == [("achievement", "a"), ("task", "t"),
+                                                          ("risk", "r")]
+    assert len({lab.color for lab in cfg.labels}) == 3
+    assert cfg.annotator is None
+
+
+def test_extra_label_and_annotator(home):
+    write(home, 'annotator = "Nguyễn Lan"\n[labels.opinion]\nkey = "o"\ncolor = "#8e24aa"\n'
+                '[labels.risk]\ncolor = "magenta"\n')
+    with AnnotationStore(home) as store:
+        assert store.annotator == "Nguyễn Lan"
+        assert [lab.name for lab in store.labels] == ["achievement", "task", "risk", "opinion"]
+        assert store.label("o").name == "opinion" and store.label("risk").color == "magenta"
+    with AnnotationStore(home, annotator="minh") as store:  # --annotator wins
+        assert store.annotator == "minh"
+
+
+def test_login_name_is_the_last_resort(home, monkeypatch):
+    import getpass
+
+    monkeypatch.setattr(getpass, "getuser", lambda: "tester")
+    with AnnotationStore(home) as store:
+        assert store.annotator == "tester"
+
+
+@pytest.mark.parametrize("toml, message", [
+    ('[labels.opinion]\nkey = "a"\ncolor = "red"\n', "both use key 'a'"),
+    ('[labels.opinion]\nkey = "j"\ncolor = "red"\n', "reserved"),
+    ('[labels.opinion]\nkey = "?"\ncolor = "red"\n', "reserved"),
+    ('[labels.opinion]\nkey = "oo"\ncolor = "red"\n', "one printable character"),
+    ('[labels.opinion]\nkey = "o"\ncolor = "not-a-colour"\n', "not a colour"),
+    ('[labels.Opinion]\nkey = "o"\n', "lower-case"),
+    ('[labels.opinion]\nkey = "o"\ncolour = "red"\n', "unknown setting"),
+    ('annotator = 3\n', "annotator"),
+    ('[labels\n', "not valid TOML"),
+])
+def test_bad_config_is_a_clear_error(home, toml, message):
+    write(home, toml)
+    with pytest.raises(ConfigError, match=message) as err:
+        AnnotationStore(home)
+    assert str(home / "config.toml") in str(err.value)
+    assert isinstance(err.value, StoreError)
+
+
+def test_every_product_key_is_reserved():
+    for key in "jkJKxunqes?/.[]":
+        assert key in RESERVED_KEYS
+    assert not {lab.key for lab in DEFAULT_LABELS} & RESERVED_KEYS
+
+
+def test_unknown_label_lists_the_known_ones(home):
+    with AnnotationStore(home) as store, pytest.raises(UnknownLabel, match="risk \\(r\\)"):
+        store.label("z")

@@ -1,0 +1,270 @@
+"""export (native, prodigy, doccano), import-annotations and stats via the CLI."""
+import shutil
+
+import orjson
+import pytest
+
+from annotations.library import Library
+from annotations.models import ENTITY_LABELS
+from annotations.store import AnnotationStore
+
+from storehelp import cli, fill, json_lines, passage, report_ids
+
+NATIVE = ["id", "report_id", "report_title", "report_date", "label", "text", "start", "end",
+          "sentence_start", "sentence_end", "entities", "note", "annotator", "created_at",
+          "updated_at", "report_sha256"]
+META = [k for k in NATIVE if k not in ("label", "text", "entities")]
+
+
+@pytest.fixture
+def homes(seeded_home, tmp_path):
+    """(annotated home, a fresh home with the same reports and no annotations)."""
+    fresh = tmp_path / "fresh"
+    shutil.copytree(seeded_home, fresh)
+    fill(seeded_home, "lan", per_report=3)
+    ids = report_ids(seeded_home)
+    with AnnotationStore(seeded_home, annotator="minh") as s:
+        a = s.tag(passage(seeded_home, ids[0], 0, 1), "risk")  # overlapping, 2 sentences
+        s.set_note(a.id, "Cần đối chiếu với báo cáo quý trước")
+        s.tag(passage(seeded_home, ids[0], 1), "risk")  # same passage as lan's, other label
+    return seeded_home, fresh
+
+
+def export(home, *args) -> list[dict]:
+    res = cli(home, "export", *args)
+    assert res.exit_code == 0, res.output
+    return json_lines(res.stdout)
+
+
+def test_native_records_exact_fields_types_and_slices(homes):
+    home, _ = homes
+    recs = export(home)
+    assert len(recs) == 5 * 3 + 2
+    lib = Library(home)
+    for r in recs:
+        assert list(r) == NATIVE  # exactly these, in this order
+        text = lib.text(r["report_id"])
+        assert text[r["start"]:r["end"]] == r["text"]
+        for k in ("start", "end", "sentence_start", "sentence_end"):
+            assert type(r[k]) is int
+        for k in ("id", "report_title", "label", "note", "annotator", "report_sha256"):
+            assert type(r[k]) is str
+        assert r["report_date"] is None or type(r["report_date"]) is str
+        assert r["created_at"].endswith("Z") and r["updated_at"] >= r["created_at"]
+        meta = lib.get(r["report_id"])
+        assert (r["report_title"], r["report_date"], r["report_sha256"]) == (
+            meta.title, meta.date, meta.sha256)
+        for e in r["entities"]:
+            assert list(e) == ["start", "end", "label", "text"]
+            assert 0 <= e["start"] < e["end"] <= len(r["text"])
+            assert r["text"][e["start"]:e["end"]] == e["text"] and e["label"] in ENTITY_LABELS
+    assert sum(len(r["entities"]) for r in recs) > 10  # the seeds are full of entities
+    two = [r for r in recs if r["annotator"] == "minh" and r["note"]][0]
+    assert (two["sentence_start"], two["sentence_end"], two["note"]) == (
+        0, 1, "Cần đối chiếu với báo cáo quý trước")
+
+
+def test_order_is_report_date_then_offset_then_id(homes):
+    home, _ = homes
+    recs = export(home)
+    order = {rid: n for n, rid in enumerate(report_ids(home))}
+    keys = [(order[r["report_id"]], r["start"], r["end"], r["id"]) for r in recs]
+    assert keys == sorted(keys)
+    assert cli(home, "export").stdout == cli(home, "export").stdout  # deterministic
+
+
+def test_prodigy_records(homes):
+    home, _ = homes
+    native = export(home)
+    recs = export(home, "--format", "prodigy")
+    assert len(recs) == len(native)
+    for r, n in zip(recs, native):
+        assert list(r) == ["text", "label", "answer", "meta", "_input_hash", "_task_hash",
+                           "spans"]
+        assert r["text"] == n["text"] and r["label"] == n["label"].upper()
+        assert r["answer"] == "accept" and list(r["meta"]) == META
+        for h in ("_input_hash", "_task_hash"):
+            assert type(r[h]) is int and -2**31 <= r[h] < 2**31
+        assert r["spans"] == [{k: e[k] for k in ("start", "end", "label")}
+                              for e in n["entities"]]
+    by_text = {}
+    for r in recs:
+        by_text.setdefault(r["text"], set()).add((r["label"], r["_input_hash"], r["_task_hash"]))
+    shared = [v for v in by_text.values() if len(v) > 1]
+    assert shared  # the overlapping first sentence is labelled by two annotators
+    for v in by_text.values():
+        assert len({h for _, h, _ in v}) == 1  # input hash: the text only
+        assert len({t for _, _, t in v}) == len({lab for lab, _, _ in v})  # task hash: + label
+
+
+def test_doccano_records(homes):
+    home, _ = homes
+    native = export(home)
+    for r, n in zip(export(home, "--format", "doccano"), native):
+        assert list(r) == ["text", "label", *META]
+        assert r["label"] == [n["label"]] and r["text"] == n["text"]
+        assert all(r[k] == n[k] for k in META)
+
+
+def test_filters(homes):
+    home, _ = homes
+    all_recs = export(home)
+    risk = export(home, "--label", "risk")
+    assert risk and risk == [r for r in all_recs if r["label"] == "risk"]
+    assert export(home, "--label", "r") == risk  # a key works too
+    minh = export(home, "--annotator", "minh")
+    assert [r["annotator"] for r in minh] == ["minh", "minh"]
+    assert minh == [r for r in all_recs if r["annotator"] == "minh"]
+    assert export(home, "--label", "task", "--annotator", "minh") == []
+    res = cli(home, "export", "--label", "opinion")
+    assert res.exit_code == 1 and "unknown label" in res.output
+
+
+def test_output_file_is_written_whole_or_not_at_all(homes, tmp_path, monkeypatch):
+    home, _ = homes
+    out = tmp_path / "train.jsonl"
+    res = cli(home, "export", "-o", out)
+    assert res.exit_code == 0 and "exported 17" in res.output
+    good = out.read_bytes()
+    assert json_lines(good) == export(home)
+    from annotations import export as exp
+
+    real = exp.iter_native
+
+    def dies(*a, **kw):
+        for n, rec in enumerate(real(*a, **kw)):
+            if n == 5:
+                raise OSError("disk full")
+            yield rec
+
+    monkeypatch.setattr(exp, "iter_native", dies)
+    res = cli(home, "export", "-o", out)
+    assert res.exit_code == 1 and "disk full" in res.output
+    assert out.read_bytes() == good  # the old export is intact
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_round_trip_into_a_fresh_home(homes, tmp_path):
+    home, fresh = homes
+    out = tmp_path / "a.jsonl"
+    assert cli(home, "export", "-o", out).exit_code == 0
+    res = cli(fresh, "import-annotations", out)
+    assert res.exit_code == 0, res.output
+    assert "added 17, updated 0, unchanged 0" in res.output
+    assert cli(fresh, "export").stdout == out.read_text(encoding="utf-8")
+    with AnnotationStore(home, readonly=True) as a, AnnotationStore(fresh, readonly=True) as b:
+        assert a.counts() == b.counts() and a.summary() == b.summary()
+    for fmt in ("prodigy", "doccano"):
+        assert cli(fresh, "export", "--format", fmt).stdout == cli(home, "export", "--format",
+                                                                   fmt).stdout
+
+
+def test_import_is_idempotent(homes, tmp_path):
+    home, fresh = homes
+    out = tmp_path / "a.jsonl"
+    cli(home, "export", "-o", out)
+    assert "added 17" in cli(fresh, "import-annotations", out).output
+    shards = {p: p.read_bytes() for p in (fresh / "annotations" / "reports").iterdir()}
+    res = cli(fresh, "import-annotations", out)
+    assert "added 0, updated 0, unchanged 17" in res.output
+    assert {p: p.read_bytes() for p in shards} == shards  # not even rewritten
+    res = cli(home, "import-annotations", out)  # into the home it came from
+    assert "added 0, updated 0, unchanged 17" in res.output
+
+
+def test_bare_records(homes, tmp_path):
+    _, fresh = homes
+    p = passage(fresh, report_ids(fresh)[2], 1, 2)
+    bare = tmp_path / "bare.jsonl"
+    rec = {"report_id": p.report_id, "start": p.start, "end": p.end, "label": "task",
+           "text": p.text}
+    bare.write_bytes(orjson.dumps(rec) + b"\n\n" + orjson.dumps(
+        {**rec, "start": p.start, "end": p.start + 5, "text": p.text[:5], "note": "n",
+         "annotator": "khoa"}) + b"\n")
+    res = cli(fresh, "import-annotations", bare, annotator="lan")
+    assert res.exit_code == 0 and "added 2" in res.output, res.output
+    recs = export(fresh)
+    full = [r for r in recs if r["annotator"] == "lan"][0]
+    assert (full["sentence_start"], full["sentence_end"], full["label"]) == (1, 2, "task")
+    assert [r["note"] for r in recs if r["annotator"] == "khoa"] == ["n"]
+    assert "unchanged 2" in cli(fresh, "import-annotations", bare, annotator="lan").output
+    assert export(fresh) == recs
+
+
+def test_bad_file_is_rejected_whole_with_every_problem(homes, tmp_path):
+    home, _ = homes
+    good = export(home)[0]
+    before = cli(home, "export").stdout
+    lines = [
+        orjson.dumps({**good, "id": "new-one", "annotator": "x"}),  # 1: fine on its own
+        b"{not json",  # 2
+        orjson.dumps({**good, "id": "a", "report_id": "no_such_report"}),  # 3
+        orjson.dumps({**good, "id": "b", "annotator": "y", "start": good["start"] + 1}),  # 4
+        orjson.dumps({**good, "id": "c", "annotator": "z", "label": "opinion"}),  # 5
+        orjson.dumps({**good, "id": "d", "start": "0"}),  # 6
+        orjson.dumps({**good, "id": "new-one"}),  # 7: id repeated
+        b"[1, 2]",  # 8
+    ]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b"\n".join(lines) + b"\n")
+    res = cli(home, "import-annotations", bad)
+    assert res.exit_code == 1
+    msg = res.output
+    assert "nothing was imported" in msg
+    found = {int(line.split(":")[0].split()[1]): line for line in msg.splitlines()
+             if line.startswith("  line ")}
+    expected = {2: "malformed JSON", 3: "unknown report", 4: "reads", 5: "unknown label",
+                6: "'start' must be an integer", 7: "already on line 1", 8: "not a JSON object"}
+    assert sorted(found) == sorted(expected)  # every problem, and line 1 is fine
+    for n, what in expected.items():
+        assert what in found[n], (n, found[n])
+    assert cli(home, "export").stdout == before
+
+
+def test_stats(homes):
+    home, _ = homes
+    res = cli(home, "stats", "--json")
+    assert res.exit_code == 0
+    rows = json_lines(res.stdout)
+    kinds = [r["kind"] for r in rows]
+    assert kinds == ["total"] + ["label"] * 3 + ["annotator"] * 2 + ["report"] * 5
+    assert rows[0] == {"kind": "total", "annotations": 17, "reports": 5, "orphaned": 0}
+    labels = {r["label"]: r["count"] for r in rows if r["kind"] == "label"}
+    recs = export(home)
+    for name, n in labels.items():
+        assert n == sum(r["label"] == name for r in recs)
+    assert {r["annotator"]: r["count"] for r in rows if r["kind"] == "annotator"} == {
+        "lan": 15, "minh": 2}
+    reports = [r for r in rows if r["kind"] == "report"]
+    assert [r["report_id"] for r in reports] == report_ids(home)
+    first = reports[0]
+    assert first["count"] == 5 and first["tagged"] == 3 and first["annotators"] == {
+        "lan": 3, "minh": 2}
+    assert set(first) == {"kind", "report_id", "title", "date", "count", "labels",
+                          "annotators", "tagged", "sentences", "orphaned"}
+    text = cli(home, "stats").output
+    assert "17 annotation(s) in 5 report(s)" in text and "minh" in text
+
+
+def test_list_and_show_report_annotations(homes):
+    home, _ = homes
+    rows = json_lines(cli(home, "list", "--json").stdout)
+    assert {r["id"]: r["tagged"] for r in rows} == {rid: 3 for rid in report_ids(home)}
+    rid = report_ids(home)[0]
+    shown = json_lines(cli(home, "show", rid, "--json").stdout)[0]
+    anns = shown["annotations"]
+    assert len(anns) == 5
+    for a in anns:
+        assert set(a) == {"id", "start", "end", "label", "text", "note", "annotator"}
+        assert shown["text"][a["start"]:a["end"]] == a["text"]
+
+
+def test_export_refuses_when_a_shard_is_corrupt(homes):
+    home, _ = homes
+    shard = next((home / "annotations" / "reports").iterdir())
+    shard.write_bytes(shard.read_bytes()[:40])
+    res = cli(home, "export")
+    assert res.exit_code == 1 and str(shard) in res.output and res.stdout == ""
+    res = cli(home, "stats")
+    assert res.exit_code == 1 and str(shard) in res.output and "in 4 report(s)" in res.output
+    assert cli(home, "list").exit_code == 0

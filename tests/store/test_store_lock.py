@@ -1,0 +1,46 @@
+"""One writer per home, across processes."""
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from annotations.store import AnnotationStore, StoreError, StoreLocked
+
+HOLDER = textwrap.dedent("""
+    import sys
+    from annotations.store import AnnotationStore
+    s = AnnotationStore(sys.argv[1], annotator="holder-annotator")
+    print("locked", flush=True)
+    sys.stdin.readline()
+    s.close()
+""")
+
+
+def test_second_writer_is_told_who_holds_the_lock(home):
+    child = subprocess.Popen([sys.executable, "-c", HOLDER, str(home)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "locked"
+        with pytest.raises(StoreLocked) as err:
+            AnnotationStore(home)
+        msg = str(err.value)
+        assert f"pid {child.pid}" in msg and "holder-annotator" in msg and "read-only" in msg
+        with AnnotationStore(home, readonly=True) as ro:  # reading is still possible
+            assert ro.counts() == {}
+            with pytest.raises(StoreError, match="read-only"):
+                ro.undo()
+    finally:
+        child.communicate("\n", timeout=30)
+    with AnnotationStore(home) as store:  # released with the holder
+        assert not store.readonly
+
+
+def test_lock_is_released_when_holder_is_killed(home):
+    child = subprocess.Popen([sys.executable, "-c", HOLDER, str(home)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "locked"
+    child.kill()
+    child.wait(timeout=30)
+    with AnnotationStore(home) as store:
+        assert store.annotator
