@@ -19,6 +19,7 @@ written without fsync, at close and after bulk changes, never per tag.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from collections import Counter, OrderedDict
@@ -85,6 +86,10 @@ class Annotation:
 
     def to_doc(self) -> dict:
         return {k: getattr(self, k) for k in FIELDS}
+
+
+def text_sha256(text: str) -> str:  # as annotations.library's (not imported: start-up cost)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def now_iso() -> str:
@@ -186,6 +191,9 @@ class AnnotationStore:
         elif not self.readonly:
             self.shards_dir.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(self.schema_path, orjson.dumps({"schema": SCHEMA}))
+        if not self.readonly:  # temp files of a writer killed mid-write (we hold the lock)
+            for tmp in self.shards_dir.glob(".*.tmp"):
+                tmp.unlink(missing_ok=True)
         self._load_summary()
 
     def _migrate_v1(self, v1: Path) -> None:
@@ -376,8 +384,6 @@ class AnnotationStore:
 
     def _report_text(self, rid: str) -> tuple[str, str]:
         """Canonical text and its sha256, re-read only when the file changed."""
-        from .library import text_sha256
-
         path = self.texts_dir / f"{rid}.txt"
         try:
             sig = file_sig(os.stat(path))
@@ -537,8 +543,6 @@ class AnnotationStore:
         """Move a report's annotations onto its new text (rule in
         ``annotations.anchoring``). ``sentences``: (start, end) pairs or Sentence
         objects of the new analysis. Returns {"kept", "moved", "orphaned"}."""
-        from .library import text_sha256
-
         self._writable()
         docs = list(self._docs(report_id).values())
         if not docs:
