@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 
 from .dates import valid_iso
 
-HEADER_RE = re.compile(r"\A\s*date[ \t]+(\d{4}-\d{2}(?:-\d{2})?)(?=\s|\Z)[ \t]*",
-                       re.IGNORECASE)
+HEADER_RE = re.compile(r"date (\d{4}-\d{2}(?:-\d{2})?)(?: |$)", re.IGNORECASE)
 
 
 class CleanError(ValueError):
@@ -50,18 +49,36 @@ ANSI_RE = re.compile(
     r"|\x9b[0-?]*[ -/]*[@-~]"             # 8-bit CSI
 )
 _LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_SPACES = re.compile(r"[^\S\n]+")  # any whitespace but newline
+
+
+# C0/C1 controls (tab and newline are handled apart), surrogates, and the
+# invisible format characters (category Cf: soft hyphen, ZWSP, BOM, bidi marks…).
+_INVISIBLE_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]+")
+
+
+_LINE_BREAK_CHARS = re.compile(r"[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def _strip_controls(text: str) -> str:
-    """Tab and other spaces -> ' ', line separators -> '\\n', drop other C0/C1
-    controls and invisible format characters (ZWSP, BOM, soft hyphen, ...)."""
-    text = ANSI_RE.sub("", text)
-    text = _LINE_BREAKS.sub("\n", text)
-    return "".join(
-        ch for ch in text
-        if ch == "\n" or ch == "\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
-    )
+    """Line separators -> '\\n'; drop ANSI escapes, other C0/C1 controls and
+    invisible format characters (ZWSP, BOM, soft hyphen, ...). Tabs stay (they
+    become spaces with the other whitespace)."""
+    if "\x1b" in text or "\x9b" in text:
+        text = ANSI_RE.sub("", text)
+    if _LINE_BREAK_CHARS.search(text):
+        text = _LINE_BREAKS.sub("\n", text)
+    return "\n".join(line if line.isprintable() else _INVISIBLE_RE.sub("", line)
+                     for line in text.split("\n"))
+
+
+def _canonical_line(line: str) -> str:
+    """NFC, whitespace runs (tab, NBSP, ...) -> one space, stripped."""
+    return " ".join(unicodedata.normalize("NFC", line).split())
 
 
 # ---------------------------------------------------------------- noise rules
@@ -137,19 +154,18 @@ def make_title(first_line: str) -> str:
 # ---------------------------------------------------------------- clean
 
 def clean(raw: str) -> Cleaned:
-    text = unicodedata.normalize("NFC", _strip_controls(raw))
+    lines = [ln for ln in map(_canonical_line, _strip_controls(raw).split("\n")) if ln]
     removed: list[tuple[str, str]] = []
     header = None
-    m = HEADER_RE.match(text)
-    if m:
+    m = HEADER_RE.match(lines[0]) if lines else None
+    if m:  # " date 2025-03 Kết quả…": the header shares the first line
         header = m.group(1) if valid_iso(m.group(1)) else None
         removed.append((m.group(0).strip(), "date header" if header else "invalid date header"))
-        text = text[m.end():]
-
-    lines = [_SPACES.sub(" ", ln).strip() for ln in text.split("\n")]
-    lines = [ln for ln in lines if ln]
+        lines[0] = lines[0][m.end():]
+        if not lines[0]:
+            lines.pop(0)
     if not lines:
-        if header or removed:
+        if m:
             raise CleanError("only a date header, no report text")
         raise CleanError("no text (only whitespace or control characters)")
 
@@ -161,7 +177,7 @@ def clean(raw: str) -> Cleaned:
         if reason:
             removed.append((line, reason))
             continue
-        tail = _CREDIT_TAIL_RE.search(line)
+        tail = _CREDIT_TAIL_RE.search(line) if line.endswith(")") else None
         if tail and tail.start() > 0:
             removed.append((tail.group(0).strip(), "photo credit"))
             line = line[: tail.start()].rstrip()

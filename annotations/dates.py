@@ -100,36 +100,25 @@ _NUM_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "
               "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12}
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _NUM_WORD_RE = "|".join(sorted(_NUM_WORDS, key=len, reverse=True))
-_D = r"(\d{1,2})"
-_Y = r"(\d{4})"
-_NOT_NUM_BEFORE = r"(?<![\d/.,-])"
-_NOT_NUM_AFTER = r"(?![\d]|[/.-]\d)"
 _TIME_OF_DAY = r"(?:rạng sáng|sáng sớm|chiều tối|sáng|trưa|chiều|tối|đêm|hôm)"
 _WEEKDAY = r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)"
-_PERIOD_SEP = r"\s*(?:/|-|năm)\s*"
 
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in [
-    # ngày 18 tháng 10 năm 2024 / 18/10/2024 / 13-7-2023 / 18.10.2024
-    ("date", rf"\bngày\s+{_D}\s+tháng\s+{_D}\s*(?:năm|,|/)\s*{_Y}\b"),
-    ("date", rf"{_NOT_NUM_BEFORE}\b{_D}/{_D}/{_Y}{_NOT_NUM_AFTER}"),
-    ("date", rf"{_NOT_NUM_BEFORE}\b{_D}-{_D}-{_Y}{_NOT_NUM_AFTER}"),
-    ("date", rf"{_NOT_NUM_BEFORE}\b{_D}\.{_D}\.{_Y}{_NOT_NUM_AFTER}"),
-    # ngày 10 tháng 7 (no year)
-    ("day_month", rf"\bngày\s+{_D}\s+tháng\s+{_D}\b(?!\s*(?:năm|/|-)\s*\d)"),
-    # Chiều 28-7 / Ngày 10/7 / Sáng thứ Hai (5/1) / sáng nay 5-1 / ngày 25-7
-    ("day_month", rf"\b(?:{_TIME_OF_DAY}(?:\s+nay)?|ngày|{_WEEKDAY})"
-                  rf"(?:[\s,]+{_WEEKDAY})?[\s,]*\(?\s*{_D}\s*[/-]\s*{_D}\s*\)?{_NOT_NUM_AFTER}"),
-    # 6 tháng đầu năm 2023 / 9 tháng năm 2024 / Hai tháng đầu năm 2025 / sáu tháng cuối năm 2024
-    ("months", rf"\b(\d{{1,2}}|{_NUM_WORD_RE})\s+tháng\s+(đầu|cuối)?\s*(?:năm\s+)?{_Y}\b"),
-    # nửa đầu năm 2023 / nửa cuối năm 2023
-    ("months", rf"\b(nửa)\s+(đầu|cuối)\s+năm\s+{_Y}\b"),
-    # quý 3/2024 / quý III năm 2024 / quý 2-2024
-    ("quarter", rf"\bquý\s+([1-4]|iv|i{{1,3}}){_PERIOD_SEP}{_Y}\b"),
-    # tháng 3/2025 / tháng 10 năm 2024
-    ("month", rf"\btháng\s+{_D}{_PERIOD_SEP}{_Y}\b"),
-    # năm 2024 (not a range "năm 2021-2022")
-    ("year", rf"\bnăm\s+{_Y}\b(?!\s*[-–]\s*\d)"),
-]]
+# Each scanner starts with a literal (fast to find); what may stand before it
+# is checked afterwards on a short window. All run on lower-cased text.
+_NGAY = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s*(?:năm|,|/)\s*(\d{4}))?(?!\d)")
+_YEAR_AFTER = re.compile(r"\s*(?:năm|/|-)\s*\d")
+# "/7" or "/10/2024" after the day's digits: 10/7, 18/10/2024, 28-7, 18.10.2024
+_AFTER_DAY = {sep: re.compile(rf"{re.escape(sep)}(\d{{1,2}})(?:{re.escape(sep)}(\d{{4}}))?"
+                              r"(?!\d|[/.-]\d)") for sep in "/-."}
+# What introduces a day-month: "Chiều 28-7", "Ngày 10/7", "Sáng thứ Hai (5/1)", "sáng nay 5-1"
+_DAY_PREFIX = re.compile(rf"(?<!\w)(?:{_TIME_OF_DAY}(?:\s+nay)?|ngày|{_WEEKDAY})"
+                         rf"(?:[\s,]+{_WEEKDAY})?[\s,]*\(?\s*$")
+_THANG = re.compile(r"tháng\s+(?:(\d{1,2})\s*(?:/|-|năm)\s*(\d{4})"
+                    r"|(đầu|cuối)?\s*(?:năm\s+)?(\d{4}))(?!\d)")
+_COUNT_BEFORE = re.compile(rf"(?<!\w)(\d{{1,2}}|{_NUM_WORD_RE})\s+$")
+_NUA = re.compile(r"nửa\s+(đầu|cuối)\s+năm\s+(\d{4})(?!\d)")
+_QUY = re.compile(r"quý\s+(iv|i{1,3}|[1-4])(?!\w)\s*(?:/|-|năm)\s*(\d{4})(?!\d)")
+_NAM = re.compile(r"năm\s+(\d{4})(?!\d)(?!\s*[-–]\s*\d)")
 
 # Contexts that make a year a target, range or comparison, not the period
 # the report is about; and those that make a date a citation or deadline.
@@ -146,38 +135,74 @@ _PLAN = re.compile(r"nhiệm vụ|kế hoạch|phương hướng|triển khai|m�
                    r"dự toán|chỉ tiêu|chuẩn bị", re.IGNORECASE)
 
 
-def _month_end(kind: str, m: re.Match[str]) -> tuple[int | None, int | None, int | None]:
-    """(year, month, day) of a match; periods give the month they end."""
-    g = m.groups()
-    if kind == "date":
-        return int(g[2]), int(g[1]), int(g[0])
-    if kind == "day_month":
-        return None, int(g[1]), int(g[0])
-    if kind == "months":
-        count = 6 if g[0].lower() == "nửa" else (
-            int(g[0]) if g[0].isdigit() else _NUM_WORDS[g[0].lower()])
-        end = 12 if (g[1] or "").lower() == "cuối" else count
-        return int(g[2]), end if 1 <= count <= 12 else 13, None
-    if kind == "quarter":
-        q = g[0].lower()
-        return int(g[1]), 3 * (int(q) if q.isdigit() else _ROMAN[q]), None
-    if kind == "month":
-        return int(g[1]), int(g[0]), None
-    return int(g[0]), None, None  # year
+def _lower_same_length(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+
+
+def _starts_word(low: str, i: int) -> bool:
+    return i == 0 or not low[i - 1].isalnum()
+
+
+def _scan(low: str):
+    """Yield (start, end, kind, year, month, day) candidates, unvalidated."""
+    for m in _NGAY.finditer(low):
+        if not _starts_word(low, m.start()):
+            continue
+        day, month, year = m.groups()
+        if year:
+            yield m.start(), m.end(), "date", int(year), int(month), int(day)
+        elif not _YEAR_AFTER.match(low, m.end()):
+            yield m.start(), m.end(), "day_month", None, int(month), int(day)
+    for sep, pattern in _AFTER_DAY.items():
+        for m in pattern.finditer(low):
+            j = k = m.start()
+            while k > j - 2 and k > 0 and low[k - 1].isdigit():
+                k -= 1
+            if k == j or (k > 0 and (low[k - 1].isalnum() or low[k - 1] in "/.,-")):
+                continue  # no day digits, or part of a longer number or code
+            day, month, year = int(low[k:j]), int(m.group(1)), m.group(2)
+            if year:
+                yield k, m.end(), "date", int(year), month, day
+            elif sep != ".":  # "6.5" is a decimal, never a date
+                prefix = _DAY_PREFIX.search(low, max(0, k - 40), k)
+                if prefix:
+                    end = m.end() + (low[m.end():m.end() + 1] == ")")
+                    yield prefix.start(), end, "day_month", None, month, day
+    for m in _THANG.finditer(low):
+        if not _starts_word(low, m.start()):
+            continue
+        month, year, edge, pyear = m.groups()
+        if year:
+            yield m.start(), m.end(), "month", int(year), int(month), None
+            continue
+        count = _COUNT_BEFORE.search(low, max(0, m.start() - 12), m.start())
+        if count:  # "6 tháng đầu năm 2023" ends in June; "… cuối năm" in December
+            n = count.group(1)
+            n = int(n) if n.isdigit() else _NUM_WORDS[n]
+            end_month = 12 if edge == "cuối" else (n if 1 <= n <= 12 else 13)
+            yield count.start(), m.end(), "months", int(pyear), end_month, None
+    for m in _NUA.finditer(low):
+        if _starts_word(low, m.start()):
+            edge, year = m.groups()
+            yield m.start(), m.end(), "months", int(year), 12 if edge == "cuối" else 6, None
+    for m in _QUY.finditer(low):
+        if _starts_word(low, m.start()):
+            q, year = m.groups()
+            yield m.start(), m.end(), "quarter", int(year), 3 * (int(q) if q.isdigit() else _ROMAN[q]), None
+    for m in _NAM.finditer(low):
+        if _starts_word(low, m.start()):
+            yield m.start(), m.end(), "year", int(m.group(1)), None, None
 
 
 def find_mentions(text: str) -> list[Mention]:
     """Every valid date/period expression, in text order, without overlaps
     (the longest, most precise reading wins)."""
-    found: list[Mention] = []
-    for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(text):
-            year, month, day = _month_end(kind, m)
-            if kind == "year" and not valid_ymd(year):
-                continue
-            if kind != "year" and not valid_ymd(year, month, day):
-                continue
-            found.append(Mention(m.start(), m.end(), kind, year, month, day))
+    found = [Mention(start, end, kind, year, month, day)
+             for start, end, kind, year, month, day in _scan(_lower_same_length(text))
+             if valid_ymd(year, month, day)]
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
     out: list[Mention] = []
     for mention in found:

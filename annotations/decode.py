@@ -4,7 +4,9 @@ Order of decisions:
 1. empty / whitespace-only; a byte-order mark (UTF-8, UTF-16 LE/BE, UTF-32);
 2. known binary formats by magic number (images, PDF, ZIP/Office, ...), NUL bytes;
 3. strict UTF-8;
-4. otherwise the 8-bit candidates CP1258, TCVN3 (ABC) and VNI (VNI-Windows)
+4. valid UTF-8 that reads as mojibake (Vietnamese once decoded with the wrong
+   code page, then saved as UTF-8) is repaired when the repair is convincing;
+5. otherwise the 8-bit candidates CP1258, TCVN3 (ABC) and VNI (VNI-Windows)
    are each decoded and scored by how Vietnamese the result looks (share of
    accented words that are well-formed Vietnamese syllables, density of such
    words, stray symbols). The best one is kept only when it is convincing and
@@ -226,9 +228,11 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     if binary:
         raise DecodeError(binary)
     try:
-        return data.decode("utf-8"), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    else:
+        return _repair_mojibake(text) or (text, "utf-8")
     try:
         return _guess_legacy(data)
     except DecodeError:
@@ -236,6 +240,44 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             raise DecodeError(f"invalid UTF-8 at byte {utf8_error.start} (the rest is "
                               "UTF-8); fix or re-save the file as UTF-8") from None
         raise
+
+
+MOJIBAKE_SAMPLE = 4000  # characters checked before trying a repair
+_VIET_LETTERS = "".join(sorted({
+    unicodedata.normalize("NFC", base + tone)
+    for vowel in "aăâeêioôơuưy" for base in (vowel, vowel.upper())
+    for tone in ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")} | set("đĐ")))
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+_FOREIGN_RE = re.compile(f"[^\\x00-\\x7f{_VIET_LETTERS}{''.join(sorted(_OK_SYMBOLS))}]")
+
+
+def _repair_mojibake(text: str) -> tuple[str, str] | None:
+    """Vietnamese that was decoded with the wrong code page and saved as UTF-8
+    ("Hà»™i", "Héi nghÞ", "Hoäi nghò"): undo it when the text does not look
+    Vietnamese and the re-decoded bytes convincingly do; else None."""
+    sample = text[:MOJIBAKE_SAMPLE]
+    non_ascii = len(_NON_ASCII_RE.findall(sample))
+    if not non_ascii or len(_FOREIGN_RE.findall(sample)) < 0.25 * non_ascii:
+        return None  # fast path: the accents are Vietnamese letters
+    if vietnamese_score(sample)[0] >= 0.5:
+        return None
+    for codec in ("cp1252", "latin-1"):
+        try:
+            raw = text.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        try:
+            fixed = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                fixed, name = _guess_legacy(raw)
+            except DecodeError:
+                continue
+            return fixed, f"{name} (mis-decoded as {codec}, repaired)"
+        quality, good, density = vietnamese_score(fixed[:SAMPLE_BYTES])
+        if quality >= MIN_QUALITY and density >= MIN_DENSITY and good >= MIN_GOOD:
+            return unicodedata.normalize("NFC", fixed), f"utf-8 (double-encoded via {codec}, repaired)"
+    return None
 
 
 def _mostly_utf8(data: bytes) -> bool:

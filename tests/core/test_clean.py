@@ -288,3 +288,14 @@ def test_property_output_is_canonical(raw):
     for p in paragraphs(c.text):
         assert p and p == p.strip() and "  " not in p and "\n" not in p
     assert c.title and "\n" not in c.title
+
+
+def test_every_control_and_format_character_is_removed():
+    """The cleaner's character class must cover Unicode's Cc and Cf categories."""
+    import sys
+
+    from annotations.clean import _strip_controls
+
+    invisible = "".join(chr(cp) for cp in range(sys.maxunicode + 1)
+                        if unicodedata.category(chr(cp)) in ("Cc", "Cf") and chr(cp) not in "\n\t")
+    assert _strip_controls("a" + invisible + "b").replace("\n", "") == "ab"

@@ -245,3 +245,25 @@ def test_score_prefers_real_text():
     bad = vietnamese_score(FRENCH)
     assert good[0] > 0.95 and good[2] > 0.5
     assert bad[0] < 0.5
+
+
+# ---------------------------------------------------------------- repaired mojibake
+
+@pytest.mark.parametrize("i", range(len(SEEDS)))
+@pytest.mark.parametrize("legacy,encode,expect", [
+    ("tcvn3", tcvn3_encode, tcvn3_expected),
+    ("vni", vni_encode, lambda t: t),
+    ("utf-8", lambda t: t.encode("utf-8"), lambda t: t),
+])
+def test_mis_decoded_then_saved_as_utf8_is_repaired(i, legacy, encode, expect):
+    """'Héi nghÞ' (TCVN3 read as Latin-1), 'Hoäi nghò' (VNI), 'Há»™i' (UTF-8 twice)."""
+    text = seed_text(i)
+    mojibake = encode(text).decode("latin-1")
+    decoded, name = decode_bytes(mojibake.encode("utf-8"))
+    assert name.startswith(legacy) and "repaired" in name
+    assert decoded == expect(text)
+
+
+def test_foreign_utf8_is_left_alone():
+    assert decode_bytes(FRENCH.encode("utf-8")) == (FRENCH, "utf-8")
+    assert decode_bytes(GERMAN.encode("utf-8")) == (GERMAN, "utf-8")
