@@ -318,6 +318,9 @@ def find_date(text: str, header: str | None = None) -> tuple[str | None, str]:
     mentions = find_mentions(text)
     event = event_date(text, mentions)
     head = parse_iso(header)
+    if header and not head:  # "18/10/2024", "ngày 18 tháng 10 năm 2024" in a JSONL field
+        full = [m for m in find_mentions(header) if m.year]
+        head = (full[0].year, full[0].month, full[0].day) if full else None
     if head:
         hy, hm, hd = head
         if hd is None and event is not None and event.year in (None, hy) \

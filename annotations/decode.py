@@ -2,7 +2,8 @@
 
 Order of decisions:
 1. empty / whitespace-only; a byte-order mark (UTF-8, UTF-16 LE/BE, UTF-32);
-2. known binary formats by magic number (images, PDF, ZIP/Office, ...), NUL bytes;
+2. known binary formats by magic number (images, PDF, ZIP/Office, ...), NUL bytes
+   (unless they are the high bytes of BOM-less UTF-16 that reads as Vietnamese);
 3. strict UTF-8;
 4. valid UTF-8 that reads as mojibake (Vietnamese once decoded with the wrong
    code page, then saved as UTF-8) is repaired when the repair is convincing;
@@ -155,6 +156,27 @@ def _sniff_binary(data: bytes) -> str | None:
     return None
 
 
+def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 saved without a byte-order mark: NUL high bytes on one side.
+    Accepted only when the text then reads as Vietnamese."""
+    if len(data) % 2 or len(data) < 8:
+        return None
+    sample = data[:SAMPLE_BYTES]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    for codec, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros >= 0.3 * half and other <= 0.02 * half:
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            quality, good, density = vietnamese_score(text[:MOJIBAKE_SAMPLE])
+            if quality >= MIN_QUALITY and density >= MIN_DENSITY and good >= MIN_GOOD:
+                return text, codec
+            return None
+    return None
+
+
 # ---------------------------------------------------------------- scoring
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -226,6 +248,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         raise DecodeError("empty file (only whitespace)")
     binary = _sniff_binary(data)
     if binary:
+        utf16 = _bomless_utf16(data) if binary.endswith("(NUL bytes)") else None
+        if utf16:
+            return utf16
         raise DecodeError(binary)
     try:
         text = data.decode("utf-8")

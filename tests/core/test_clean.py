@@ -186,6 +186,11 @@ def test_sentence_starting_with_theo_is_not_a_byline(last):
     assert c.byline == "" and paragraphs(c.text)[-1] == last
 
 
+def test_byline_before_trailing_noise():
+    c = clean("Hội nghị đã họp.\nTheo TTXVN\nXem thêm\n0:00")
+    assert (c.text, c.byline) == ("Hội nghị đã họp.", "TTXVN")
+
+
 def test_byline_only_on_the_last_line():
     c = clean("Theo TTXVN\nHội nghị đã họp.")
     assert c.byline == "" and c.text.startswith("Theo TTXVN")

@@ -236,6 +236,17 @@ def test_utf8_with_one_broken_byte_says_where():
         decode_bytes(data)
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_read_when_it_is_vietnamese(codec):
+    text = seed_text(2)
+    assert decode_bytes(text.encode(codec)) == (text, codec)
+
+
+def test_utf16_without_bom_of_foreign_text_is_refused():
+    with pytest.raises(DecodeError, match="NUL bytes"):
+        decode_bytes(FRENCH.encode("utf-16-le"))
+
+
 def test_plain_ascii_is_utf8():
     assert decode_bytes(b"Report 2024\nGDP 6,5%") == ("Report 2024\nGDP 6,5%", "utf-8")
 
