@@ -5,8 +5,7 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
+from support import ROOT, SEEDS  # noqa: F401  (re-exported for old imports)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from conftest import SEEDS
+from support import SEEDS
 from tui.cli import main
 
 LIST_FIELDS = {"id", "title", "date", "date_source", "sentences", "tagged"}

@@ -8,7 +8,7 @@ import pytest
 from annotations import library as libmod
 from annotations.library import Library, LibraryError
 
-from conftest import SEEDS
+from support import SEEDS
 
 SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
 

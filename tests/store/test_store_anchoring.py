@@ -7,7 +7,7 @@ from annotations.anchoring import reanchor_docs, sentence_range
 from annotations.library import Library
 from annotations.store import AnnotationStore
 
-from conftest import SEEDS
+from support import SEEDS
 from storehelp import cli, json_lines, passage
 
 
