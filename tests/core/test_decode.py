@@ -1,6 +1,7 @@
 """Decoding: BOMs, UTF-8, CP1258, TCVN3, VNI; refusals with specific reasons."""
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import subprocess
@@ -278,3 +279,45 @@ def test_mis_decoded_then_saved_as_utf8_is_repaired(i, legacy, encode, expect):
 def test_foreign_utf8_is_left_alone():
     assert decode_bytes(FRENCH.encode("utf-8")) == (FRENCH, "utf-8")
     assert decode_bytes(GERMAN.encode("utf-8")) == (GERMAN, "utf-8")
+
+
+# ---------------------------------------------------------------- fixtures, via the library
+
+DATA = Path(__file__).resolve().parent / "data"
+EXPECTED = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture_through_library_reader(name):
+    """Each fixture file goes through the import reader (decode, clean, date),
+    without NLP. Regenerate with tests/core/data/make_fixtures.py."""
+    from annotations.library import Skipped, read_candidates
+
+    [got] = list(read_candidates(DATA / name))
+    want = EXPECTED[name]
+    if "skipped" in want:
+        assert isinstance(got, Skipped) and want["skipped"] in got.reason
+        return
+    assert not isinstance(got, Skipped), got
+    assert (got.text, got.title, got.date, got.date_source, got.byline) == (
+        want["text"], want["title"], want["date"], want["date_source"], want["byline"])
+
+
+def test_noisy_fixture_by_hand():
+    """Spelled out, so the fixture does not only agree with itself."""
+    from annotations.library import read_candidates
+
+    [got] = list(read_candidates(DATA / "noisy_web.txt"))
+    assert got.text == ("Chiều 5/1, Tỉnh ủy tổ chức hội nghị tổng kết công tác năm 2023.\n\n"
+                        "Đồng chí Bí thư Tỉnh ủy phát biểu.\n\n"
+                        "Hội nghị đã [bold]thống nhất[/] các nội dung.")
+    assert (got.date, got.date_source, got.byline) == ("2024-01-05", "text", "Báo Tỉnh")
+
+
+def test_legacy_fixtures_are_what_they_say():
+    for name, codec in (("tcvn3_002.txt", "tcvn3"), ("vni_004.txt", "vni"),
+                        ("cp1258_003.txt", "cp1258"), ("utf16_001.txt", "utf-16-le")):
+        data = (DATA / name).read_bytes()
+        with pytest.raises(UnicodeDecodeError):
+            data.decode("utf-8")
+        assert decode_bytes(data)[1] == codec
