@@ -324,7 +324,7 @@ def find_date(text: str, header: str | None = None) -> tuple[str | None, str]:
     if head:
         hy, hm, hd = head
         if hd is None and event is not None and event.year in (None, hy) \
-                and (hm is None or event.month == hm):
+                and (hm is None or event.month == hm) and valid_ymd(hy, event.month, event.day):
             return to_iso(hy, event.month, event.day), "header"
         return to_iso(hy, hm, hd), "header"
     if event is not None:

@@ -129,6 +129,8 @@ def test_not_a_date(expr):
     ("Ngày 10/7, tại Trụ sở Trung ương Đảng.", "2024", ("2024-07-10", "header")),
     ("Ngày 10/7/2023, tại Trụ sở Trung ương Đảng.", "2024-07", ("2024-07", "header")),
     ("Hội nghị năm 2023.", "2025-03", ("2025-03", "header")),
+    ("Ngày 29/2, hội nghị họp.", "2023", ("2023", "header")),  # 2023 has no 29 February
+    ("Ngày 29/2, hội nghị họp.", "2024-02", ("2024-02-29", "header")),
     ("Ngày 18/10/2024, tại Hà Nội.", "not a date", ("2024-10-18", "text")),
     ("Hội nghị đã họp.", "18/10/2024", ("2024-10-18", "header")),
     ("Ngày 10/7, hội nghị đã họp.", "tháng 7/2024", ("2024-07-10", "header")),
