@@ -109,6 +109,11 @@ def test_seed_round_trip(i, encoding, encode, expect):
     assert nfc(decoded) == expect(text)
 
 
+@pytest.mark.parametrize("encode", [cp1258_encode, tcvn3_encode, vni_encode])
+def test_one_short_sentence_is_enough(encode):
+    assert decode_bytes(encode("Hội nghị đã họp."))[0] == "Hội nghị đã họp."
+
+
 def test_cp1258_gives_combining_marks_that_nfc_composes():
     data = cp1258_encode("Việt Nam, ")
     assert b"\xf2" in data  # the dot below travels as its own byte
@@ -202,8 +207,15 @@ GERMAN = ("Die Bundesregierung hat heute über die Änderungen des Gesetzes bera
           "Für die Bürger ändert sich zunächst wenig; größere Maßnahmen folgen später.")
 
 
+PORTUGUESE = ("O governo não está satisfeito. Ela disse que só lá é possível, até porque a "
+              "mãe já foi à cidade e não voltou. São questões de orçamento e de saúde pública.")
+SPANISH = ("El gobierno está en la capital. Sí, él dijo que más de la mitad de la población "
+           "está de acuerdo con la decisión económica del año pasado.")
+
+
 @pytest.mark.parametrize("text,codec", [
     (FRENCH, "latin-1"), (FRENCH, "cp1252"), (GERMAN, "latin-1"),
+    (PORTUGUESE, "latin-1"), (SPANISH, "cp1252"),
 ])
 def test_western_european_text_is_not_taken_for_vietnamese(text, codec):
     with pytest.raises(DecodeError, match="not in a supported encoding"):
