@@ -37,7 +37,7 @@ from typing import BinaryIO
 
 import orjson
 
-from .library import Library, text_sha256
+from .library import Library
 from .store import AnnotationStore
 
 FORMATS = ("native", "prodigy", "doccano")
@@ -52,37 +52,56 @@ def hash32(s: str) -> int:
                           "little", signed=True)
 
 
-def _entities(lib: Library, text: str) -> list[list]:
-    """[start, end, label] of a text's entities, sorted by start, from the
-    analysis cache (read straight from its JSON: no NLP, no dataclasses)."""
-    cache_path = getattr(lib, "_cache_path", None)
-    if cache_path is not None:
-        try:
-            d = orjson.loads(cache_path(text_sha256(text)).read_bytes())
-            return sorted(d["entities"])
-        except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
-            pass
-    return sorted([e.start, e.end, e.label] for e in lib.analyze_text(text).entities)
+class _Analyses:
+    """Entities of a report's current text, from the analysis cache read as raw
+    JSON (no NLP, no dataclasses); computed through the library only when a
+    cache entry is missing."""
+
+    def __init__(self, lib: Library):
+        self.lib = lib
+        self.prefix = self.suffix = None
+        cache_path = getattr(lib, "_cache_path", None)
+        if cache_path is not None:  # "<dir>/<sha>-<pipeline version>.json"
+            probe = str(cache_path("@"))
+            self.prefix, self.suffix = probe.split("@")
+
+    def entities(self, rid: str, sha: str) -> list[list]:
+        if self.prefix is not None:
+            try:
+                with open(self.prefix + sha + self.suffix, "rb") as f:
+                    ents = orjson.loads(f.read())["entities"]
+                ents.sort()
+                return ents
+            except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
+                pass
+        return sorted([e.start, e.end, e.label] for e in self.lib.analysis(rid).entities)
 
 
-def _inside(ents: list[list], starts: list[int], text: str, s: int, e: int) -> list[dict]:
+def _inside(ents: list[list], starts: list[int], passage: str, s: int, e: int) -> list[dict]:
     out = []
     for i in range(bisect_left(starts, s), len(ents)):
         es, ee, lab = ents[i]
         if es >= e:
             break
         if ee <= e:
-            out.append({"start": es - s, "end": ee - s, "label": lab, "text": text[es:ee]})
+            out.append({"start": es - s, "end": ee - s, "label": lab,
+                        "text": passage[es - s:ee - s]})
     return out
 
 
 def iter_native(store: AnnotationStore, lib: Library, *, label: str | None = None,
                 annotator: str | None = None, entities: bool = True) -> Iterator[dict]:
-    """Native records, in export order, one report at a time."""
+    """Native records, in export order, one report at a time.
+
+    An annotation's offsets are trusted without reading the report text when its
+    ``report_sha256`` is the library's current hash (every write path checked the
+    slice against that text); otherwise the text is read and the slice compared,
+    and a mismatch is exported as orphaned."""
     summary = store.summary()
     order = [m.id for m in lib.reports() if m.id in summary]
     in_lib = set(order)
     order += sorted(rid for rid in summary if rid not in in_lib)
+    analyses = _Analyses(lib)
     for rid in order:
         entry = summary[rid]
         if label is not None and not entry["labels"].get(label):
@@ -95,34 +114,40 @@ def iter_native(store: AnnotationStore, lib: Library, *, label: str | None = Non
         if not docs:
             continue
         meta = lib.get(rid) if rid in in_lib else None
-        text = lib.text(rid) if meta else None
-        ents = _entities(lib, text) if (entities and text is not None) else []
-        starts = [e[0] for e in ents]
-
-        def placed(d: dict) -> bool:  # offsets valid in the current text
-            return (not d["orphaned"] and text is not None
-                    and text[d["start"]:d["end"]] == d["text"])
-
-        rows = [(placed(d), d) for d in docs]
+        sha = meta.sha256 if meta else None
+        text = None
+        rows = []
+        for d in docs:
+            ok = not d["orphaned"] and meta is not None
+            if ok and d["report_sha256"] != sha:
+                if text is None:
+                    text = lib.text(rid)
+                ok = text[d["start"]:d["end"]] == d["text"]
+            rows.append((ok, d))
         rows.sort(key=lambda r: (0, r[1]["start"], r[1]["end"], r[1]["id"]) if r[0]
                   else (1, 0, 0, r[1]["id"]))
+        ents = analyses.entities(rid, sha) if entities and meta and rows[0][0] else []
+        starts = [e[0] for e in ents]
+        title, date = (meta.title, meta.date) if meta else ("", None)
         for ok, d in rows:
-            rec = {"id": d["id"], "report_id": rid,
-                   "report_title": meta.title if meta else "",
-                   "report_date": meta.date if meta else None,
-                   "label": d["label"], "text": d["text"]}
             if ok:
-                rec.update(start=d["start"], end=d["end"], sentence_start=d["sentence_start"],
-                           sentence_end=d["sentence_end"],
-                           entities=_inside(ents, starts, text, d["start"], d["end"]))
+                s, e = d["start"], d["end"]
+                yield {"id": d["id"], "report_id": rid, "report_title": title,
+                       "report_date": date, "label": d["label"], "text": d["text"],
+                       "start": s, "end": e, "sentence_start": d["sentence_start"],
+                       "sentence_end": d["sentence_end"],
+                       "entities": _inside(ents, starts, d["text"], s, e) if ents else [],
+                       "note": d["note"], "annotator": d["annotator"],
+                       "created_at": d["created_at"], "updated_at": d["updated_at"],
+                       "report_sha256": d["report_sha256"]}
             else:
-                rec.update(start=None, end=None, sentence_start=None, sentence_end=None,
-                           entities=[])
-            rec.update(note=d["note"], annotator=d["annotator"], created_at=d["created_at"],
-                       updated_at=d["updated_at"], report_sha256=d["report_sha256"])
-            if not ok:
-                rec["orphaned"] = True
-            yield rec
+                yield {"id": d["id"], "report_id": rid, "report_title": title,
+                       "report_date": date, "label": d["label"], "text": d["text"],
+                       "start": None, "end": None, "sentence_start": None,
+                       "sentence_end": None, "entities": [], "note": d["note"],
+                       "annotator": d["annotator"], "created_at": d["created_at"],
+                       "updated_at": d["updated_at"], "report_sha256": d["report_sha256"],
+                       "orphaned": True}
 
 
 def to_prodigy(rec: dict) -> dict:
