@@ -54,6 +54,7 @@ _TIME = re.compile(
     r"(?<![\w/])(?:"
     rf"(?:(?i:rạng sáng|sáng|trưa|chiều|tối|đêm)\s+(?:(?i:ngày)\s+)?|(?i:ngày)\s+)"
     rf"(?:\d{{1,2}}\s*[/.-]\s*\d{{1,2}}(?:\s*[/.-]\s*{Y})?|\d{{1,2}}\s+tháng\s+\d{{1,2}}(?:\s+năm\s+{Y})?)"
+    rf"|(?i:ngày)\s+\d{{1,2}}\s*(?:-|–|đến)\s*\d{{1,2}}\s*[/-]\s*\d{{1,2}}(?:\s*[/-]\s*{Y})?"
     rf"|\d{{1,2}}/\d{{1,2}}/{Y}|\d{{1,2}}-\d{{1,2}}-{Y}"
     rf"|(?i:{NUMW}\s+tháng)(?:\s+(?:đầu|cuối|giữa))?\s+năm(?:\s+{Y})?"
     rf"|(?i:tháng)\s+\d{{1,2}}(?:\s*[/-]\s*{Y}|\s+năm\s+{Y})?"
@@ -61,8 +62,12 @@ _TIME = re.compile(
     rf"|(?i:giai đoạn|nhiệm kỳ|năm học|niên khóa|thời kỳ)\s+{Y}\s*[-–]\s*(?:{Y}|\d{{2}})"
     rf"|\d+\s+năm\s+{Y}\s*[-–]\s*{Y}"
     rf"|(?i:(?:(?:đầu|cuối|giữa)\s+)?năm)\s+{Y}(?:\s*[-–]\s*{Y})?"
-    r")(?![\w/])"
+    r")(?![\w/])",
+    re.IGNORECASE,  # headings in capitals: "9 THÁNG ĐẦU NĂM 2024"
 )
+_CAN = "Giáp Ất Bính Đinh Mậu Kỷ Canh Tân Nhâm Quý".split()
+_CHI = "Tý Sửu Dần Mão Mẹo Thìn Tỵ Ngọ Mùi Thân Dậu Tuất Hợi".split()
+_CAN_CHI = rf"(?:{'|'.join(_CAN)})\s+(?:{'|'.join(_CHI)})"
 _CODE = r"\d+(?:[/.-][\w]+)*"
 _DOC = re.compile(
     r"(?<!\w)(?:"
@@ -80,12 +85,13 @@ _EVENT = re.compile(
     rf"|Hội nghị\s+(?:lần\s+thứ\s+(?:\d+|{ROMAN})\s+)?(?:Ban Chấp hành\s+)?Trung ương(?:\s+Đảng)?"
     rf"(?:\s+(?:lần\s+thứ\s+)?(?:\d+\b|{ROMAN})|\s+giữa nhiệm kỳ)(?:\s*,?\s*khóa\s+{ROMAN})?(?:\s+của\s+Đảng)?"
     rf"|Hội nghị\s+lần\s+thứ\s+(?:\d+|{ROMAN})\s+Ban Chấp hành Trung ương(?:\s+Đảng)?(?:\s*,?\s*khóa\s+{ROMAN})?"
+    rf"|Tết\s+(?:Nguyên đán(?:\s+{_CAN_CHI})?|{_CAN_CHI}|Độc lập|Trung thu)(?:\s+{Y})?"
     rf"|Kỳ họp\s+(?:thứ\s+(?:\d+|{ROMAN}|\w+)|bất thường(?:\s+lần\s+thứ\s+\w+)?)"
     rf"(?:\s+(?:của\s+)?(?:Quốc hội|HĐND|Hội đồng nhân dân)(?:\s+(?:tỉnh|thành phố|huyện)(?:\s+{CAPW})*)?(?:\s+khóa\s+{ROMAN})?)?"
     r")(?!\w)"
 )
 _SCALE = r"(?:\s*(?:nghìn tỷ|ngàn tỷ|triệu|tỷ|tỉ|nghìn|ngàn|trăm)(?!\w))?"
-_UNIT = r"(?:\s*%|\s*(?:USD|đồng|VNĐ|VND|km|ha|tấn|m2|m3|MW|kWh)(?!\w))?"
+_UNIT = r"(?:\s*%|\s*(?:USD|đồng(?!\s+chí)|VNĐ|VND|km|ha|tấn|m2|m3|MW|kWh)(?!\w))?"
 _NUM = re.compile(
     r"(?<![\w.,/%-])(?<!số )(?<!thứ )(?<!khóa )"
     r"(?P<n>(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?:/\d+(?:[.,]\d+)*)?)(?![\w/-]|[.,]\d)"
@@ -205,6 +211,8 @@ def _is_name_at(s: _Sentence, i: int, surnames) -> int:
     while j < s.n and s.cap[j] and s.atoms[j].isalpha() and j - i < 5:
         j += 1
     if j - i == 2 and j < s.n and s.joined[j] and not s.cap[j]:  # "Đoàn Thanh niên"
+        return i
+    if j - i == 2 and s.atoms[i] in _CAN and s.atoms[i + 1] in _CHI:  # "Giáp Thìn" is a year
         return i
     return j if j - i >= 2 else i
 

@@ -10,13 +10,14 @@ underthesea is imported lazily so `baocao list` never pays for it.
 """
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import unicodedata
 
 from .models import Analysis, Entity, Paragraph, Sentence, Token
 
-PIPELINE_VERSION = "1.0"
+PIPELINE_VERSION = "1.1"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub model
 
@@ -124,4 +125,26 @@ def analyze(text: str) -> Analysis:
             out.tokens.extend(Token(a, b) for a, b, _, _ in toks)
             rel = [(a - s, b - s, pos, tag) for a, b, pos, tag in toks]
             out.entities.extend(Entity(a + s, b + s, lab) for a, b, lab in find_entities(text[s:e], rel))
+    out.entities += _repeat_names(text, out)
+    out.entities.sort(key=lambda x: x.start)
     return out
+
+
+def _repeat_names(text: str, out: Analysis) -> list[Entity]:
+    """A name recognised once (after a title: "Tổng thống Putin") is a name
+    wherever else it appears untagged in the report."""
+    names = {text[e.start:e.end] for e in out.entities if e.label == "PER"}
+    if not names:
+        return []
+    rx = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?!\w)")
+    taken = bytearray(len(text))
+    for e in out.entities:
+        taken[e.start:e.end] = b"\x01" * (e.end - e.start)
+    ends = [s.end for s in out.sentences]
+    found = []
+    for m in rx.finditer(text):
+        k = bisect.bisect_right(ends, m.start())
+        inside = k < len(ends) and out.sentences[k].start <= m.start() and m.end() <= ends[k]
+        if inside and not any(taken[m.start():m.end()]):
+            found.append(Entity(m.start(), m.end(), "PER"))
+    return found

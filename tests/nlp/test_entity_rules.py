@@ -131,3 +131,35 @@ def test_overlaps_resolve_longest_first():
 
     spans = resolve([(0, 10, "ORG", 1), (5, 20, "EVENT", 1), (20, 25, "LOC", 0), (22, 30, "PER", 1)])
     assert spans == [(5, 20, "EVENT"), (22, 30, "PER")]
+
+
+def test_heading_in_capitals_and_day_ranges(ents):
+    assert ("9 THÁNG ĐẦU NĂM 2024", "TIME") in ents("KẾT QUẢ THỰC HIỆN NHIỆM VỤ 9 THÁNG ĐẦU NĂM 2024")
+    assert ("ngày 18 đến 20/9/2024", "TIME") in ents("Hội nghị diễn ra từ ngày 18 đến 20/9/2024 tại Hà Nội.")
+
+
+def test_lunar_year_is_no_person(ents):
+    found = ents("Nhân dịp Tết Nguyên đán Giáp Thìn 2024, Tỉnh ủy tặng 5.000 suất quà.")
+    assert ("Tết Nguyên đán Giáp Thìn 2024", "EVENT") in found
+    assert not labels(found, "PER")
+
+
+def test_currency_word_is_not_comrade(ents):
+    found = ents("Đại hội đã bầu 53 đồng chí vào Ban Chấp hành; thu 15.300 tỷ đồng.")
+    assert ("15.300 tỷ đồng", "NUM") in found
+    assert not any(s.startswith("53") and "tỷ" in s for s, _ in found)
+
+
+def test_person_named_by_title_is_found_again(ents):
+    found = ents("Tổng thống Putin đã điện mừng.\n\nTrong điện, Putin khẳng định quan hệ đối tác.")
+    assert labels(found, "PER") == ["Putin", "Putin"]
+
+
+def test_mass_organisations_take_their_place(ents):
+    found = ents("Mặt trận Tổ quốc Việt Nam tỉnh Nghệ An và Hội Nông dân huyện Yên Thành phối hợp.")
+    assert labels(found, "ORG") == ["Mặt trận Tổ quốc Việt Nam tỉnh Nghệ An", "Hội Nông dân huyện Yên Thành"]
+
+
+def test_ho_chi_minh_alone_is_a_person(ents):
+    found = ents("Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh tại Thành phố Hồ Chí Minh.")
+    assert ("Hồ Chí Minh", "PER") in found and ("Thành phố Hồ Chí Minh", "LOC") in found
