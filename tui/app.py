@@ -77,20 +77,16 @@ class BaocaoApp(App):
                 return label.key.upper(), label.color
         return "?", "grey50"  # a label no longer in the label set
 
-    def label_counts(self) -> dict[str, dict[str, int]]:
+    def report_summary(self) -> dict[str, dict]:
+        """report id -> {"labels": {label: n}, "tagged": sentences covered}, from
+        the store's summary: one call, no shard is read."""
         if self.store is None:
             return {}
         try:
-            return self.store.counts()
+            return self.store.summary()
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return {}
-
-    def tagged_sentences(self, report_id: str) -> int:
-        covered: set[int] = set()
-        for a in self.store.for_report(report_id) if self.store else ():
-            covered.update(range(a.sentence_start, a.sentence_end + 1))
-        return len(covered)
 
     def on_mount(self) -> None:
         self.push_screen(LibraryScreen())

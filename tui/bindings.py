@@ -19,6 +19,7 @@ class Key:
     scope: str  # "app", "library" or "reader"
     show: bool = True  # in the footer
     display: str = ""  # how help and the footer spell the keys
+    short: str = ""  # the footer's word (help shows the description)
 
     @property
     def label(self) -> str:
@@ -26,16 +27,18 @@ class Key:
 
 
 TABLE: tuple[Key, ...] = (
-    Key("help", "question_mark", "help", "Help: every key", "app", display="?"),
+    Key("help", "question_mark", "help", "Help: every key", "app", display="?",
+        short="help"),
     Key("palette", "ctrl+p", "command_palette", "Command palette (export, open, labels)",
-        "app", show=False, display="ctrl+p"),
+        "app", display="^p", short="palette"),
     # library
-    Key("open", "enter", "open", "Open report", "library"),
-    Key("filter", "slash", "filter", "Filter (diacritics optional)", "library", display="/"),
-    Key("sort", "s", "sort", "Sort oldest/newest first", "library"),
+    Key("open", "enter", "open", "Open report", "library", short="open"),
+    Key("filter", "slash", "filter", "Filter (diacritics optional)", "library", display="/",
+        short="filter"),
+    Key("sort", "s", "sort", "Sort oldest/newest first", "library", short="sort"),
     Key("clear_filter", "escape", "clear_filter", "Clear filter", "library", show=False,
         display="escape"),
-    Key("quit", "q", "quit", "Quit", "library"),
+    Key("quit", "q", "quit", "Quit", "library", short="quit"),
     # reader
     Key("down", "j,down", "move(1)", "Next sentence", "reader", show=False, display="j / ↓"),
     Key("up", "k,up", "move(-1)", "Previous sentence", "reader", show=False, display="k / ↑"),
@@ -43,17 +46,18 @@ TABLE: tuple[Key, ...] = (
         show=False, display="J / shift+↓"),
     Key("extend_up", "K,shift+up", "extend(-1)", "Extend selection up", "reader", show=False,
         display="K / shift+↑"),
-    Key("remove", "x", "remove", "Remove tag", "reader"),
-    Key("undo", "u", "undo", "Undo", "reader"),
-    Key("redo", "ctrl+r", "redo", "Redo", "reader", display="ctrl+r"),
-    Key("note", "n", "note", "Note on the tag", "reader"),
+    Key("remove", "x", "remove", "Remove tag", "reader", short="remove"),
+    Key("undo", "u", "undo", "Undo", "reader", short="undo"),
+    Key("redo", "ctrl+r", "redo", "Redo", "reader", show=False, display="ctrl+r"),
+    Key("note", "n", "note", "Note on the tag", "reader", short="note"),
     Key("next_untagged", "full_stop", "next_untagged", "Next untagged sentence", "reader",
-        display="."),
+        show=False, display=".", short="untagged"),
     Key("next_report", "right_square_bracket", "other_report(1)", "Next report", "reader",
-        display="]"),
+        show=False, display="]", short="next"),
     Key("prev_report", "left_square_bracket", "other_report(-1)", "Previous report",
-        "reader", display="["),
-    Key("entities", "e", "toggle_entities", "Entities on/off", "reader"),
+        "reader", show=False, display="["),
+    Key("entities", "e", "toggle_entities", "Entities on/off", "reader", show=False,
+        short="entities"),
     Key("top", "home,g", "jump('first')", "First sentence", "reader", show=False,
         display="g / home"),
     Key("bottom", "end,G", "jump('last')", "Last sentence", "reader", show=False,
@@ -61,7 +65,8 @@ TABLE: tuple[Key, ...] = (
     Key("page_down", "pagedown,space", "page(1)", "Page down", "reader", show=False,
         display="pgdn / space"),
     Key("page_up", "pageup", "page(-1)", "Page up", "reader", show=False, display="pgup"),
-    Key("back", "escape,q", "back", "Back to the library", "reader", display="esc / q"),
+    Key("back", "escape,q", "back", "Back to the library", "reader", display="esc",
+        short="back"),
 )
 
 SCOPE_TITLES = {"app": "Everywhere", "library": "Library", "reader": "Reader"}
@@ -72,11 +77,16 @@ def keys_for(scope: str) -> list[Key]:
 
 
 def bindings_for(scope: str) -> list[Binding]:
-    return [Binding(k.keys, k.action, k.description, show=k.show, id=k.id,
-                    key_display=k.display or None) for k in keys_for(scope)]
+    return [binding(k) for k in keys_for(scope)]
 
 
-def label_key(label) -> Key:
+def binding(k: Key) -> Binding:
+    return Binding(k.keys, k.action, k.short or k.description, show=k.show, id=k.id,
+                   key_display=k.display or None, tooltip=k.description)
+
+
+def label_key(label, index: int = 0) -> Key:
     """The reader key of one store label (a -> tag as achievement)."""
-    return Key(f"tag_{label.name}", label.key, f"tag({label.name!r})",
-               f"Tag as {label.name} (again: remove)", "reader", display=label.key)
+    return Key(f"tag_{label.name}", label.key, f"tag({index})",
+               f"Tag as {label.name} (again: remove)", "reader", display=label.key,
+               short=label.name)

@@ -20,7 +20,7 @@ def help_table(labels) -> Table:
         table.add_row(Text(title, style="bold underline"), "")
         specs = keys_for(scope)
         if scope == "reader":
-            specs = [label_key(lb) for lb in labels] + specs
+            specs = [label_key(lb, i) for i, lb in enumerate(labels)] + specs
         for spec in specs:
             table.add_row(Text(spec.label), Text(spec.description))
         table.add_row("", "")

@@ -6,12 +6,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
+from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
 from annotations.models import ReportMeta
 
 from ..bindings import bindings_for
 from ..fold import fold, matches
+from ..widgets.report_table import ReportTable
 
 BAR = 8  # cells of the progress bar
 
@@ -28,8 +29,9 @@ class LibraryScreen(Screen):
         super().__init__()
         self.newest_first = False
         self._reports: list[ReportMeta] = []
-        self._folded: dict[str, str] = {}
+        self._folded: dict[str, str] = {}  # report id -> folded title, filled lazily
         self.shown: list[str] = []  # report ids in table order
+        self._populated_width = -1
 
     def compose(self) -> ComposeResult:
         yield Static(id="library-title")
@@ -38,62 +40,92 @@ class LibraryScreen(Screen):
         with Vertical(id="seeding"):
             yield Label("Importing the bundled sample reports…", id="seeding-label")
             yield ProgressBar(id="seeding-bar", show_eta=False)
-        yield DataTable(id="reports", cursor_type="row", zebra_stripes=True)
+        yield Static(id="library-header")
+        yield ReportTable(id="reports")
         yield Static(id="library-empty")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#filter").display = False
         self.query_one("#seeding").display = False
         self.query_one("#library-empty").display = False
         self.reload()
+        self.prefold()
         if not self._reports and self.app.seed_on_start:
             self.seed()
-        self.query_one(DataTable).focus()
+        self.query_one(ReportTable).focus()
 
     # ------------------------------------------------------------ data
     def reload(self) -> None:
         """Re-read the index and the store's counts, keep the cursor's report."""
         self._reports = self.app.library.reports()
-        self._folded = {m.id: fold(f"{m.title} {m.id} {m.date or ''}") for m in self._reports}
         self.populate()
 
+    def folded(self, m: ReportMeta) -> str:
+        text = self._folded.get(m.id)
+        if text is None:
+            text = self._folded[m.id] = fold(f"{m.title} {m.id} {m.date or ''}")
+        return text
+
+    @work(thread=True, exclusive=True, group="fold")
+    def prefold(self) -> None:
+        """Fold every title for the filter in the background (dict writes are atomic)."""
+        for m in list(self._reports):
+            self.folded(m)
+
     def populate(self) -> None:
-        table = self.query_one(DataTable)
         current = self.current_id()
         query = self.query_one("#filter", Input).value.strip()
-        reports = [m for m in self._reports if not query or matches(query, self._folded[m.id])]
+        reports = [m for m in self._reports if not query or matches(query, self.folded(m))]
         if self.newest_first:
             dated = [m for m in reports if m.date]
             reports = dated[::-1] + [m for m in reports if not m.date]
         self.shown = [m.id for m in reports]
+        self._rows = reports
         labels = self.app.labels
-        counts = self.app.label_counts()
-        table.clear(columns=True)
-        fixed = 10 + 5 + BAR + 8 + 4 * len(labels) + 2 * (4 + len(labels)) + 2
-        title_width = max(16, self.size.width - fixed)
-        table.add_column("Date", key="date", width=10)
-        table.add_column("Title", key="title", width=title_width)
-        table.add_column(Text("Sent.", justify="right"), key="sentences", width=5)
-        table.add_column("Progress", key="progress", width=BAR + 8)
-        for label in labels:
-            table.add_column(Text(label.key.upper(), style=f"bold {label.color}",
-                                  justify="right"), key=f"label:{label.name}", width=4)
-        for m in reports:
-            per_label = counts.get(m.id, {})
-            tagged = self.app.tagged_sentences(m.id) if per_label else 0
-            row = [
-                Text(m.date or "—", style="" if m.date else "dim"),
-                Text(m.title, no_wrap=True, overflow="ellipsis"),
-                Text(str(m.sentences), justify="right"),
-                Text(f"{progress_bar(tagged, m.sentences)} {tagged:>3}/{m.sentences:<3}"),
-            ]
-            row += [Text(str(per_label.get(lb.name, 0) or "·"), justify="right",
-                         style="" if per_label.get(lb.name) else "dim") for lb in labels]
-            table.add_row(*row, key=m.id)
+        self._summary = self.app.report_summary()
+        self._populated_width = self.size.width
+        table = self.query_one(ReportTable)
+        self.query_one("#library-header", Static).update(
+            self._row_text("Date", "Title", Text(f"{'Tagged/sentences':<{BAR + 9}}"),
+                           [Text(f"{lb.key.upper():>3}", style=f"bold {lb.color}")
+                            for lb in labels], self._title_width()))
+        table.set_rows(len(reports), self._row)
         if current in self.shown:
-            table.move_cursor(row=self.shown.index(current), animate=False)
+            table.move_cursor(self.shown.index(current))
         self._update_title(len(reports))
+
+    def _title_width(self) -> int:
+        fixed = 10 + 2 + 2 + (BAR + 9) + 4 * len(self.app.labels) + 2
+        return max(12, self.size.width - fixed)
+
+    @staticmethod
+    def _row_text(date, title, progress: Text, counts: list[Text], title_width: int) -> Text:
+        row = Text(no_wrap=True, end="")
+        row.append_text(date if isinstance(date, Text) else Text(f"{date:<10}"))
+        row.append("  ")
+        head = title if isinstance(title, Text) else Text(title)
+        head.truncate(title_width, overflow="ellipsis", pad=True)
+        row.append_text(head)
+        row.append("  ")
+        row.append_text(progress)
+        for count in counts:
+            row.append(" ")
+            row.append_text(count)
+        return row
+
+    def _row(self, index: int, width: int) -> Text:
+        m = self._rows[index]
+        entry = self._summary.get(m.id)
+        per_label = entry["labels"] if entry else {}
+        tagged = min(entry["tagged"], m.sentences) if entry else 0
+        date = Text(f"{m.date or '—':<10}", style="" if m.date else "dim")
+        progress = Text(f"{progress_bar(tagged, m.sentences)} {tagged:>3}/{m.sentences:<4}")
+        counts = []
+        for lb in self.app.labels:
+            n = per_label.get(lb.name, 0)
+            counts.append(Text(f"{n or '·':>3}", style="" if n else "dim"))
+        return self._row_text(date, m.title, progress, counts, self._title_width())
 
     def _update_title(self, shown: int) -> None:
         total = len(self._reports)
@@ -111,17 +143,21 @@ class LibraryScreen(Screen):
                          "The library is empty. Add reports with `baocao import PATH`.")
 
     def current_id(self) -> str | None:
-        table = self.query_one(DataTable)
+        table = self.query_one(ReportTable)
         if not self.shown or table.cursor_row < 0 or table.cursor_row >= len(self.shown):
             return None
         return self.shown[table.cursor_row]
 
     def on_resize(self) -> None:
-        if self._reports:
-            self.populate()
+        if self._reports and self.size.width != self._populated_width:
+            self.populate()  # the title column takes the new width
+
+    def on_screen_suspend(self) -> None:
+        self._left = True
 
     def on_screen_resume(self) -> None:
-        if self.is_mounted and self._reports:
+        if getattr(self, "_left", False) and self._reports:
+            self._left = False
             self.populate()  # counts changed in the reader
 
     # ------------------------------------------------------------ first run
@@ -163,8 +199,8 @@ class LibraryScreen(Screen):
         if rid is not None:
             self.app.open_report(self.shown, self.shown.index(rid))
 
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(ReportTable.Selected)
+    def _row_selected(self, event: ReportTable.Selected) -> None:
         event.stop()
         self.action_open()
 
@@ -178,18 +214,18 @@ class LibraryScreen(Screen):
         if box.value:
             box.value = ""
         box.display = False
-        self.query_one(DataTable).focus()
+        self.query_one(ReportTable).focus()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
         self.populate()
-        self.query_one(DataTable).move_cursor(row=0, animate=False)
+        self.query_one(ReportTable).move_cursor(0)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
         if not self.query_one("#filter", Input).value:
             self.query_one("#filter").display = False
-        self.query_one(DataTable).focus()
+        self.query_one(ReportTable).focus()
 
     def action_sort(self) -> None:
         self.newest_first = not self.newest_first

@@ -6,19 +6,19 @@ from functools import partial
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Static
 
 from annotations.models import ENTITY_LABELS
 from annotations.store import Annotation, Passage, StoreError
 
-from ..bindings import TABLE, bindings_for, label_key
+from ..bindings import TABLE, binding, bindings_for, label_key
+from ..widgets.annotation_list import AnnotationList
 from ..widgets.report_view import Mark, ReportView
 from .note import NoteScreen
 
-PREVIEW = 60  # characters of a passage in the side panel
 
 
 class ReaderScreen(Screen):
@@ -33,19 +33,21 @@ class ReaderScreen(Screen):
         self.canonical = ""
         self.annotations: list[Annotation] = []
         self.label_keys = []
-        # Labels come from the store (a config may add some): bind their keys here,
-        # skipping any that would shadow a reader or app key.
+        # Labels come from the store (a config may add some): bind their keys first
+        # (so the footer shows them first), skipping any that would shadow a key.
         taken = {k for spec in TABLE if spec.scope in ("reader", "app")
                  for k in spec.keys.split(",")}
         for i, label in enumerate(self.app.labels):
-            spec = label_key(label)
             if label.key in taken:
-                self.app.call_later(partial(self.notify, markup=False), f"Label {label.name!r}: key {label.key!r} is "
-                                    "already used; it has no key.", severity="warning")
+                self.app.call_later(partial(self.notify, markup=False),
+                                    f"Label {label.name!r}: key {label.key!r} is already "
+                                    "used; it has no key.", severity="warning")
                 continue
             taken.add(label.key)
-            self.label_keys.append(spec)
-            self._bindings.bind(label.key, f"tag({i})", spec.description, show=True)
+            self.label_keys.append(label_key(label, i))
+        merged = BindingsMap([binding(k) for k in self.label_keys])
+        merged.key_to_bindings.update(self._bindings.key_to_bindings)
+        self._bindings = merged
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-title")
@@ -54,12 +56,16 @@ class ReaderScreen(Screen):
             with Vertical(id="side"):
                 yield Static(id="info")
                 yield Static(id="legend")
-                yield OptionList(id="annotations")
-        yield Footer()
+                yield AnnotationList(id="annotations")
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.load(self.report_id)
         self.query_one(ReportView).focus()
+
+    def on_resize(self) -> None:
+        if self.meta is not None:
+            self.call_after_refresh(self._update_side)  # entries fit the new width
 
     @property
     def view(self) -> ReportView:
@@ -89,15 +95,28 @@ class ReaderScreen(Screen):
         return [Mark(a.start, a.end, a.sentence_start, a.sentence_end, *self.app.letter_color(a.label))
                 for a in self.annotations]
 
-    def _refresh_annotations(self) -> None:
-        self.annotations = self.store.for_report(self.report_id) if self.store else []
+    def _refresh_annotations(self, annotations: list[Annotation] | None = None) -> None:
+        if annotations is None:
+            annotations = self.store.for_report(self.report_id) if self.store else []
+        self.annotations = annotations
         self.view.set_marks(self._marks())
         self._update_side()
 
+    def _replace_own(self, passage: Passage, ann: Annotation | None) -> None:
+        """Show a tag's result without re-reading the store: tag() returned the
+        annotation now on that passage (None: removed)."""
+        me = self.app.annotator
+        kept = [a for a in self.annotations
+                if not (a.annotator == me and a.start == passage.start and a.end == passage.end)]
+        if ann is not None:
+            kept.append(ann)
+            kept.sort(key=lambda a: (a.start, a.end, a.id))
+        self._refresh_annotations(kept)
+
     def _update_title(self) -> None:
         m = self.meta
-        title = Text(m.title, style="bold")
-        title.append(f"   {self.index + 1}/{len(self.order)}", style="dim")
+        title = Text(f"{self.index + 1}/{len(self.order)}  ", style="dim")
+        title.append(m.title, style="bold")
         self.query_one("#reader-title", Static).update(title)
 
     def tagged_sentences(self) -> int:
@@ -144,23 +163,8 @@ class ReaderScreen(Screen):
             legend.append("off (e)", style="dim")
         self.query_one("#legend", Static).update(legend)
 
-        options = self.query_one("#annotations", OptionList)
-        options.clear_options()
-        items = []
-        for a in self.annotations:
-            letter, color = self.app.letter_color(a.label)
-            prompt = Text(f" {letter} ", style=f"bold reverse {color}")
-            where = (f" {a.sentence_start + 1}" if a.sentence_start == a.sentence_end
-                     else f" {a.sentence_start + 1}–{a.sentence_end + 1}")
-            prompt.append(where, style="dim")
-            prompt.append(" " + a.text[:PREVIEW].replace("\n", " "))
-            if a.note:
-                prompt.append(f"\n   ✎ {a.note}", style="italic")
-            if a.annotator != self.app.annotator:
-                prompt.append(f"  ({a.annotator})", style="dim")
-            items.append(Option(prompt, id=a.id))
-        options.add_options(items)
-        options.border_title = f"Annotations ({len(items)})"
+        self.query_one(AnnotationList).set_annotations(self.annotations, self.app.annotator,
+                                                       self.app.letter_color)
 
     # ------------------------------------------------------------ moving
     def action_move(self, delta: int) -> None:
@@ -207,12 +211,11 @@ class ReaderScreen(Screen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    @on(OptionList.OptionSelected, "#annotations")
-    def _jump_to_annotation(self, event: OptionList.OptionSelected) -> None:
-        ann = next((a for a in self.annotations if a.id == event.option.id), None)
-        if ann is not None:
-            self.view.select(ann.sentence_end, ann.sentence_start)
-            self.view.focus()
+    @on(AnnotationList.Selected)
+    def _jump_to_annotation(self, event: AnnotationList.Selected) -> None:
+        ann = event.annotation
+        self.view.select(ann.sentence_end, ann.sentence_start)
+        self.view.focus()
 
     # ------------------------------------------------------------ tagging
     def _writable(self) -> bool:
@@ -263,7 +266,7 @@ class ReaderScreen(Screen):
         if not ok:
             return
         self.view.select(self.view.cursor)  # collapse the selection
-        self._refresh_annotations()
+        self._replace_own(passage, ann)
         if ann is None:
             self.notify(f"Removed the {label.name} tag.", timeout=2, markup=False)
 
@@ -279,7 +282,7 @@ class ReaderScreen(Screen):
             return
         ok, _ = self._store_call("Removal", self.store.remove, ann.id)
         if ok:
-            self._refresh_annotations()
+            self._refresh_annotations([a for a in self.annotations if a.id != ann.id])
 
     def _after_history(self, ann: Annotation | None, word: str) -> None:
         if ann is None:
@@ -314,8 +317,9 @@ class ReaderScreen(Screen):
         def save(note: str | None) -> None:
             if note is None or note == ann.note:
                 return
-            ok, _ = self._store_call("Note", self.store.set_note, ann.id, note)
+            ok, new = self._store_call("Note", self.store.set_note, ann.id, note)
             if ok:
-                self._refresh_annotations()
+                self._refresh_annotations([new if a.id == ann.id else a
+                                           for a in self.annotations])
 
         self.app.push_screen(NoteScreen(ann), save)

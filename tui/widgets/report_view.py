@@ -107,6 +107,8 @@ class ReportView(ScrollView, can_focus=True):
         self._sent_starts: list[int] = []
         self._para_sents: list[tuple[int, int]] = []  # first, last sentence per paragraph
         self._para_ents: list[list] = []
+        self._para_starts: list[int] = []
+        self._para_marks: list[list[Mark]] = []
         self._lines: list[tuple[int, int, int]] = []  # (paragraph or -1, start, end)
         self._para_first_line: list[int] = []
         self._width = 0
@@ -129,21 +131,37 @@ class ReportView(ScrollView, can_focus=True):
                 firsts[s.paragraph] = i
             lasts[s.paragraph] = i
         self._para_sents = list(zip(firsts, lasts))
-        ents = sorted(analysis.entities, key=lambda e: e.start)
-        self._para_ents = [[e for e in ents if p.start <= e.start and e.end <= p.end]
-                           for p in analysis.paragraphs]
-        self.marks = sorted(marks, key=lambda m: m.start)
+        self._para_starts = [p.start for p in analysis.paragraphs]
+        self._para_ents = [[] for _ in analysis.paragraphs]
+        for e in sorted(analysis.entities, key=lambda e: e.start):
+            p = self.paragraph_at(e.start)
+            if p >= 0 and e.end <= analysis.paragraphs[p].end:
+                self._para_ents[p].append(e)
+        self._set_marks(marks)
         self._width = 0
         self._relayout()
         self.scroll_to(0, 0, animate=False, immediate=True)
 
     def set_marks(self, marks: list[Mark]) -> None:
         """Tagged passages changed: redraw only the paragraphs that differ."""
-        old = {(m.start, m.end, m.letter) for m in self.marks}
-        new = {(m.start, m.end, m.letter) for m in marks}
-        self.marks = sorted(marks, key=lambda m: m.start)
-        for start, end, _ in old ^ new:
+        old = {(m.start, m.end, m.letter, m.color) for m in self.marks}
+        new = {(m.start, m.end, m.letter, m.color) for m in marks}
+        self._set_marks(marks)
+        for start, end, _, _ in old ^ new:
             self._invalidate_span(start, end)
+
+    def _set_marks(self, marks: list[Mark]) -> None:
+        self.marks = sorted(marks, key=lambda m: m.start)
+        self._para_marks: list[list[Mark]] = [[] for _ in self.analysis.paragraphs]
+        paragraphs = self.analysis.paragraphs
+        for m in self.marks:
+            p = self.paragraph_at(m.start)
+            while 0 <= p < len(paragraphs) and paragraphs[p].start < m.end:
+                self._para_marks[p].append(m)
+                p += 1
+
+    def paragraph_at(self, offset: int) -> int:
+        return bisect_right(self._para_starts, offset) - 1
 
     def set_entities(self, on: bool) -> None:
         self.entities_on = on
@@ -242,12 +260,16 @@ class ReportView(ScrollView, can_focus=True):
         return first, last
 
     def scroll_to_sentence(self, index: int) -> None:
+        """Bring a sentence into view with a little context around it."""
         if not self.analysis.sentences or not self._lines:
             return
         first, last = self.sentence_lines(index)
-        height = min(last - first + 1, max(1, self.scrollable_content_region.height - 2))
-        self.scroll_to_region(Region(0, first, 1, height), spacing=None, animate=False,
-                              immediate=True)
+        view_h = max(1, self.scrollable_content_region.height)
+        context = 2 if view_h > 10 else 0
+        top = max(0, first - context)
+        bottom = min(len(self._lines) - 1, last + context)
+        height = min(bottom - top + 1, view_h)
+        self.scroll_to_region(Region(0, top, 1, height), animate=False, immediate=True)
 
     # ------------------------------------------------------------ rendering
     def _style(self, name: str) -> Style:
@@ -278,7 +300,7 @@ class ReportView(ScrollView, can_focus=True):
         para = self.analysis.paragraphs[p]
         base = para.start
         text = Text(self.text[para.start:para.end], end="", no_wrap=True)
-        for m in self.marks:
+        for m in self._para_marks[p]:
             if m.end > para.start and m.start < para.end:
                 text.stylize(self._tint(m.color), max(m.start, para.start) - base,
                              min(m.end, para.end) - base)
@@ -298,7 +320,7 @@ class ReportView(ScrollView, can_focus=True):
         self._para_cache[p] = text
         return text
 
-    def _gutter(self, start: int, end: int) -> Text:
+    def _gutter(self, p: int, start: int, end: int) -> Text:
         gutter_style = self._style("gutter")
         text = Text(style=gutter_style, end="")
         lo_s = self.sentence_at_offset(start)
@@ -312,7 +334,7 @@ class ReportView(ScrollView, can_focus=True):
             text.append(" ")
         letters = 0
         seen: set[str] = set()
-        for m in self.marks:
+        for m in self._para_marks[p]:
             if m.start >= end:
                 break
             if m.end > start and m.letter not in seen and letters < 2:
@@ -331,7 +353,7 @@ class ReportView(ScrollView, can_focus=True):
         ptext = self._paragraph_text(p)
         line = ptext[start - para.start:end - para.start]
         console = self.app.console
-        segments: list[Segment] = list(self._gutter(start, end).render(console))
+        segments: list[Segment] = list(self._gutter(p, start, end).render(console))
         segments.extend(line.render(console))
         strip = Strip(segments).adjust_cell_length(width, base)
         return strip.apply_style(base)
