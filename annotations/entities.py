@@ -100,6 +100,9 @@ _NUM = re.compile(
 _YEAR_ONLY = re.compile(rf"{Y}")
 _NOT_UNIT = frozenset("năm tháng ngày quý lần trở là so đến tới tăng giảm đạt có được vượt còn trên dưới hơn "
                       "và với của cho từ trong thì mà nên".split())
+_DOC_STOP = frozenset("của được đã sẽ và tại trong theo với cho là có năm thì mà khi để do bởi từ đến này đó "
+                      "nhằm về cũng đang vừa mới phải không chưa các những nên như số ngày".split())
+_ACRONYM = re.compile(rf"\s*\(({UP}[{re.escape(_UPPER)}0-9&-]{{1,9}})\)")
 _PARTY_UNIT = re.compile(r"\s+ủy(?!\w)")
 _ATOM = re.compile(r"\w+|[^\w\s]")
 
@@ -209,6 +212,10 @@ def _is_name_at(s: _Sentence, i: int, surnames) -> int:
         return i
     j = i + 1
     while j < s.n and s.cap[j] and s.atoms[j].isalpha() and j - i < 5:
+        # two names in a row, each its own word token: "Bạch Mai" | "Đào Xuân Cơ"
+        if j - i >= 2 and not s.joined[j] and s.atoms[j] in surnames and j + 1 < s.n and s.joined[j + 1] \
+                and s.cap[j + 1]:
+            break
         j += 1
     if j - i == 2 and j < s.n and s.joined[j] and not s.cap[j]:  # "Đoàn Thanh niên"
         return i
@@ -229,18 +236,24 @@ def _gaz_at(s: _Sentence, i: int, table, surnames, depth: int = 0):
             continue
         if atoms == ("Đảng",) and j < s.n and s.atoms[j] in ("ủy", "bộ", "viên", "đoàn", "phí", "kỳ", "tịch", "vụ"):
             continue
-        k = _extend(s, j, ext, label, table, surnames, depth) if ext else j
+        k = _extend(s, j, ext, label, table, surnames, depth, must) if ext else j
         if k == j and must:
             continue
         return k, label
     return None
 
 
-def _extend(s: _Sentence, j: int, ext: str, label: str, table, surnames, depth: int) -> int:
+def _extend(s: _Sentence, j: int, ext: str, label: str, table, surnames, depth: int, must: bool) -> int:
     """Extend a generic head ending at atom j; returns the new end atom."""
     start = j
     while j < s.n:
         a = s.atoms[j]
+        if label == "DOC" and j > start and (a.isalpha() and a.islower() and a not in _DOC_STOP and j - start < 10):
+            j += 1  # "Luật Tổ chức chính quyền địa phương"
+            continue
+        if label == "DOC" and tuple(s.atoms[j:j + 4]) == ("(", "sửa", "đổi", ")"):
+            j += 4
+            break
         if a in ("tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường"):  # "UBND tỉnh Quảng Ninh"
             k = j + (2 if a in ("thành", "thị") and j + 1 < s.n and s.atoms[j + 1] in ("phố", "xã", "trấn") else 1)
             if a in ("thành", "thị") and k == j + 1:
@@ -274,10 +287,13 @@ def _extend(s: _Sentence, j: int, ext: str, label: str, table, surnames, depth: 
                 if hit[1] == "LOC":
                     break
                 continue
-        if ext == "@" or _is_name_at(s, j, surnames) > j:
-            break  # only places extend "Tỉnh ủy"; never swallow a person's name
-        if label == "EVENT" and s.atoms[j] in ("Bộ", "Ban") and j == start:
-            pass
+        if ext == "@":
+            break  # only places extend "Tỉnh ủy"
+        name_end = _is_name_at(s, j, surnames)
+        if name_end > j:
+            if must and j == start:  # named after someone: "Bệnh viện Bạch Mai"
+                j = name_end
+            break  # never swallow the person after a body: "Văn phòng Trung ương Đảng Lê Minh Hưng"
         j = s.capword_end(j)
     if label == "DOC" and j > start and j < s.n:  # "Luật Đất đai 2024", "... năm 2013"
         k = j + 1 if s.atoms[j] == "năm" else j
@@ -363,6 +379,11 @@ def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
                 cands.append((s.spans[i][0], s.spans[j - 1][1], "PER", 1))
         i += 1
 
+    # "Tập đoàn Điện lực Việt Nam (EVN)": the acronym is the same ORG
+    for c in [c for c in cands if c[2] == "ORG"]:
+        m = _ACRONYM.match(n, c[1])
+        if m:
+            cands.append((m.start(1), m.end(1), "ORG", 1))
     # "Hội nghị" + organisation -> EVENT ("Hội nghị Ban Chấp hành Đảng bộ tỉnh")
     for i in range(s.n - 2):
         if s.atoms[i] == "Hội" and s.atoms[i + 1] == "nghị" and i + 2 in org_at:

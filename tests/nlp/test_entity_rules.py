@@ -163,3 +163,18 @@ def test_mass_organisations_take_their_place(ents):
 def test_ho_chi_minh_alone_is_a_person(ents):
     found = ents("Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh tại Thành phố Hồ Chí Minh.")
     assert ("Hồ Chí Minh", "PER") in found and ("Thành phố Hồ Chí Minh", "LOC") in found
+
+
+def test_acronym_after_organisation(ents):
+    found = ents("Tập đoàn Điện lực Việt Nam (EVN) bảo đảm cung ứng điện.")
+    assert labels(found, "ORG") == ["Tập đoàn Điện lực Việt Nam", "EVN"]
+
+
+def test_law_name_runs_over_lower_case_words(ents):
+    found = ents("Quốc hội sẽ xem xét Luật Tổ chức chính quyền địa phương (sửa đổi) tại kỳ họp.")
+    assert ("Luật Tổ chức chính quyền địa phương (sửa đổi)", "DOC") in found
+
+
+def test_institution_named_after_a_person(ents):
+    found = ents("Giám đốc Bệnh viện Bạch Mai Đào Xuân Cơ báo cáo.")
+    assert ("Bệnh viện Bạch Mai", "ORG") in found and ("Đào Xuân Cơ", "PER") in found
