@@ -86,12 +86,14 @@ _EVENT = re.compile(
     rf"(?:\s+(?:lần\s+thứ\s+)?(?:\d+\b|{ROMAN})|\s+giữa nhiệm kỳ)(?:\s*,?\s*khóa\s+{ROMAN})?(?:\s+của\s+Đảng)?"
     rf"|Hội nghị\s+lần\s+thứ\s+(?:\d+|{ROMAN})\s+Ban Chấp hành Trung ương(?:\s+Đảng)?(?:\s*,?\s*khóa\s+{ROMAN})?"
     rf"|Tết\s+(?:Nguyên đán(?:\s+{_CAN_CHI})?|{_CAN_CHI}|Độc lập|Trung thu)(?:\s+{Y})?"
+    rf"|Hội nghị\s+(?:Cấp cao|cấp cao|Thượng đỉnh|thượng đỉnh|Bộ trưởng)(?:\s+(?:{CAPW}|[A-Z][A-Z0-9+-]+))*(?:\s+lần\s+thứ\s+\d+)?"
     rf"|Kỳ họp\s+(?:thứ\s+(?:\d+|{ROMAN}|\w+)|bất thường(?:\s+lần\s+thứ\s+\w+)?)"
     rf"(?:\s+(?:của\s+)?(?:Quốc hội|HĐND|Hội đồng nhân dân)(?:\s+(?:tỉnh|thành phố|huyện)(?:\s+{CAPW})*)?(?:\s+khóa\s+{ROMAN})?)?"
     r")(?!\w)"
 )
 _SCALE = r"(?:\s*(?:nghìn tỷ|ngàn tỷ|triệu|tỷ|tỉ|nghìn|ngàn|trăm)(?!\w))?"
 _UNIT = r"(?:\s*%|\s*(?:USD|đồng(?!\s+chí)|VNĐ|VND|km|ha|tấn|m2|m3|MW|kWh)(?!\w))?"
+_PCT_RANGE = re.compile(r"(?<![\w.,/%-])\d+(?:,\d+)?\s*[-–]\s*\d+(?:,\d+)?\s*%")  # "5-7%"
 _NUM = re.compile(
     r"(?<![\w.,/%-])(?<!số )(?<!thứ )(?<!khóa )"
     r"(?P<n>(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?:/\d+(?:[.,]\d+)*)?)(?![\w/-]|[.,]\d)"
@@ -122,7 +124,9 @@ TITLES = (
     "Bí thư Tỉnh ủy", "Bí thư Thành ủy", "Phó Bí thư Tỉnh ủy", "Phó Bí thư Thành ủy", "Hòa thượng",
     "Thượng tọa", "Mục sư", "Linh mục", "Giám mục", "Tổng Giám mục", "Ảnh:", "ảnh:",
 )
-_TITLE_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True)) + r")\s+$")
+_TITLES_ALT = "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True))
+_TITLE_RE = re.compile(rf"(?<!\w)(?:{_TITLES_ALT})\s+$")  # a title just before
+_TITLE_AT = re.compile(rf"(?:{_TITLES_ALT})(?!\w)")
 # CRF spans that start with these are generic phrases, not names.
 _GENERIC_HEADS = ("Trụ sở", "Khu", "Hội nghị", "Kỳ", "Đại hội", "Chỉ thị", "Nghị quyết", "Kết luận",
                   "Quyết định", "Đề án", "Dự án", "Chương trình", "Cuộc", "Lễ", "Ngày", "Năm", "Tháng",
@@ -347,6 +351,8 @@ def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
     for rx, label in ((_DOC, "DOC"), (_EVENT, "EVENT"), (_TIME, "TIME")):
         for m in rx.finditer(n):
             cands.append((m.start(), m.end(), label, 1))
+    for m in _PCT_RANGE.finditer(n):
+        cands.append((m.start(), _num_end(s, n, m.end(), tokens), "NUM", 1))
     for m in _NUM.finditer(n):
         end = m.end()
         if end == m.end("n") and _YEAR_ONLY.fullmatch(m.group("n")):
@@ -357,7 +363,7 @@ def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
     i = 0
     org_at: dict[int, int] = {}
     while i < s.n:
-        if not s.cap[i]:
+        if not s.cap[i] and s.atoms[i] not in table:  # lower-case entries: "miền Trung"
             i += 1
             continue
         hit = _gaz_at(s, i, table, surnames)
@@ -367,6 +373,9 @@ def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
             if label == "ORG":
                 org_at[i] = j
             cands.append((start, end, label, 1))
+        if not s.cap[i]:
+            i += 1
+            continue
         j = _is_name_at(s, i, surnames) if not s.joined[i] else i
         if j > i:
             cands.append((s.spans[i][0], s.spans[j - 1][1], "PER", 1))
@@ -407,9 +416,14 @@ def _clean_crf(s: _Sentence, n: str, ts: int, te: int, label: str, table, surnam
     """Fix the CRF's known mistakes; None if the span is not a name."""
     idx = [i for i, (a, b) in enumerate(s.spans) if a >= ts and b <= te]
     # drop leading titles and common words: "đồng chí Lương Cường" -> "Lương Cường"
-    while idx and (not s.cap[idx[0]] or s.joined[idx[0]]
-                   or _TITLE_RE.search(n, 0, s.spans[idx[0]][0]) and _TITLE_RE.search(n[ts:s.spans[idx[0]][0]])):
-        idx.pop(0)
+    while idx:
+        title = _TITLE_AT.match(n, s.spans[idx[0]][0])
+        if title:
+            idx = [i for i in idx if s.spans[i][0] >= title.end()]
+        elif not s.cap[idx[0]] or s.joined[idx[0]]:
+            idx.pop(0)
+        else:
+            break
     while idx and not s.atoms[idx[-1]][0].isalnum():
         idx.pop()
     if not idx:
@@ -420,8 +434,9 @@ def _clean_crf(s: _Sentence, n: str, ts: int, te: int, label: str, table, surnam
         return None  # "năm 2024", "quý 2", "Trụ sở Trung ương Đảng", "GRDP"
     if any(not s.cap[i] and s.atoms[i] not in ("và", "-") and not s.joined[i] for i in idx):
         return None  # a lower-case word: a phrase, not a name
-    if len(idx) == 1 and not _TITLE_RE.search(n, 0, start):
-        return None  # one capitalised word ("Thu", "Xóa" opening a sentence)
+    if len(idx) == 1 and not _TITLE_RE.search(n, 0, start) and (
+            s.pos[idx[0]] != "Np" or idx[0] == 0 or not s.atoms[idx[0] - 1][0].isalnum()):
+        return None  # one capitalised word opening a sentence or a quote ("Thu", "Xóa")
     if _is_name_at(s, idx[0], surnames) == idx[-1] + 1:
         label = "PER"
     hit = _gaz_at(s, idx[0], table, surnames)

@@ -178,3 +178,11 @@ def test_law_name_runs_over_lower_case_words(ents):
 def test_institution_named_after_a_person(ents):
     found = ents("Giám đốc Bệnh viện Bạch Mai Đào Xuân Cơ báo cáo.")
     assert ("Bệnh viện Bạch Mai", "ORG") in found and ("Đào Xuân Cơ", "PER") in found
+
+
+def test_summits_ranges_regions_and_foreign_names(ents):
+    found = ents("Hội nghị Cấp cao ASEAN lần thứ 44 bàn về lạm phát từ 3,5-4,5% ở miền Trung và châu Á.")
+    assert ("Hội nghị Cấp cao ASEAN lần thứ 44", "EVENT") in found
+    assert ("3,5-4,5%", "NUM") in found
+    assert labels(found, "LOC") == ["miền Trung", "châu Á"]
+    assert ("Anthony Albanese", "PER") in ents("Thủ tướng Anthony Albanese thăm Hà Nội.")
