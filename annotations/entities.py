@@ -125,7 +125,7 @@ TITLES = (
     "Thượng tọa", "Mục sư", "Linh mục", "Giám mục", "Tổng Giám mục", "Ảnh:", "ảnh:",
 )
 _TITLES_ALT = "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True))
-_TITLE_RE = re.compile(rf"(?<!\w)(?:{_TITLES_ALT})\s+$")  # a title just before
+_TITLE_RE = re.compile(rf"(?<!\w)(?:{_TITLES_ALT})\s+")  # where a title ends, a name may start
 _TITLE_AT = re.compile(rf"(?:{_TITLES_ALT})(?!\w)")
 # CRF spans that start with these are generic phrases, not names.
 _GENERIC_HEADS = ("Trụ sở", "Khu", "Hội nghị", "Kỳ", "Đại hội", "Chỉ thị", "Nghị quyết", "Kết luận",
@@ -360,6 +360,7 @@ def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
         cands.append((m.start(), _num_end(s, n, end, tokens), "NUM", 1))
 
     # gazetteer and heads, person names, over atoms
+    title_ends = {m.end() for m in _TITLE_RE.finditer(n)}
     i = 0
     org_at: dict[int, int] = {}
     while i < s.n:
@@ -379,7 +380,7 @@ def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
         j = _is_name_at(s, i, surnames) if not s.joined[i] else i
         if j > i:
             cands.append((s.spans[i][0], s.spans[j - 1][1], "PER", 1))
-        elif not s.joined[i] and _TITLE_RE.search(n, 0, s.spans[i][0]):
+        elif not s.joined[i] and s.spans[i][0] in title_ends:
             j = i
             while j < s.n and s.cap[j] and s.atoms[j].isalpha() and j - i < 5:
                 j += 1
@@ -406,13 +407,13 @@ def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
     for ts, te, label in _crf_spans(tokens):
         if label not in ("PER", "ORG", "LOC"):
             continue
-        span = _clean_crf(s, n, ts, te, label, table, surnames)
+        span = _clean_crf(s, n, ts, te, label, table, surnames, title_ends)
         if span:
             cands.append((*span, 0))
     return resolve(cands)
 
 
-def _clean_crf(s: _Sentence, n: str, ts: int, te: int, label: str, table, surnames):
+def _clean_crf(s: _Sentence, n: str, ts: int, te: int, label: str, table, surnames, title_ends):
     """Fix the CRF's known mistakes; None if the span is not a name."""
     idx = [i for i, (a, b) in enumerate(s.spans) if a >= ts and b <= te]
     # drop leading titles and common words: "đồng chí Lương Cường" -> "Lương Cường"
@@ -434,7 +435,7 @@ def _clean_crf(s: _Sentence, n: str, ts: int, te: int, label: str, table, surnam
         return None  # "năm 2024", "quý 2", "Trụ sở Trung ương Đảng", "GRDP"
     if any(not s.cap[i] and s.atoms[i] not in ("và", "-") and not s.joined[i] for i in idx):
         return None  # a lower-case word: a phrase, not a name
-    if len(idx) == 1 and not _TITLE_RE.search(n, 0, start) and (
+    if len(idx) == 1 and start not in title_ends and (
             s.pos[idx[0]] != "Np" or idx[0] == 0 or not s.atoms[idx[0] - 1][0].isalnum()):
         return None  # one capitalised word opening a sentence or a quote ("Thu", "Xóa")
     if _is_name_at(s, idx[0], surnames) == idx[-1] + 1:
