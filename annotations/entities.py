@@ -80,7 +80,7 @@ _DOC = re.compile(
 _EVENT = re.compile(
     r"(?<!\w)(?:"
     r"[ĐđẠ]ại hội(?:\s+đại biểu)?"
-    rf"(?:\s+(?:toàn quốc|Đảng toàn quốc|Đảng bộ(?:\s+(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường))?(?:\s+{CAPW})*|(?:Đoàn|Hội)(?:\s+{CAPW})+|{CAPW}(?:\s+{CAPW})*))?"
+    rf"(?:\s+(?:toàn quốc|Đảng toàn quốc|Đảng bộ(?:\s+(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường))?(?:\s+{CAPW}(?:\.{CAPW})*)*|(?:Đoàn|Hội)(?:\s+{CAPW})+|{CAPW}(?:\s+{CAPW})*))?"
     rf"\s+(?:lần\s+thứ\s+)?(?:{ROMAN}|\d+\b)(?:\s+của\s+Đảng(?:\s+Cộng sản Việt Nam)?)?"
     rf"|Hội nghị\s+(?:lần\s+thứ\s+(?:\d+|{ROMAN})\s+)?(?:Ban Chấp hành\s+)?Trung ương(?:\s+Đảng)?"
     rf"(?:\s+(?:lần\s+thứ\s+)?(?:\d+\b|{ROMAN})|\s+giữa nhiệm kỳ)(?:\s*,?\s*khóa\s+{ROMAN})?(?:\s+của\s+Đảng)?"
@@ -385,7 +385,8 @@ def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
             while j < s.n and s.cap[j] and s.atoms[j].isalpha() and j - i < 5:
                 j += 1
             # a whole capitalised run ("Putin", "Hun Sen"), not the start of a title
-            if j > i and not (j < s.n and s.joined[j]) and s.atoms[i] not in table:
+            if j > i and not (j < s.n and s.joined[j]) and s.atoms[i] not in table \
+                    and not (len(s.atoms[i]) > 1 and s.atoms[i].isupper()):  # "Chủ tịch QH ..." 
                 cands.append((s.spans[i][0], s.spans[j - 1][1], "PER", 1))
         i += 1
 
@@ -427,17 +428,19 @@ def _clean_crf(s: _Sentence, n: str, ts: int, te: int, label: str, table, surnam
             break
     while idx and not s.atoms[idx[-1]][0].isalnum():
         idx.pop()
-    if not idx:
-        return None
+    if not idx or (idx[-1] + 1 < s.n and s.joined[idx[-1] + 1] and s.atoms[idx[-1] + 1].isalpha()):
+        return None  # ends inside a word: "Tổ" of "Tổ chức"
     start, end = s.spans[idx[0]][0], s.spans[idx[-1]][1]
     words = n[start:end]
     if any(ch.isdigit() for ch in words) or words.startswith(_GENERIC_HEADS) or words.isupper():
         return None  # "năm 2024", "quý 2", "Trụ sở Trung ương Đảng", "GRDP"
     if any(not s.cap[i] and s.atoms[i] not in ("và", "-") and not s.joined[i] for i in idx):
         return None  # a lower-case word: a phrase, not a name
-    if len(idx) == 1 and start not in title_ends and (
-            s.pos[idx[0]] != "Np" or idx[0] == 0 or not s.atoms[idx[0] - 1][0].isalnum()):
-        return None  # one capitalised word opening a sentence or a quote ("Thu", "Xóa")
+    if len(idx) == 1 and start not in title_ends:
+        k = idx[0]
+        if label == "PER" or s.pos[k] != "Np" or k == 0 or not s.atoms[k - 1][0].isalnum() \
+                or s.cap[k - 1] or (k + 1 < s.n and s.cap[k + 1]):
+            return None  # one capitalised word opening a sentence, a quote or a phrase ("Thu", "Tổ Biên tập")
     if _is_name_at(s, idx[0], surnames) == idx[-1] + 1:
         label = "PER"
     hit = _gaz_at(s, idx[0], table, surnames)

@@ -17,7 +17,7 @@ import unicodedata
 
 from .models import Analysis, Entity, Paragraph, Sentence, Token
 
-PIPELINE_VERSION = "1.4"
+PIPELINE_VERSION = "1.5"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub model
 
@@ -134,8 +134,10 @@ def _repeat_names(text: str, out: Analysis) -> list[Entity]:
     """A name recognised once (after a title: "Tổng thống Putin") is a name
     wherever else it appears untagged in the report."""
     names = {text[e.start:e.end] for e in out.entities if e.label == "PER"}
+    names = {n for n in names if " " in n or len(n) >= 4}
     if not names:
         return []
+    starts, ends_tok = {t.start for t in out.tokens}, {t.end for t in out.tokens}
     rx = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?!\w)")
     taken = bytearray(len(text))
     for e in out.entities:
@@ -145,6 +147,7 @@ def _repeat_names(text: str, out: Analysis) -> list[Entity]:
     for m in rx.finditer(text):
         k = bisect.bisect_right(ends, m.start())
         inside = k < len(ends) and out.sentences[k].start <= m.start() and m.end() <= ends[k]
-        if inside and not any(taken[m.start():m.end()]):
+        whole_words = m.start() in starts and m.end() in ends_tok  # not "Tổ" of "Tổ chức"
+        if inside and whole_words and not any(taken[m.start():m.end()]):
             found.append(Entity(m.start(), m.end(), "PER"))
     return found

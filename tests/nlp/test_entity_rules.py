@@ -186,3 +186,18 @@ def test_summits_ranges_regions_and_foreign_names(ents):
     assert ("3,5-4,5%", "NUM") in found
     assert labels(found, "LOC") == ["miền Trung", "châu Á"]
     assert ("Anthony Albanese", "PER") in ents("Thủ tướng Anthony Albanese thăm Hà Nội.")
+
+
+def test_abbreviated_body_before_a_name(ents):
+    found = ents("Phó Chủ tịch QH Nguyễn Đức Hải dự họp.")
+    assert ("QH", "ORG") in found and ("Nguyễn Đức Hải", "PER") in found
+
+
+def test_capitalised_phrase_is_no_person(ents):
+    found = ents("Các thành viên Thường trực Tổ Biên tập Tiểu ban Văn kiện và Trưởng ban Tổ chức Trung ương dự họp.")
+    assert not labels(found, "PER")
+
+
+def test_congress_of_a_city_with_abbreviation(ents):
+    found = ents("Chuẩn bị Đại hội Đảng bộ TP.HCM lần thứ XII, nhiệm kỳ 2025-2030.")
+    assert ("Đại hội Đảng bộ TP.HCM lần thứ XII", "EVENT") in found
