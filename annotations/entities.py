@@ -52,7 +52,7 @@ NUMW = r"(?:\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mười hai)"
 # --- patterns (compiled once). (?i:...) makes only the keyword case-blind.
 _TIME = re.compile(
     r"(?<![\w/])(?:"
-    rf"(?:(?i:rạng sáng|sáng|trưa|chiều|tối|đêm)\s+(?:(?i:ngày)\s+)?|(?i:ngày)\s+)"
+    rf"(?:(?i:rạng sáng|sáng|trưa|chiều|tối|đêm)\s+(?:nay\s+)?(?:(?i:ngày)\s+)?|(?i:ngày)\s+)"
     rf"(?:\d{{1,2}}\s*[/.-]\s*\d{{1,2}}(?:\s*[/.-]\s*{Y})?|\d{{1,2}}\s+tháng\s+\d{{1,2}}(?:\s+năm\s+{Y})?)"
     rf"|(?i:ngày)\s+\d{{1,2}}\s*(?:-|–|đến)\s*\d{{1,2}}\s*[/-]\s*\d{{1,2}}(?:\s*[/-]\s*{Y})?"
     rf"|\d{{1,2}}/\d{{1,2}}/{Y}|\d{{1,2}}-\d{{1,2}}-{Y}"
@@ -62,6 +62,7 @@ _TIME = re.compile(
     rf"|(?i:giai đoạn|nhiệm kỳ|năm học|niên khóa|thời kỳ)\s+{Y}\s*[-–]\s*(?:{Y}|\d{{2}})"
     rf"|\d+\s+năm\s+{Y}\s*[-–]\s*{Y}"
     rf"|(?i:(?:(?:đầu|cuối|giữa)\s+)?năm)\s+{Y}(?:\s*[-–]\s*{Y})?"
+    r"|(?:\d+|hai|ba|bốn|sáu|bảy|tám|chín|mười)\s+(?:tháng|năm)(?:\s+(?:qua|tới|trước|gần đây))?"  # "sáu tháng"
     r")(?![\w/])",
     re.IGNORECASE,  # headings in capitals: "9 THÁNG ĐẦU NĂM 2024"
 )
@@ -81,10 +82,13 @@ _EVENT = re.compile(
     r"(?<!\w)(?:"
     r"[ĐđẠ]ại hội(?:\s+đại biểu)?"
     rf"(?:\s+(?:toàn quốc|Đảng toàn quốc|Đảng bộ(?:\s+(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường))?(?:\s+{CAPW}(?:\.{CAPW})*)*|(?:Đoàn|Hội)(?:\s+{CAPW})+|{CAPW}(?:\s+{CAPW})*))?"
-    rf"\s+(?:lần\s+thứ\s+)?(?:{ROMAN}|\d+\b)(?:\s+của\s+Đảng(?:\s+Cộng sản Việt Nam)?)?"
+    rf"\s+(?:lần\s+thứ\s+)?(?:{ROMAN}|\d+\b)"
+    rf"(?:\s+(?:của\s+)?Đảng bộ(?:\s+(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường))?(?:\s+{CAPW}(?:\.{CAPW})*)*"
+    rf"|\s+của\s+Đảng(?:\s+Cộng sản Việt Nam)?)?"
     rf"|Hội nghị\s+(?:lần\s+thứ\s+(?:\d+|{ROMAN})\s+)?(?:Ban Chấp hành\s+)?Trung ương(?:\s+Đảng)?"
     rf"(?:\s+(?:lần\s+thứ\s+)?(?:\d+\b|{ROMAN})|\s+giữa nhiệm kỳ)(?:\s*,?\s*khóa\s+{ROMAN})?(?:\s+của\s+Đảng)?"
     rf"|Hội nghị\s+lần\s+thứ\s+(?:\d+|{ROMAN})\s+Ban Chấp hành Trung ương(?:\s+Đảng)?(?:\s*,?\s*khóa\s+{ROMAN})?"
+    rf"|Hội nghị\s+lần\s+thứ\s+(?:\d+|{ROMAN})(?:\s*\(mở rộng\))?"
     rf"|Tết\s+(?:Nguyên đán(?:\s+{_CAN_CHI})?|{_CAN_CHI}|Độc lập|Trung thu)(?:\s+{Y})?"
     rf"|Hội nghị\s+(?:Cấp cao|cấp cao|Thượng đỉnh|thượng đỉnh|Bộ trưởng)(?:\s+(?:{CAPW}|[A-Z][A-Z0-9+-]+))*(?:\s+lần\s+thứ\s+\d+)?"
     rf"|Kỳ họp\s+(?:thứ\s+(?:\d+|{ROMAN}|\w+)|bất thường(?:\s+lần\s+thứ\s+\w+)?)"
@@ -93,6 +97,8 @@ _EVENT = re.compile(
 )
 _SCALE = r"(?:\s*(?:nghìn tỷ|ngàn tỷ|triệu|tỷ|tỉ|nghìn|ngàn|trăm)(?!\w))?"
 _UNIT = r"(?:\s*%|\s*(?:USD|đồng(?!\s+chí)|VNĐ|VND|km|ha|tấn|m2|m3|MW|kWh)(?!\w))?"
+_EVENT_TAIL = re.compile(rf"\s+lần\s+thứ\s+(?:\d+|{ROMAN})(?:\s*,?\s*khóa\s+{ROMAN})?(?:\s*\(mở rộng\))?")
+_DAY_MONTH = re.compile(r"(?:[1-9]|[12]\d|3[01])/(?:[1-9]|1[0-2])")
 _PCT_RANGE = re.compile(r"(?<![\w.,/%-])\d+(?:,\d+)?\s*[-–]\s*\d+(?:,\d+)?\s*%")  # "5-7%"
 _NUM = re.compile(
     r"(?<![\w.,/%-])(?<!số )(?<!thứ )(?<!khóa )"
@@ -125,8 +131,8 @@ TITLES = (
     "Thượng tọa", "Mục sư", "Linh mục", "Giám mục", "Tổng Giám mục", "Ảnh:", "ảnh:",
 )
 _TITLES_ALT = "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True))
-_TITLE_RE = re.compile(rf"(?<!\w)(?:{_TITLES_ALT})\s+")  # where a title ends, a name may start
-_TITLE_AT = re.compile(rf"(?:{_TITLES_ALT})(?!\w)")
+_TITLE_RE = re.compile(rf"(?<!\w)(?:{_TITLES_ALT})\s+", re.IGNORECASE)  # where a title ends, a name may start
+_TITLE_AT = re.compile(rf"(?:{_TITLES_ALT})(?!\w)", re.IGNORECASE)
 # CRF spans that start with these are generic phrases, not names.
 _GENERIC_HEADS = ("Trụ sở", "Khu", "Hội nghị", "Kỳ", "Đại hội", "Chỉ thị", "Nghị quyết", "Kết luận",
                   "Quyết định", "Đề án", "Dự án", "Chương trình", "Cuộc", "Lễ", "Ngày", "Năm", "Tháng",
@@ -355,8 +361,8 @@ def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
         cands.append((m.start(), _num_end(s, n, m.end(), tokens), "NUM", 1))
     for m in _NUM.finditer(n):
         end = m.end()
-        if end == m.end("n") and _YEAR_ONLY.fullmatch(m.group("n")):
-            continue  # a bare year is not a figure
+        if end == m.end("n") and (_YEAR_ONLY.fullmatch(m.group("n")) or _DAY_MONTH.fullmatch(m.group("n"))):
+            continue  # a bare year or day/month ("chiều nay 9/7") is not a figure
         cands.append((m.start(), _num_end(s, n, end, tokens), "NUM", 1))
 
     # gazetteer and heads, person names, over atoms
@@ -398,7 +404,9 @@ def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
     # "Hội nghị" + organisation -> EVENT ("Hội nghị Ban Chấp hành Đảng bộ tỉnh")
     for i in range(s.n - 2):
         if s.atoms[i] == "Hội" and s.atoms[i + 1] == "nghị" and i + 2 in org_at:
-            cands.append((s.spans[i][0], s.spans[org_at[i + 2] - 1][1], "EVENT", 1))
+            end = s.spans[org_at[i + 2] - 1][1]
+            tail = _EVENT_TAIL.match(n, end)  # "Hội nghị Tỉnh ủy lần thứ 16 khóa XII"
+            cands.append((s.spans[i][0], tail.end() if tail else end, "EVENT", 1))
     # "Nghị quyết" + event -> DOC ("Nghị quyết Đại hội XIII của Đảng")
     for c in [c for c in cands if c[2] == "EVENT"]:
         head = re.search(r"(?:Nghị quyết|Văn kiện|Báo cáo chính trị)\s+$", n[max(0, c[0] - 25):c[0]])
@@ -432,7 +440,8 @@ def _clean_crf(s: _Sentence, n: str, ts: int, te: int, label: str, table, surnam
         return None  # ends inside a word: "Tổ" of "Tổ chức"
     start, end = s.spans[idx[0]][0], s.spans[idx[-1]][1]
     words = n[start:end]
-    if any(ch.isdigit() for ch in words) or words.startswith(_GENERIC_HEADS) or words.isupper():
+    if any(ch.isdigit() for ch in words) or words.startswith(_GENERIC_HEADS) or words.isupper() \
+            or label == "PER" and any(len(s.atoms[i]) > 1 and s.atoms[i].isupper() for i in idx):
         return None  # "năm 2024", "quý 2", "Trụ sở Trung ương Đảng", "GRDP"
     if any(not s.cap[i] and s.atoms[i] not in ("và", "-") and not s.joined[i] for i in idx):
         return None  # a lower-case word: a phrase, not a name

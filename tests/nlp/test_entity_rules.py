@@ -201,3 +201,22 @@ def test_capitalised_phrase_is_no_person(ents):
 def test_congress_of_a_city_with_abbreviation(ents):
     found = ents("Chuẩn bị Đại hội Đảng bộ TP.HCM lần thứ XII, nhiệm kỳ 2025-2030.")
     assert ("Đại hội Đảng bộ TP.HCM lần thứ XII", "EVENT") in found
+
+
+def test_durations_and_dates_without_year(ents):
+    found = ents("Chiều nay 9/7, Sở công bố thu ngân sách 6 tháng là 12.221 tỷ đồng, thấp nhất trong 10 năm qua.")
+    assert {("Chiều nay 9/7", "TIME"), ("6 tháng", "TIME"), ("10 năm qua", "TIME")} <= set(found)
+    assert not any(s == "9/7" for s, _ in found)
+
+
+def test_numbered_plenums_of_local_committees(ents):
+    found = ents("Hội nghị Tỉnh ủy lần thứ 16 khóa XII và Hội nghị lần thứ 36 (mở rộng) đã bế mạc.")
+    assert labels(found, "EVENT") == ["Hội nghị Tỉnh ủy lần thứ 16 khóa XII", "Hội nghị lần thứ 36 (mở rộng)"]
+    found = ents("Qua nửa nhiệm kỳ thực hiện Nghị quyết Đại hội XI Đảng bộ tỉnh, kinh tế tăng trưởng dương.")
+    assert labels(found, "DOC") == ["Nghị quyết Đại hội XI Đảng bộ tỉnh"]
+
+
+def test_title_case_variants_and_delegations(ents):
+    found = ents("Bà Nguyễn Thị Yến, Phó Bí thư Thường trực Tỉnh ủy, Trưởng Đoàn ĐBQH tỉnh chủ trì.")
+    assert labels(found, "PER") == ["Nguyễn Thị Yến"]
+    assert "Đoàn ĐBQH tỉnh" in labels(found, "ORG")
