@@ -20,9 +20,10 @@ from annotations.library import Library
 from annotations.store import AnnotationStore, Label, StoreError, StoreLocked
 
 from .bindings import bindings_for
-from .screens.help import HelpScreen
 from .screens.library import LibraryScreen
-from .screens.reader import ReaderScreen
+
+# The reader, help and note screens are imported when first shown: start-up
+# pays only for the library.
 
 StoreFactory = Callable[..., AnnotationStore]
 
@@ -110,14 +111,20 @@ class BaocaoApp(App):
 
     # ------------------------------------------------------------ navigation
     def open_report(self, order: list[str], index: int) -> None:
+        from .screens.reader import ReaderScreen
+
         self.push_screen(ReaderScreen(order, index))
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     # ------------------------------------------------------------ palette
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from .screens.reader import ReaderScreen
+
         yield from super().get_system_commands(screen)
         yield SystemCommand("Export annotations", "Write every annotation as native JSONL "
                             "under the home's exports/ folder", self.action_export)
@@ -132,6 +139,8 @@ class BaocaoApp(App):
                                 partial(self._open_from_palette, order, i), discover=False)
 
     def _open_from_palette(self, order: list[str], index: int) -> None:
+        from .screens.reader import ReaderScreen
+
         if isinstance(self.screen, ReaderScreen):
             self.screen.order = order
             self.screen.load(order[index])

@@ -84,6 +84,7 @@ async def test_filter_ignores_diacritics_and_tone_styles(tui_home, store_factory
         await pilot.press("escape")  # clears the filter
         assert len(shown_ids(app)) == len(Library(tui_home))
         assert not app.screen.query_one("#filter", Input).display
+        assert app.focused is app.screen.query_one(ReportTable)
 
 
 async def test_q_on_library_quits(tui_home, store_factory):
@@ -99,12 +100,14 @@ async def test_first_run_imports_seeds_in_a_worker(home, store_factory):
     app = app_for(home, store_factory)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        seeding = app.screen.query_one("#seeding")
-        saw_progress = seeding.display
+        saw_progress = False
+        while not saw_progress and app.workers:
+            saw_progress = bool(app.screen.query("#seeding"))
+            await pilot.pause(0.01)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert saw_progress
-        assert not seeding.display
+        assert not app.screen.query("#seeding")
         assert len(shown_ids(app)) == 5
         assert app.screen.query_one(ReportTable).row_count == 5
     assert len(Library(home)) == 5
@@ -434,3 +437,22 @@ async def test_export_writes_native_jsonl(tui_home, store_factory):
         assert sorted(r["label"] for r in records) == ["achievement", "risk"]
         assert {r["report_id"] for r in records} == {reader.report_id}
         assert any(str(path) in n.message for n in app._notifications)
+
+
+async def test_report_without_cached_analysis_loads_in_a_worker(tui_home, store_factory,
+                                                               monkeypatch):
+    monkeypatch.setattr(ReaderScreen, "_analysis_cached", lambda self, meta: False)
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        await pilot.press("a")  # ignored while the report loads: no tag on the old text
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not reader.loading_report
+        assert reader.view.sentence_count == Library(tui_home).get(reader.report_id).sentences
+        assert app.store.for_report(reader.report_id) == []
+        await pilot.press("a")
+        assert len(app.store.for_report(reader.report_id)) == 1

@@ -6,12 +6,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, ProgressBar, Static
+from textual.widgets import Static
 
 from annotations.models import ReportMeta
 
-from ..bindings import bindings_for
+from ..bindings import bindings_for, keys_for
 from ..fold import fold, matches
+from ..widgets.key_bar import KeyBar
 from ..widgets.report_table import ReportTable
 
 BAR = 8  # cells of the progress bar
@@ -32,22 +33,16 @@ class LibraryScreen(Screen):
         self._folded: dict[str, str] = {}  # report id -> folded title, filled lazily
         self.shown: list[str] = []  # report ids in table order
         self._populated_width = -1
+        self.seeding = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="library-title")
-        yield Input(placeholder="filter by title or id (diacritics optional) · "
-                                "enter: to the list · esc: clear", id="filter")
-        with Vertical(id="seeding"):
-            yield Label("Importing the bundled sample reports…", id="seeding-label")
-            yield ProgressBar(id="seeding-bar", show_eta=False)
         yield Static(id="library-header")
         yield ReportTable(id="reports")
         yield Static(id="library-empty")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar(keys_for("library") + keys_for("app"), id="keys")
 
     def on_mount(self) -> None:
-        self.query_one("#filter").display = False
-        self.query_one("#seeding").display = False
         self.query_one("#library-empty").display = False
         self.reload()
         self.prefold()
@@ -75,7 +70,7 @@ class LibraryScreen(Screen):
 
     def populate(self) -> None:
         current = self.current_id()
-        query = self.query_one("#filter", Input).value.strip()
+        query = self.filter_text
         reports = [m for m in self._reports if not query or matches(query, self.folded(m))]
         if self.newest_first:
             dated = [m for m in reports if m.date]
@@ -137,7 +132,7 @@ class LibraryScreen(Screen):
             title.append("  READ-ONLY", style="bold reverse")
         self.query_one("#library-title", Static).update(title)
         empty = self.query_one("#library-empty", Static)
-        empty.display = shown == 0 and not self.query_one("#seeding").display
+        empty.display = shown == 0 and not self.seeding
         if empty.display:
             empty.update("No report matches the filter." if total else
                          "The library is empty. Add reports with `baocao import PATH`.")
@@ -176,16 +171,25 @@ class LibraryScreen(Screen):
         self.app.call_from_thread(self._seeding_done, summary, None)
 
     def _seeding_started(self) -> None:
-        self.query_one("#seeding").display = True
+        from textual.widgets import Label, ProgressBar
+
+        # mounted only when needed: a normal start pays nothing for it
+        self.seeding = True
+        self.mount(Vertical(Label("Importing the bundled sample reports…", id="seeding-label"),
+                            ProgressBar(id="seeding-bar", show_eta=False), id="seeding"),
+                   before="#library-header")
         self.query_one("#library-empty").display = False
 
     def _seeding_progress(self, done: int, total: int) -> None:
+        from textual.widgets import Label, ProgressBar
+
         self.query_one("#seeding-bar", ProgressBar).update(total=total, progress=done)
         self.query_one("#seeding-label", Label).update(
             f"Importing the bundled sample reports… {done}/{total}")
 
     def _seeding_done(self, summary, error: str | None) -> None:
-        self.query_one("#seeding").display = False
+        self.seeding = False
+        self.query("#seeding").remove()
         if error:
             self.notify(error, title="Could not import the sample reports", severity="error",
                         timeout=10, markup=False)
@@ -204,26 +208,45 @@ class LibraryScreen(Screen):
         event.stop()
         self.action_open()
 
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+    @property
+    def filter_text(self) -> str:
+        from textual.widgets import Input
+
+        boxes = self.query("#filter")
+        return boxes.first(Input).value.strip() if boxes else ""
+
+    async def action_filter(self) -> None:
+        from textual.widgets import Input
+
+        boxes = self.query("#filter")
+        if boxes:
+            box = boxes.first(Input)
+        else:  # mounted on first use: a normal start pays nothing for it
+            box = Input(placeholder="filter by title or id (diacritics optional) · "
+                                    "enter: to the list · esc: clear", id="filter")
+            await self.mount(box, before="#library-header")
         box.display = True
         box.focus()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.value:
-            box.value = ""
-        box.display = False
+        from textual.widgets import Input
+
+        for box in self.query("#filter").results(Input):
+            if box.value:
+                box.value = ""
+            box.display = False
         self.query_one(ReportTable).focus()
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self) -> None:
+    def on_input_changed(self, event) -> None:  # by name: Input is imported lazily
+        if event.input.id != "filter":
+            return
         self.populate()
         self.query_one(ReportTable).move_cursor(0)
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        if not self.query_one("#filter", Input).value:
+    def on_input_submitted(self, event) -> None:
+        if event.input.id != "filter":
+            return
+        if not self.filter_text:
             self.query_one("#filter").display = False
         self.query_one(ReportTable).focus()
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 from functools import partial
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from annotations.models import ENTITY_LABELS
 from annotations.store import Annotation, Passage, StoreError
 
-from ..bindings import TABLE, binding, bindings_for, label_key
+from ..bindings import TABLE, binding, bindings_for, keys_for, label_key
 from ..widgets.annotation_list import AnnotationList
+from ..widgets.key_bar import KeyBar
 from ..widgets.report_view import Mark, ReportView
 from .note import NoteScreen
 
@@ -32,6 +33,7 @@ class ReaderScreen(Screen):
         self.meta = None
         self.canonical = ""
         self.annotations: list[Annotation] = []
+        self.loading_report = True
         self.label_keys = []
         # Labels come from the store (a config may add some): bind their keys first
         # (so the footer shows them first), skipping any that would shadow a key.
@@ -57,14 +59,14 @@ class ReaderScreen(Screen):
                 yield Static(id="info")
                 yield Static(id="legend")
                 yield AnnotationList(id="annotations")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar(self.label_keys + keys_for("reader") + keys_for("app"), id="keys")
 
     def on_mount(self) -> None:
         self.load(self.report_id)
         self.query_one(ReportView).focus()
 
     def on_resize(self) -> None:
-        if self.meta is not None:
+        if not self.loading_report:
             self.call_after_refresh(self._update_side)  # entries fit the new width
 
     @property
@@ -77,19 +79,67 @@ class ReaderScreen(Screen):
 
     # ------------------------------------------------------------ loading
     def load(self, report_id: str, cursor: int = 0) -> None:
-        lib = self.app.library
+        """Show a report: its text and analysis are read in a thread (the analysis
+        may have to be computed), the store is read here, on the UI thread."""
         self.report_id = report_id
         if report_id in self.order:
             self.index = self.order.index(report_id)
+        lib = self.app.library
         self.meta = lib.get(report_id)
-        self.canonical = lib.text(report_id)
-        analysis = lib.analysis(report_id)
+        self.loading_report = True
+        self._update_title()
+        if self._analysis_cached(self.meta):  # the usual case: no thread hop, one paint
+            self._show_report(report_id, lib.text(report_id), lib.analysis(report_id), cursor)
+            return
+        self.set_timer(0.15, self._show_loading)
+        self._read_report(report_id, cursor)
+
+    def _analysis_cached(self, meta) -> bool:
+        # The library has no public "is it cached?" yet; its cache path says.
+        try:
+            return self.app.library._cache_path(meta.sha256).exists()
+        except Exception:  # noqa: BLE001 - unknown layout: take the thread path
+            return False
+
+    def _show_loading(self) -> None:
+        if self.loading_report:
+            self.view.loading = True
+
+    @work(thread=True, exclusive=True, group="report")
+    def _read_report(self, report_id: str, cursor: int) -> None:
+        lib = self.app.library
+        try:
+            text = lib.text(report_id)
+            analysis = lib.analysis(report_id)
+        except Exception as exc:  # noqa: BLE001 - shown to the user as is
+            self.app.call_from_thread(self._load_failed, report_id, exc)
+            return
+        self.app.call_from_thread(self._show_report, report_id, text, analysis, cursor)
+
+    def _load_failed(self, report_id: str, exc: Exception) -> None:
+        if report_id == self.report_id:
+            self.view.loading = False
+            self.notify(f"{report_id}: {exc}", title="Cannot open the report", severity="error",
+                        markup=False, timeout=15)
+
+    def _show_report(self, report_id: str, text: str, analysis, cursor: int) -> None:
+        if report_id != self.report_id:
+            return  # the user moved on to another report meanwhile
+        self.canonical = text
         self.annotations = self.store.for_report(report_id) if self.store else []
-        self.view.load(self.canonical, analysis, self._marks())
+        self.view.load(text, analysis, self._marks())
         if cursor:
             self.view.select(cursor)
-        self._update_title()
+        self.loading_report = False
+        self.view.loading = False
         self._update_side()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # While a report loads only leaving works: other keys would act on the old text.
+        if self.loading_report and action not in ("back", "other_report", "help",
+                                                  "command_palette", "quit"):
+            return False
+        return True
 
     def _marks(self) -> list[Mark]:
         return [Mark(a.start, a.end, a.sentence_start, a.sentence_end, *self.app.letter_color(a.label))
@@ -143,7 +193,11 @@ class ReaderScreen(Screen):
         if self.app.readonly:
             info.append("\nREAD-ONLY", style="bold reverse")
             info.append(" another baocao holds this home", style="dim")
-        self.query_one("#info", Static).update(info)
+        shape = (info.plain.count("\n"), self.view.entities_on, self.size.width)
+        # Same shape as before: no layout pass (a layout repaints the whole screen).
+        layout = shape != getattr(self, "_side_shape", None)
+        self._side_shape = shape
+        self.query_one("#info", Static).update(info, layout=layout)
 
         legend = Text()
         counts: dict[str, int] = {}
@@ -161,7 +215,7 @@ class ReaderScreen(Screen):
                 legend.append(" ")
         else:
             legend.append("off (e)", style="dim")
-        self.query_one("#legend", Static).update(legend)
+        self.query_one("#legend", Static).update(legend, layout=layout)
 
         self.query_one(AnnotationList).set_annotations(self.annotations, self.app.annotator,
                                                        self.app.letter_color)

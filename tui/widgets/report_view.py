@@ -44,29 +44,32 @@ def display_text(text: str) -> str:
 def wrap_offsets(s: str, width: int) -> list[tuple[int, int]]:
     """Greedy word wrap: (start, end) of each line in ``s``; over-long words fold."""
     width = max(1, width)
+    # Vietnamese text is all single-cell characters: then a length is a width.
+    size = len if cell_len(s) == len(s) else cell_len
     lines: list[tuple[int, int]] = []
-    cur: list[int] | None = None  # [start, end, cells]
+    cur_start = cur_end = -1
+    cur_w = 0
     for m in _WORD.finditer(s):
         ws, we = m.span()
-        ww = cell_len(s[ws:we])
-        if cur is not None:
-            gap = cell_len(s[cur[1]:ws])
-            if cur[2] + gap + ww <= width:
-                cur[1], cur[2] = we, cur[2] + gap + ww
+        ww = size(s[ws:we])
+        if cur_start >= 0:
+            gap = size(s[cur_end:ws])
+            if cur_w + gap + ww <= width:
+                cur_end, cur_w = we, cur_w + gap + ww
                 continue
-            lines.append((cur[0], cur[1]))
+            lines.append((cur_start, cur_end))
         while ww > width:
             cut, acc = ws, 0
-            while cut < we and acc + cell_len(s[cut]) <= width:
-                acc += cell_len(s[cut])
+            while cut < we and acc + size(s[cut]) <= width:
+                acc += size(s[cut])
                 cut += 1
             cut = max(cut, ws + 1)
             lines.append((ws, cut))
             ws = cut
-            ww = cell_len(s[ws:we])
-        cur = [ws, we, ww]
-    if cur is not None:
-        lines.append((cur[0], cur[1]))
+            ww = size(s[ws:we])
+        cur_start, cur_end, cur_w = ws, we, ww
+    if cur_start >= 0:
+        lines.append((cur_start, cur_end))
     return lines or [(0, 0)]
 
 
@@ -139,6 +142,8 @@ class ReportView(ScrollView, can_focus=True):
                 self._para_ents[p].append(e)
         self._set_marks(marks)
         self._width = 0
+        self._lines = []
+        self._para_first_line = []
         self._relayout()
         self.scroll_to(0, 0, animate=False, immediate=True)
 
@@ -194,6 +199,8 @@ class ReportView(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------ layout
     def _relayout(self) -> None:
+        if not self.scrollable_content_region.width:
+            return  # not laid out yet: on_resize comes next
         width = max(10, self.scrollable_content_region.width - GUTTER)
         if width == self._width and self._lines:
             return
@@ -299,7 +306,8 @@ class ReportView(ScrollView, can_focus=True):
             return cached
         para = self.analysis.paragraphs[p]
         base = para.start
-        text = Text(self.text[para.start:para.end], end="", no_wrap=True)
+        text = Text(self.text[para.start:para.end], style=self._style(""), end="",
+                    no_wrap=True)
         for m in self._para_marks[p]:
             if m.end > para.start and m.start < para.end:
                 text.stylize(self._tint(m.color), max(m.start, para.start) - base,
@@ -322,7 +330,7 @@ class ReportView(ScrollView, can_focus=True):
 
     def _gutter(self, p: int, start: int, end: int) -> Text:
         gutter_style = self._style("gutter")
-        text = Text(style=gutter_style, end="")
+        text = Text(style=self._style("") + gutter_style, end="")
         lo_s = self.sentence_at_offset(start)
         hi_s = self.sentence_at_offset(max(start, end - 1))
         lo, hi = self.selection
@@ -345,18 +353,29 @@ class ReportView(ScrollView, can_focus=True):
         return text
 
     def _render(self, y: int, width: int) -> Strip:
+        """The strip of line ``y``; the other lines of its paragraph are rendered
+        (and cached) in the same pass: one divide of the paragraph's Text."""
         base = self._style("")
         p, start, end = self._lines[y]
         if p < 0:
             return Strip.blank(width, base)
         para = self.analysis.paragraphs[p]
-        ptext = self._paragraph_text(p)
-        line = ptext[start - para.start:end - para.start]
+        y0, y1 = self._para_first_line[p], self._para_first_line[p + 1]
+        cuts: list[int] = []
+        for yy in range(y0, y1):
+            cuts += (self._lines[yy][1] - para.start, self._lines[yy][2] - para.start)
+        pieces = self._paragraph_text(p).divide(cuts)
         console = self.app.console
-        segments: list[Segment] = list(self._gutter(p, start, end).render(console))
-        segments.extend(line.render(console))
-        strip = Strip(segments).adjust_cell_length(width, base)
-        return strip.apply_style(base)
+        wanted = None
+        for i, yy in enumerate(range(y0, y1)):
+            _, s, e = self._lines[yy]
+            segments: list[Segment] = list(self._gutter(p, s, e).render(console))
+            segments.extend(pieces[2 * i + 1].render(console))
+            strip = Strip(segments).adjust_cell_length(width, base)
+            self._strip_cache[yy] = strip
+            if yy == y:
+                wanted = strip
+        return wanted
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
