@@ -441,7 +441,16 @@ async def test_export_writes_native_jsonl(tui_home, store_factory):
 
 async def test_report_without_cached_analysis_loads_in_a_worker(tui_home, store_factory,
                                                                monkeypatch):
+    import time
+
     monkeypatch.setattr(ReaderScreen, "_analysis_cached", lambda self, meta: False)
+    slow = Library.analysis
+
+    def slow_analysis(self, report_id):  # as if the NLP pipeline had to run
+        time.sleep(0.5)
+        return slow(self, report_id)
+
+    monkeypatch.setattr(Library, "analysis", slow_analysis)
     app = app_for(tui_home, store_factory)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -449,6 +458,7 @@ async def test_report_without_cached_analysis_loads_in_a_worker(tui_home, store_
         reader = app.screen
         assert isinstance(reader, ReaderScreen)
         await pilot.press("a")  # ignored while the report loads: no tag on the old text
+        assert reader.loading_report
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not reader.loading_report
