@@ -56,6 +56,7 @@ _TIME = re.compile(
     rf"(?:\d{{1,2}}\s*[/.-]\s*\d{{1,2}}(?:\s*[/.-]\s*{Y})?|\d{{1,2}}\s+tháng\s+\d{{1,2}}(?:\s+năm\s+{Y})?)"
     rf"|(?i:ngày)\s+\d{{1,2}}\s*(?:-|–|đến)\s*\d{{1,2}}\s*[/-]\s*\d{{1,2}}(?:\s*[/-]\s*{Y})?"
     rf"|\d{{1,2}}/\d{{1,2}}/{Y}|\d{{1,2}}-\d{{1,2}}-{Y}"
+    rf"|(?i:ngày)\s+\d{{1,2}}(?=\s*(?:-|–|đến)\s*(?:ngày\s+)?\d)"
     rf"|(?i:{NUMW}\s+tháng)(?:\s+(?:đầu|cuối|giữa))?\s+năm(?:\s+{Y})?"
     rf"|(?i:tháng)\s+\d{{1,2}}(?:\s*[/-]\s*{Y}|\s+năm\s+{Y})?"
     rf"|(?i:quý)\s+(?:[1-4]|IV|I{{1,3}})(?:\s*[/-]\s*{Y}|\s+năm\s+{Y})?"
@@ -90,13 +91,14 @@ _EVENT = re.compile(
     rf"|Hội nghị\s+lần\s+thứ\s+(?:\d+|{ROMAN})\s+Ban Chấp hành Trung ương(?:\s+Đảng)?(?:\s*,?\s*khóa\s+{ROMAN})?"
     rf"|Hội nghị\s+lần\s+thứ\s+(?:\d+|{ROMAN})(?:\s*\(mở rộng\))?"
     rf"|Tết\s+(?:Nguyên đán(?:\s+{_CAN_CHI})?|{_CAN_CHI}|Độc lập|Trung thu)(?:\s+{Y})?"
-    rf"|Hội nghị\s+(?:Cấp cao|cấp cao|Thượng đỉnh|thượng đỉnh|Bộ trưởng)(?:\s+(?:{CAPW}|[A-Z][A-Z0-9+-]+))*(?:\s+lần\s+thứ\s+\d+)?"
+    rf"|Hội nghị\s+(?:[Cc]ấp cao|[Tt]hượng đỉnh)(?:\s+lần\s+thứ\s+\d+)?"
     rf"|Kỳ họp\s+(?:thứ\s+(?:\d+|{ROMAN}|\w+)|bất thường(?:\s+lần\s+thứ\s+\w+)?)"
     rf"(?:\s+(?:của\s+)?(?:Quốc hội|HĐND|Hội đồng nhân dân)(?:\s+(?:tỉnh|thành phố|huyện)(?:\s+{CAPW})*)?(?:\s+khóa\s+{ROMAN})?)?"
     r")(?!\w)"
 )
 _SCALE = r"(?:\s*(?:nghìn tỷ|ngàn tỷ|triệu|tỷ|tỉ|nghìn|ngàn|trăm)(?!\w))?"
 _UNIT = r"(?:\s*%|\s*(?:USD|đồng(?!\s+chí)|VNĐ|VND|km|ha|tấn|m2|m3|MW|kWh)(?!\w))?"
+_MEETING = re.compile(r"(?<!\w)Hội nghị(?:\s+(?:[Cc]ấp cao|[Tt]hượng đỉnh|Bộ trưởng))?\s+")
 _EVENT_TAIL = re.compile(rf"\s+lần\s+thứ\s+(?:\d+|{ROMAN})(?:\s*,?\s*khóa\s+{ROMAN})?(?:\s*\(mở rộng\))?")
 _DAY_MONTH = re.compile(r"(?:[1-9]|[12]\d|3[01])/(?:[1-9]|1[0-2])")
 _PCT_RANGE = re.compile(r"(?<![\w.,/%-])\d+(?:,\d+)?\s*[-–]\s*\d+(?:,\d+)?\s*%")  # "5-7%"
@@ -367,6 +369,7 @@ def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
 
     # gazetteer and heads, person names, over atoms
     title_ends = {m.end() for m in _TITLE_RE.finditer(n)}
+    atom_at = {sp[0]: k for k, sp in enumerate(s.spans)}
     i = 0
     org_at: dict[int, int] = {}
     while i < s.n:
@@ -380,6 +383,8 @@ def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
             if label == "ORG":
                 org_at[i] = j
             cands.append((start, end, label, 1))
+            if start in title_ends and label in ("ORG", "LOC") and j < s.n:
+                title_ends.add(s.spans[j][0])  # "Chủ tịch nước Trung Quốc" + "Tập Cận Bình"
         if not s.cap[i]:
             i += 1
             continue
@@ -401,12 +406,14 @@ def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
         m = _ACRONYM.match(n, c[1])
         if m:
             cands.append((m.start(1), m.end(1), "ORG", 1))
-    # "Hội nghị" + organisation -> EVENT ("Hội nghị Ban Chấp hành Đảng bộ tỉnh")
-    for i in range(s.n - 2):
-        if s.atoms[i] == "Hội" and s.atoms[i + 1] == "nghị" and i + 2 in org_at:
-            end = s.spans[org_at[i + 2] - 1][1]
-            tail = _EVENT_TAIL.match(n, end)  # "Hội nghị Tỉnh ủy lần thứ 16 khóa XII"
-            cands.append((s.spans[i][0], tail.end() if tail else end, "EVENT", 1))
+    # "Hội nghị" + organisation -> EVENT ("Hội nghị Ban Chấp hành Đảng bộ tỉnh",
+    # "Hội nghị Cấp cao ASEAN lần thứ 44", "Hội nghị Tỉnh ủy lần thứ 16 khóa XII")
+    for m in _MEETING.finditer(n):
+        k = atom_at.get(m.end())
+        if k in org_at:
+            end = s.spans[org_at[k] - 1][1]
+            tail = _EVENT_TAIL.match(n, end)
+            cands.append((m.start(), tail.end() if tail else end, "EVENT", 1))
     # "Nghị quyết" + event -> DOC ("Nghị quyết Đại hội XIII của Đảng")
     for c in [c for c in cands if c[2] == "EVENT"]:
         head = re.search(r"(?:Nghị quyết|Văn kiện|Báo cáo chính trị)\s+$", n[max(0, c[0] - 25):c[0]])
@@ -450,7 +457,7 @@ def _clean_crf(s: _Sentence, n: str, ts: int, te: int, label: str, table, surnam
         if label == "PER" or s.pos[k] != "Np" or k == 0 or not s.atoms[k - 1][0].isalnum() \
                 or s.cap[k - 1] or (k + 1 < s.n and s.cap[k + 1]):
             return None  # one capitalised word opening a sentence, a quote or a phrase ("Thu", "Tổ Biên tập")
-    if _is_name_at(s, idx[0], surnames) == idx[-1] + 1:
+    if _is_name_at(s, idx[0], surnames) == idx[-1] + 1 or start in title_ends:
         label = "PER"
     hit = _gaz_at(s, idx[0], table, surnames)
     if hit and hit[0] == idx[-1] + 1:

@@ -220,3 +220,16 @@ def test_title_case_variants_and_delegations(ents):
     found = ents("Bà Nguyễn Thị Yến, Phó Bí thư Thường trực Tỉnh ủy, Trưởng Đoàn ĐBQH tỉnh chủ trì.")
     assert labels(found, "PER") == ["Nguyễn Thị Yến"]
     assert "Đoàn ĐBQH tỉnh" in labels(found, "ORG")
+
+
+def test_foreign_leader_after_title_and_country(ents):
+    found = ents("Chủ tịch nước Lương Cường hội đàm với Tổng Bí thư, Chủ tịch nước Trung Quốc Tập Cận Bình.")
+    assert labels(found, "PER") == ["Lương Cường", "Tập Cận Bình"]
+    assert labels(found, "LOC") == ["Trung Quốc"]
+
+
+def test_summit_of_an_organisation_and_day_to_day(ents):
+    found = ents("Trung Quốc tổ chức Hội nghị thượng đỉnh Tổ chức Hợp tác Thượng Hải (SCO) từ ngày 12 đến ngày 13 tháng 12 năm 2023.")
+    assert ("Hội nghị thượng đỉnh Tổ chức Hợp tác Thượng Hải", "EVENT") in found
+    assert ("SCO", "ORG") in found
+    assert labels(found, "TIME") == ["ngày 12", "ngày 13 tháng 12 năm 2023"]
