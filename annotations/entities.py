@@ -49,7 +49,8 @@ ROMAN = r"[IVXLC]+\b"
 Y = r"(?:19|20)\d{2}"
 NUMW = r"(?:\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mười hai)"
 
-# --- patterns (compiled once). (?i:...) makes only the keyword case-blind.
+# --- patterns, compiled once. In DOC and EVENT, (?i:...) makes only the keyword
+# case-blind; TIME is case-blind throughout (headings in capitals).
 _TIME = re.compile(
     r"(?<![\w/])(?:"
     rf"(?:(?i:rạng sáng|sáng|trưa|chiều|tối|đêm)\s+(?:nay\s+)?(?:(?i:ngày)\s+)?|(?i:ngày)\s+)"
@@ -116,7 +117,6 @@ _ACRONYM = re.compile(rf"\s*\(({UP}[{re.escape(_UPPER)}0-9&-]{{1,9}})\)")
 _PARTY_UNIT = re.compile(r"\s+ủy(?!\w)")
 _ATOM = re.compile(r"\w+|[^\w\s]")
 
-ADMIN = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
 # Titles before a person's name (what the name may follow directly).
 TITLES = (
     "đồng chí", "Đồng chí", "ông", "Ông", "bà", "Bà", "anh", "chị", "cụ", "Cụ", "Bác",
@@ -140,8 +140,7 @@ _GENERIC_HEADS = ("Trụ sở", "Khu", "Hội nghị", "Kỳ", "Đại hội", "
                   "Quyết định", "Đề án", "Dự án", "Chương trình", "Cuộc", "Lễ", "Ngày", "Năm", "Tháng",
                   "Quý", "Nhân dân", "Kinh tế", "Công tác", "Thủ đô", "Tổ quốc", "Kỷ nguyên", "Thường trực")
 # Event heads that take a following organisation or capitalised name.
-_EVENT_HEADS = {("Lễ",): "+", ("Ngày",): "+", ("Hội", "thảo"): "+", ("Diễn", "đàn"): "+",
-                ("Hội", "nghị"): "org"}
+_EVENT_HEADS = {("Lễ",): "+", ("Ngày",): "+", ("Hội", "thảo"): "+", ("Diễn", "đàn"): "+", ("Hội", "nghị"): "+"}
 _DOC_HEADS = {("Luật",): "+", ("Bộ", "luật"): "+", ("Pháp", "lệnh"): "+"}
 
 
@@ -184,10 +183,9 @@ def _gazetteer() -> tuple[dict, frozenset]:
 class _Sentence:
     """Atoms (syllables and punctuation) of one sentence with token facts."""
 
-    __slots__ = ("text", "atoms", "spans", "cap", "joined", "pos", "n")
+    __slots__ = ("atoms", "spans", "cap", "joined", "pos", "n")
 
     def __init__(self, text: str, tokens):
-        self.text = text
         ms = list(_ATOM.finditer(text))
         self.atoms = [m.group() for m in ms]
         self.spans = [m.span() for m in ms]
