@@ -46,6 +46,8 @@ _UPPER = "".join(c for r in (range(0x41, 0x250), range(0x1E00, 0x1F00)) for c in
 UP = f"[{re.escape(_UPPER)}]"
 CAPW = rf"{UP}\w*"  # a capitalised syllable
 ROMAN = r"[IVXLC]+\b"
+ORDW = r"(?:nhất|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười(?:\s+(?:một|hai|ba|bốn|lăm|năm|sáu|bảy|tám|chín))?)"
+ORD = rf"(?:\d+\b|{ROMAN}|{ORDW}\b)"  # "lần thứ 25", "lần thứ XII", "lần thứ tám"
 Y = r"(?:19|20)\d{2}"
 NUMW = r"(?:\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mười hai)"
 
@@ -90,7 +92,7 @@ _EVENT = re.compile(
     rf"|Hội nghị\s+(?:lần\s+thứ\s+(?:\d+|{ROMAN})\s+)?(?:Ban Chấp hành\s+)?Trung ương(?:\s+Đảng)?"
     rf"(?:\s+(?:lần\s+thứ\s+)?(?:\d+\b|{ROMAN})|\s+giữa nhiệm kỳ)(?:\s*,?\s*khóa\s+{ROMAN})?(?:\s+của\s+Đảng)?"
     rf"|Hội nghị\s+lần\s+thứ\s+(?:\d+|{ROMAN})\s+Ban Chấp hành Trung ương(?:\s+Đảng)?(?:\s*,?\s*khóa\s+{ROMAN})?"
-    rf"|Hội nghị\s+lần\s+thứ\s+(?:\d+|{ROMAN})(?:\s*\(mở rộng\))?"
+    rf"|Hội nghị\s+lần\s+thứ\s+{ORD}(?:\s*,?\s*khóa\s+{ROMAN})?(?:\s*\(mở rộng\))?"
     rf"|Tết\s+(?:Nguyên đán(?:\s+{_CAN_CHI})?|{_CAN_CHI}|Độc lập|Trung thu)(?:\s+{Y})?"
     rf"|Hội nghị\s+(?:[Cc]ấp cao|[Tt]hượng đỉnh)(?:\s+lần\s+thứ\s+\d+)?"
     rf"|Kỳ họp\s+(?:thứ\s+(?:\d+|{ROMAN}|\w+)|bất thường(?:\s+lần\s+thứ\s+\w+)?)"
@@ -99,8 +101,8 @@ _EVENT = re.compile(
 )
 _SCALE = r"(?:\s*(?:nghìn tỷ|ngàn tỷ|triệu|tỷ|tỉ|nghìn|ngàn|trăm)(?!\w))?"
 _UNIT = r"(?:\s*%|\s*(?:USD|đồng(?!\s+chí)|VNĐ|VND|km|ha|tấn|m2|m3|MW|kWh)(?!\w))?"
-_MEETING = re.compile(r"(?<!\w)Hội nghị(?:\s+(?:[Cc]ấp cao|[Tt]hượng đỉnh|Bộ trưởng))?\s+")
-_EVENT_TAIL = re.compile(rf"\s+lần\s+thứ\s+(?:\d+|{ROMAN})(?:\s*,?\s*khóa\s+{ROMAN})?(?:\s*\(mở rộng\))?")
+_MEETING = re.compile(rf"(?<!\w)Hội nghị(?:\s+(?:[Cc]ấp cao|[Tt]hượng đỉnh|Bộ trưởng|lần\s+thứ\s+{ORD}))?\s+")
+_EVENT_TAIL = re.compile(rf"(?:\s+lần\s+thứ\s+{ORD})?(?:\s*,?\s*khóa\s+{ROMAN})?(?:\s*\(mở rộng\))?")
 _DAY_MONTH = re.compile(r"(?:[1-9]|[12]\d|3[01])/(?:[1-9]|1[0-2])")
 _PCT_RANGE = re.compile(r"(?<![\w.,/%-])\d+(?:,\d+)?\s*[-–]\s*\d+(?:,\d+)?\s*%")  # "5-7%"
 _NUM = re.compile(
@@ -133,7 +135,7 @@ TITLES = (
     "Thượng tọa", "Mục sư", "Linh mục", "Giám mục", "Tổng Giám mục", "Ảnh:", "ảnh:",
 )
 _TITLES_ALT = "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True))
-_TITLE_RE = re.compile(rf"(?<!\w)(?:{_TITLES_ALT})\s+", re.IGNORECASE)  # where a title ends, a name may start
+_TITLE_RE = re.compile(rf"(?<!\w)(?:{_TITLES_ALT})\s*:?\s+", re.IGNORECASE)  # where a title ends, a name may start
 _TITLE_AT = re.compile(rf"(?:{_TITLES_ALT})(?!\w)", re.IGNORECASE)
 # CRF spans that start with these are generic phrases, not names.
 _GENERIC_HEADS = ("Trụ sở", "Khu", "Hội nghị", "Kỳ", "Đại hội", "Chỉ thị", "Nghị quyết", "Kết luận",
@@ -361,8 +363,9 @@ def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
         cands.append((m.start(), _num_end(s, n, m.end(), tokens), "NUM", 1))
     for m in _NUM.finditer(n):
         end = m.end()
-        if end == m.end("n") and (_YEAR_ONLY.fullmatch(m.group("n")) or _DAY_MONTH.fullmatch(m.group("n"))):
-            continue  # a bare year or day/month ("chiều nay 9/7") is not a figure
+        if end == m.end("n") and (_YEAR_ONLY.fullmatch(m.group("n")) or _DAY_MONTH.fullmatch(m.group("n"))
+                                  or n[m.start() - 1:m.start()] == "(" and n[end:end + 1] == ")"):
+            continue  # a bare year, day/month ("chiều nay 9/7") or list marker "(1)" is no figure
         cands.append((m.start(), _num_end(s, n, end, tokens), "NUM", 1))
 
     # gazetteer and heads, person names, over atoms
@@ -410,8 +413,7 @@ def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
         k = atom_at.get(m.end())
         if k in org_at:
             end = s.spans[org_at[k] - 1][1]
-            tail = _EVENT_TAIL.match(n, end)
-            cands.append((m.start(), tail.end() if tail else end, "EVENT", 1))
+            cands.append((m.start(), _EVENT_TAIL.match(n, end).end(), "EVENT", 1))
     # "Nghị quyết" + event -> DOC ("Nghị quyết Đại hội XIII của Đảng")
     for c in [c for c in cands if c[2] == "EVENT"]:
         head = re.search(r"(?:Nghị quyết|Văn kiện|Báo cáo chính trị)\s+$", n[max(0, c[0] - 25):c[0]])

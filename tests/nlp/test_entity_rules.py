@@ -233,3 +233,16 @@ def test_summit_of_an_organisation_and_day_to_day(ents):
     assert ("Hội nghị thượng đỉnh Tổ chức Hợp tác Thượng Hải", "EVENT") in found
     assert ("SCO", "ORG") in found
     assert labels(found, "TIME") == ["ngày 12", "ngày 13 tháng 12 năm 2023"]
+
+
+def test_plenum_ordinals_in_words_and_terms(ents):
+    found = ents("Hội nghị lần thứ 12 Ban Chấp hành Đảng bộ tỉnh khóa XX bế mạc; Hội nghị lần thứ chín, khóa XI khai mạc.")
+    assert labels(found, "EVENT") == ["Hội nghị lần thứ 12 Ban Chấp hành Đảng bộ tỉnh khóa XX",
+                                      "Hội nghị lần thứ chín, khóa XI"]
+
+
+def test_list_markers_are_no_figures_and_names_after_colon(ents):
+    found = ents("Nội dung gồm: (1) báo cáo quý I-2022; (2) đề án. Các đồng chí: Chẩu Văn Lâm, Lò Mai Anh dự.")
+    assert not labels(found, "NUM")
+    assert ("quý I-2022", "TIME") in found
+    assert labels(found, "PER") == ["Chẩu Văn Lâm", "Lò Mai Anh"]
