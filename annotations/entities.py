@@ -157,12 +157,12 @@ def _lines(name: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _gazetteer() -> tuple[dict, frozenset]:
-    """First atom -> [(atoms, label, ext, must_extend)], longest first."""
+    """First atom -> [(atoms, folded atoms after the first, label, ext, must_extend)], longest first."""
     table: dict[str, list] = {}
 
     def add(name: str, label: str, ext: str = "", must: bool = False) -> None:
         atoms = tuple(_ATOM.findall(fold_tones(name)))
-        table.setdefault(atoms[0], []).append((atoms, label, ext, must))
+        table.setdefault(atoms[0], []).append((atoms, tuple(a.casefold() for a in atoms[1:]), label, ext, must))
 
     for line in _lines("orgs.txt"):
         name, ext, must = line, "", False
@@ -175,7 +175,7 @@ def _gazetteer() -> tuple[dict, frozenset]:
         add(line, "LOC")
     for heads, label in ((_EVENT_HEADS, "EVENT"), (_DOC_HEADS, "DOC")):
         for atoms, ext in heads.items():
-            table.setdefault(atoms[0], []).append((atoms, label, ext, True))
+            table.setdefault(atoms[0], []).append((atoms, tuple(a.casefold() for a in atoms[1:]), label, ext, True))
     for entries in table.values():
         entries.sort(key=lambda e: -len(e[0]))
     surnames = frozenset(fold_tones(s) for line in _lines("surnames.txt") for s in line.split())
@@ -214,8 +214,15 @@ class _Sentence:
             j += 1
         return j
 
-    def match(self, i: int, atoms: tuple) -> bool:
-        return tuple(self.atoms[i:i + len(atoms)]) == atoms
+    def match(self, i: int, atoms: tuple, folded: tuple) -> int:
+        """2 if the atoms from i are a name's, 1 if only case differs after the
+        first atom ("Ban thường vụ"), 0 if not."""
+        end = i + len(atoms)
+        if end > self.n:
+            return 0
+        if tuple(self.atoms[i:end]) == atoms:
+            return 2
+        return int(tuple(a.casefold() for a in self.atoms[i + 1:end]) == folded)
 
 
 def _is_name_at(s: _Sentence, i: int, surnames) -> int:
@@ -239,8 +246,9 @@ def _is_name_at(s: _Sentence, i: int, surnames) -> int:
 def _gaz_at(s: _Sentence, i: int, table, surnames, depth: int = 0):
     """Longest gazetteer entity starting at atom i, with head extension.
     Returns (end_atom, label) or None."""
-    for atoms, label, ext, must in table.get(s.atoms[i], ()):
-        if not s.match(i, atoms):
+    for atoms, folded, label, ext, must in table.get(s.atoms[i], ()):
+        how = s.match(i, atoms, folded)
+        if not how:
             continue
         j = i + len(atoms)
         # a name must end at a word boundary ("Đảng" is not "Đảng bộ")
@@ -251,6 +259,8 @@ def _gaz_at(s: _Sentence, i: int, table, surnames, depth: int = 0):
         k = _extend(s, j, ext, label, table, surnames, depth, must) if ext else j
         if k == j and must:
             continue
+        if how == 1 and ext and not (j < s.n and _gaz_at(s, j, table, surnames, 3)):
+            continue  # "Ban thường vụ Tỉnh ủy" yes, a generic "Ban tổ chức" no
         return k, label
     return None
 

@@ -246,3 +246,10 @@ def test_list_markers_are_no_figures_and_names_after_colon(ents):
     assert not labels(found, "NUM")
     assert ("quý I-2022", "TIME") in found
     assert labels(found, "PER") == ["Chẩu Văn Lâm", "Lò Mai Anh"]
+
+
+def test_case_variants_and_offices(ents):
+    assert labels(ents("Ban thường vụ Tỉnh ủy họp sáng nay."), "ORG") == ["Ban thường vụ Tỉnh ủy"]
+    assert not labels(ents("Ban tổ chức Hội nghị đã chuẩn bị chu đáo."), "ORG")
+    found = ents("Văn phòng Tỉnh ủy và Văn phòng Ủy ban nhân dân tỉnh phối hợp.")
+    assert labels(found, "ORG") == ["Văn phòng Tỉnh ủy", "Văn phòng Ủy ban nhân dân tỉnh"]
