@@ -95,7 +95,7 @@ _EVENT = re.compile(
     rf"|Hội nghị\s+lần\s+thứ\s+{ORD}(?:\s*,?\s*khóa\s+{ROMAN})?(?:\s*\(mở rộng\))?"
     rf"|Tết\s+(?:Nguyên đán(?:\s+{_CAN_CHI})?|{_CAN_CHI}|Độc lập|Trung thu)(?:\s+{Y})?"
     rf"|Hội nghị\s+(?:[Cc]ấp cao|[Tt]hượng đỉnh)(?:\s+lần\s+thứ\s+\d+)?"
-    rf"|Kỳ họp\s+(?:thứ\s+(?:\d+|{ROMAN}|\w+)|bất thường(?:\s+lần\s+thứ\s+\w+)?)"
+    rf"|Kỳ họp\s+(?:(?:thứ\s+)?{ORD}|thứ\s+\w+|bất thường(?:\s+lần\s+thứ\s+\w+)?)"
     rf"(?:\s+(?:của\s+)?(?:Quốc hội|HĐND|Hội đồng nhân dân)(?:\s+(?:tỉnh|thành phố|huyện)(?:\s+{CAPW})*)?(?:\s+khóa\s+{ROMAN})?)?"
     r")(?!\w)"
 )
@@ -106,7 +106,7 @@ _EVENT_TAIL = re.compile(rf"(?:\s+lần\s+thứ\s+{ORD})?(?:\s*,?\s*khóa\s+{ROM
 _DAY_MONTH = re.compile(r"(?:[1-9]|[12]\d|3[01])/(?:[1-9]|1[0-2])")
 _PCT_RANGE = re.compile(r"(?<![\w.,/%-])\d+(?:,\d+)?\s*[-–]\s*\d+(?:,\d+)?\s*%")  # "5-7%"
 _NUM = re.compile(
-    r"(?<![\w.,/%-])(?<!số )(?<!thứ )(?<!khóa )"
+    r"(?<![\w.,/%-])(?<!số )(?<!thứ )(?<!khóa )(?<!kỳ )"
     r"(?P<n>(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?:/\d+(?:[.,]\d+)*)?)(?![\w/-]|[.,]\d)"
     + _SCALE + _UNIT
 )
@@ -276,8 +276,13 @@ def _extend(s: _Sentence, j: int, ext: str, label: str, table, surnames, depth: 
         if label == "DOC" and tuple(s.atoms[j:j + 4]) == ("(", "sửa", "đổi", ")"):
             j += 4
             break
-        if a in ("tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường"):  # "UBND tỉnh Quảng Ninh"
+        if tuple(s.atoms[j:j + 3]) == ("T", ".", "Ư"):  # "Ủy ban Kiểm tra T.Ư"
+            j += 3
+            continue
+        if a in ("tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường", "TP"):  # "UBND tỉnh Quảng Ninh"
             k = j + (2 if a in ("thành", "thị") and j + 1 < s.n and s.atoms[j + 1] in ("phố", "xã", "trấn") else 1)
+            if a == "TP" and k < s.n and s.atoms[k] == ".":  # "TP.Hà Nội"
+                k += 1
             if a in ("thành", "thị") and k == j + 1:
                 break
             m = k

@@ -253,3 +253,10 @@ def test_case_variants_and_offices(ents):
     assert not labels(ents("Ban tổ chức Hội nghị đã chuẩn bị chu đáo."), "ORG")
     found = ents("Văn phòng Tỉnh ủy và Văn phòng Ủy ban nhân dân tỉnh phối hợp.")
     assert labels(found, "ORG") == ["Văn phòng Tỉnh ủy", "Văn phòng Ủy ban nhân dân tỉnh"]
+
+
+def test_inspection_commission_abbreviations_and_courts(ents):
+    found = ents("Ủy ban Kiểm tra T.Ư họp kỳ 40 và UBKT Trung ương đề nghị Tòa án nhân dân TP.Hà Nội xét xử.")
+    assert labels(found, "ORG") == ["Ủy ban Kiểm tra T.Ư", "UBKT Trung ương", "Tòa án nhân dân TP.Hà Nội"]
+    assert not labels(found, "NUM")
+    assert ("Kỳ họp 23", "EVENT") in ents("Nội dung đã được kết luận tại Kỳ họp 23 của UBKT Trung ương.")
