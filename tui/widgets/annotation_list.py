@@ -33,15 +33,17 @@ class AnnotationList(ScrollView, can_focus=True):
         self.highlighted = 0
         self.me = ""
         self.letter_color = lambda label: ("?", "grey50")
-        self._cache: dict[int, Strip] = {}
+        # keyed by what a row shows, so a new list re-renders only rows that changed
+        self._cache: dict[tuple, Strip] = {}
 
     def set_annotations(self, annotations: list[Annotation], me: str, letter_color) -> None:
         self.annotations = annotations
         self.me = me
         self.letter_color = letter_color
         self.highlighted = min(self.highlighted, max(0, len(annotations) - 1))
-        self._cache.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, len(annotations))
+        if len(self._cache) > 4 * len(annotations) + 256:
+            self._cache.clear()
+        self._size_for(len(annotations))
         self.border_title = f"Annotations ({len(annotations)})"
         self.refresh()
 
@@ -55,7 +57,15 @@ class AnnotationList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._cache.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.annotations))
+        self._size_for(len(self.annotations))
+
+    def _size_for(self, count: int) -> None:
+        # A new virtual size means a layout pass, which repaints the whole screen:
+        # grow in steps of 64 rows so that tagging rarely changes it.
+        height = -(-count // 64) * 64
+        size = Size(0, height)
+        if size != self.virtual_size:
+            self.virtual_size = size
 
     def _line(self, a: Annotation, width: int, highlight: bool) -> Strip:
         letter, color = self.letter_color(a.label)
@@ -83,10 +93,11 @@ class AnnotationList(ScrollView, can_focus=True):
         if index >= len(self.annotations):
             return Strip.blank(width, self.rich_style)
         highlight = index == self.highlighted and self.has_focus
-        key = index * 2 + highlight
+        a = self.annotations[index]
+        key = (a.id, a.label, a.note, a.sentence_start, a.sentence_end, highlight, width)
         strip = self._cache.get(key)
-        if strip is None or strip.cell_length != width:
-            strip = self._line(self.annotations[index], width, highlight)
+        if strip is None:
+            strip = self._line(a, width, highlight)
             self._cache[key] = strip
         return strip
 

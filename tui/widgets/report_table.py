@@ -46,7 +46,8 @@ class ReportTable(ScrollView, can_focus=True):
         self.render_row = render_row
         self.cursor_row = max(0, min(self.cursor_row, count - 1))
         self._cache.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, count)
+        # width 0: no horizontal scrolling, and a resize does not change it (no layout)
+        self.virtual_size = Size(0, count)
         self.refresh()
 
     def invalidate(self) -> None:
@@ -59,7 +60,6 @@ class ReportTable(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._cache.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, self.row_count)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

@@ -217,7 +217,7 @@ class ReportView(ScrollView, can_focus=True):
         self._para_first_line.append(len(self._lines))
         self._para_cache.clear()
         self._strip_cache.clear()
-        self.virtual_size = Size(width + GUTTER, len(self._lines))
+        self.virtual_size = Size(0, len(self._lines))  # lines are wrapped: no x scroll
         self.refresh()
 
     def on_resize(self) -> None:
