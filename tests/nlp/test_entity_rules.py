@@ -260,3 +260,9 @@ def test_inspection_commission_abbreviations_and_courts(ents):
     assert labels(found, "ORG") == ["Ủy ban Kiểm tra T.Ư", "UBKT Trung ương", "Tòa án nhân dân TP.Hà Nội"]
     assert not labels(found, "NUM")
     assert ("Kỳ họp 23", "EVENT") in ents("Nội dung đã được kết luận tại Kỳ họp 23 của UBKT Trung ương.")
+
+
+def test_date_in_brackets_and_central_committee_abbreviation(ents):
+    found = ents("Chiều nay (17/10), đồng chí Lê Văn Hai, Ủy viên T.Ư Đảng, phát biểu.")
+    assert ("17/10", "TIME") in found and ("T.Ư Đảng", "ORG") in found
+    assert ("Lê Văn Hai", "PER") in found
