@@ -94,6 +94,8 @@ _EVENT = re.compile(
     rf"(?:\s+(?:lần\s+thứ\s+)?(?:\d+\b|{ROMAN})|\s+giữa nhiệm kỳ)(?:\s*,?\s*khóa\s+{ROMAN})?(?:\s+của\s+Đảng)?"
     rf"|Hội nghị\s+lần\s+thứ\s+(?:\d+|{ROMAN})\s+Ban Chấp hành Trung ương(?:\s+Đảng)?(?:\s*,?\s*khóa\s+{ROMAN})?"
     rf"|Hội nghị\s+lần\s+thứ\s+{ORD}(?:\s*,?\s*khóa\s+{ROMAN})?(?:\s*\(mở rộng\))?"
+    rf"|(?:Giao lưu|Đối thoại|Diễn đàn|Hội thảo|Hội chợ|Triển lãm|Liên hoan|Hội thi|Hội diễn|Tuần lễ|Lễ hội|Hội nghị)"
+    rf"(?:\s+[^\s,.;:()]+){{1,12}}?\s+lần\s+thứ\s+{ORD}"  # "Đối thoại ... Việt Nam - Liên bang Nga lần thứ 8"
     rf"|Tết\s+(?:Nguyên đán(?:\s+{_CAN_CHI})?|{_CAN_CHI}|Độc lập|Trung thu)(?:\s+{Y})?"
     rf"|Hội nghị\s+(?:[Cc]ấp cao|[Tt]hượng đỉnh)(?:\s+lần\s+thứ\s+\d+)?"
     rf"|Kỳ họp\s+(?:(?:thứ\s+)?{ORD}|thứ\s+\w+|bất thường(?:\s+lần\s+thứ\s+\w+)?)"
@@ -134,6 +136,8 @@ TITLES = (
     "Chủ tịch Quốc hội", "Phó Chủ tịch Quốc hội", "Thường trực Ban Bí thư", "Ủy viên Bộ Chính trị",
     "Bí thư Tỉnh ủy", "Bí thư Thành ủy", "Phó Bí thư Tỉnh ủy", "Phó Bí thư Thành ủy", "Hòa thượng",
     "Thượng tọa", "Mục sư", "Linh mục", "Giám mục", "Tổng Giám mục", "Ảnh:", "ảnh:",
+    "Thượng nghị sĩ", "Hạ nghị sĩ", "Nghị sĩ", "Ngài", "Phu nhân", "Thủ tướng Chính phủ", "Thống đốc",
+    "Chánh án", "Viện trưởng", "Tổng Kiểm toán", "Tổng Thanh tra", "Tổng Tham mưu trưởng", "Tư lệnh", "Chính ủy",
 )
 _TITLES_ALT = "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True))
 _TITLE_RE = re.compile(rf"(?<!\w)(?:{_TITLES_ALT})\s*:?\s+", re.IGNORECASE)  # where a title ends, a name may start
@@ -156,8 +160,16 @@ def _lines(name: str) -> list[str]:
     return out
 
 
+def _flagged(line: str) -> tuple[str, str, bool]:
+    """"Ban Thường vụ +" -> ("Ban Thường vụ", "+", False); see orgs.txt."""
+    for flag in (" +!", " @!", " +", " @"):
+        if line.endswith(flag):
+            return line[: -len(flag)], flag[1], flag.endswith("!")
+    return line, "", False
+
+
 @lru_cache(maxsize=1)
-def _gazetteer() -> tuple[dict, frozenset]:
+def _gazetteer() -> tuple[dict, frozenset, frozenset]:
     """First atom -> [(atoms, folded atoms after the first, label, ext, must_extend)], longest first."""
     table: dict[str, list] = {}
 
@@ -166,21 +178,26 @@ def _gazetteer() -> tuple[dict, frozenset]:
         table.setdefault(atoms[0], []).append((atoms, tuple(a.casefold() for a in atoms[1:]), label, ext, must))
 
     for line in _lines("orgs.txt"):
-        name, ext, must = line, "", False
-        for flag in (" +!", " @!", " +", " @"):
-            if line.endswith(flag):
-                name, ext, must = line[: -len(flag)], flag[1], flag.endswith("!")
-                break
+        name, ext, must = _flagged(line)
         add(name, "ORG", ext, must)
-    for line in _lines("places.txt"):
-        add(line, "LOC")
+    countries = set()
+    section = ""
+    for line in (DATA / "places.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line.startswith("#"):
+            section = line
+        elif line:
+            name, ext, must = _flagged(line)
+            add(name, "LOC", ext, must)
+            if section.startswith("# countries"):
+                countries.add(tuple(_ATOM.findall(fold_tones(name))))
     for heads, label in ((_EVENT_HEADS, "EVENT"), (_DOC_HEADS, "DOC")):
         for atoms, ext in heads.items():
             table.setdefault(atoms[0], []).append((atoms, tuple(a.casefold() for a in atoms[1:]), label, ext, True))
     for entries in table.values():
         entries.sort(key=lambda e: -len(e[0]))
     surnames = frozenset(fold_tones(s) for line in _lines("surnames.txt") for s in line.split())
-    return table, surnames
+    return table, surnames, frozenset(countries)
 
 
 class _Sentence:
@@ -260,10 +277,21 @@ def _gaz_at(s: _Sentence, i: int, table, surnames, depth: int = 0):
         k = _extend(s, j, ext, label, table, surnames, depth, must) if ext else j
         if k == j and must:
             continue
+        if label == "ORG" and k == j and j < s.n:  # "Bộ Quốc phòng" + "Trung Quốc"
+            k = _country_end(s, j, table)
         if how == 1 and ext and not (j < s.n and _gaz_at(s, j, table, surnames, 3)):
             continue  # "Ban thường vụ Tỉnh ủy" yes, a generic "Ban tổ chức" no
         return k, label
     return None
+
+
+def _country_end(s: _Sentence, j: int, table) -> int:
+    """Atom index after a country name starting at j, or j."""
+    countries = _gazetteer()[2]
+    for atoms, folded, label, ext, must in table.get(s.atoms[j], ()):
+        if label == "LOC" and atoms in countries and s.match(j, atoms, folded) == 2:
+            return j + len(atoms)
+    return j
 
 
 def _extend(s: _Sentence, j: int, ext: str, label: str, table, surnames, depth: int, must: bool) -> int:
@@ -368,7 +396,7 @@ def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
     """Entities in one sentence. `tokens`: [(start, end, pos, crf_tag)] relative
     to `text` (from underthesea ner()); None for rules without the CRF."""
     n = fold_tones(text)
-    table, surnames = _gazetteer()
+    table, surnames, countries = _gazetteer()
     s = _Sentence(n, tokens)
     cands: list[tuple[int, int, str, int]] = []  # start, end, label, tier
 
@@ -400,12 +428,18 @@ def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
             if label == "ORG":
                 org_at[i] = j
             cands.append((start, end, label, 1))
-            if start in title_ends and label in ("ORG", "LOC") and j < s.n:
-                title_ends.add(s.spans[j][0])  # "Chủ tịch nước Trung Quốc" + "Tập Cận Bình"
+            if j < s.n and label in ("ORG", "LOC") and (start in title_ends or (
+                    label == "LOC" and tuple(s.atoms[i:j]) in countries
+                    and any(s.spans[max(0, i - 6)][0] <= t <= start for t in title_ends))):
+                # "Chủ tịch nước Trung Quốc" + "Tập Cận Bình",
+                # "Thứ trưởng Quốc phòng Hàn Quốc" + "Park Jae Min"
+                title_ends.add(s.spans[j][0])
         if not s.cap[i]:
             i += 1
             continue
         j = _is_name_at(s, i, surnames) if not s.joined[i] else i
+        if hit and hit[0] - i >= 2:
+            j = i  # a place or body, not a person: "Hà Nội", "Hàn Quốc" (+ "Park Jae Min")
         if j > i:
             cands.append((s.spans[i][0], s.spans[j - 1][1], "PER", 1))
         elif not s.joined[i] and s.spans[i][0] in title_ends:

@@ -266,3 +266,18 @@ def test_date_in_brackets_and_central_committee_abbreviation(ents):
     found = ents("Chiều nay (17/10), đồng chí Lê Văn Hai, Ủy viên T.Ư Đảng, phát biểu.")
     assert ("17/10", "TIME") in found and ("T.Ư Đảng", "ORG") in found
     assert ("Lê Văn Hai", "PER") in found
+
+
+def test_foreign_bodies_officials_and_dialogues(ents):
+    found = ents("Bộ trưởng Quốc phòng Nhật Bản Nakatani Gen gặp đoàn Bộ Quốc phòng Việt Nam tại Đối thoại "
+                 "chính sách quốc phòng Việt Nam - Nhật Bản lần thứ 10.")
+    assert ("Nhật Bản", "LOC") in found and ("Nakatani Gen", "PER") in found
+    assert ("Bộ Quốc phòng Việt Nam", "ORG") in found
+    assert ("Đối thoại chính sách quốc phòng Việt Nam - Nhật Bản lần thứ 10", "EVENT") in found
+
+
+def test_senators_and_place_heads(ents):
+    found = ents("Thượng nghị sĩ John Smith của Thượng viện Hoa Kỳ đến Cửa khẩu quốc tế Mộc Bài.")
+    assert ("John Smith", "PER") in found
+    assert ("Thượng viện Hoa Kỳ", "ORG") in found
+    assert ("Cửa khẩu quốc tế Mộc Bài", "LOC") in found
