@@ -60,6 +60,7 @@ _TIME = re.compile(
     rf"|(?i:ngày)\s+\d{{1,2}}\s*(?:-|–|đến)\s*\d{{1,2}}\s*[/-]\s*\d{{1,2}}(?:\s*[/-]\s*{Y})?"
     rf"|\d{{1,2}}/\d{{1,2}}/{Y}|\d{{1,2}}-\d{{1,2}}-{Y}"
     r"|(?<=\()\d{1,2}/\d{1,2}(?=\))"  # "chiều nay (17/10)"
+    r"|(?-i:[Tt]hứ\s+(?:Hai|Ba|Tư|Năm|Sáu|Bảy)|[Cc]hủ nhật)"  # weekdays; "thứ hai" is an ordinal
     rf"|(?i:ngày)\s+\d{{1,2}}(?=\s*(?:-|–|đến)\s*(?:ngày\s+)?\d)"
     rf"|(?i:{NUMW}\s+tháng)(?:\s+(?:đầu|cuối|giữa))?\s+năm(?:\s+{Y})?"
     rf"|(?i:tháng)\s+\d{{1,2}}(?:\s*[/-]\s*{Y}|\s+năm\s+{Y})?"
@@ -83,6 +84,7 @@ _DOC = re.compile(
     + rf"|Hiến pháp(?:\s+(?:năm\s+)?{Y})?"
     r")(?!\w)"
 )
+_ASSEMBLY = rf"(?:Quốc hội|HĐND|Hội đồng nhân dân)(?:\s+(?:tỉnh|thành phố|huyện)(?:\s+{CAPW})*)?"
 _EVENT = re.compile(
     r"(?<!\w)(?:"
     r"[ĐđẠ]ại hội(?:\s+đại biểu)?"
@@ -99,7 +101,7 @@ _EVENT = re.compile(
     rf"|Tết\s+(?:Nguyên đán(?:\s+{_CAN_CHI})?|{_CAN_CHI}|Độc lập|Trung thu)(?:\s+{Y})?"
     rf"|Hội nghị\s+(?:[Cc]ấp cao|[Tt]hượng đỉnh)(?:\s+lần\s+thứ\s+\d+)?"
     rf"|Kỳ họp\s+(?:(?:thứ\s+)?{ORD}|thứ\s+\w+|bất thường(?:\s+lần\s+thứ\s+\w+)?)"
-    rf"(?:\s+(?:của\s+)?(?:Quốc hội|HĐND|Hội đồng nhân dân)(?:\s+(?:tỉnh|thành phố|huyện)(?:\s+{CAPW})*)?(?:\s+khóa\s+{ROMAN})?)?"
+    rf"(?:\s+(?:của\s+)?{_ASSEMBLY}(?:\s+khóa\s+{ROMAN})?|\s*,\s*{_ASSEMBLY}\s+khóa\s+{ROMAN})?"
     r")(?!\w)"
 )
 _SCALE = r"(?:\s*(?:nghìn tỷ|ngàn tỷ|triệu|tỷ|tỉ|nghìn|ngàn|trăm)(?!\w))?"
@@ -116,6 +118,8 @@ _NUM = re.compile(
 _YEAR_ONLY = re.compile(rf"{Y}")
 _NOT_UNIT = frozenset("năm tháng ngày quý lần trở là so đến tới tăng giảm đạt có được vượt còn trên dưới hơn "
                       "và với của cho từ trong thì mà nên".split())
+_LAW_VERBS = {("dự", "thảo"), ("thông", "qua"), ("ban", "hành"), ("sửa", "đổi"), ("thi", "hành"),
+              ("áp", "dụng"), ("triển", "khai")}
 _DOC_STOP = frozenset("của được đã sẽ và tại trong theo với cho là có năm thì mà khi để do bởi từ đến này đó "
                       "nhằm về cũng đang vừa mới phải không chưa các những nên như số ngày".split())
 _ACRONYM = re.compile(rf"\s*\(({UP}[{re.escape(_UPPER)}0-9&-]{{1,9}})\)")
@@ -274,7 +278,7 @@ def _gaz_at(s: _Sentence, i: int, table, surnames, depth: int = 0):
             continue
         if atoms == ("Đảng",) and j < s.n and s.atoms[j] in ("ủy", "bộ", "viên", "đoàn", "phí", "kỳ", "tịch", "vụ"):
             continue
-        k = _extend(s, j, ext, label, table, surnames, depth, must) if ext else j
+        k = _extend(s, i, j, ext, label, table, surnames, depth, must) if ext else j
         if k == j and must:
             continue
         if label == "ORG" and k == j and j < s.n:  # "Bộ Quốc phòng" + "Trung Quốc"
@@ -294,12 +298,16 @@ def _country_end(s: _Sentence, j: int, table) -> int:
     return j
 
 
-def _extend(s: _Sentence, j: int, ext: str, label: str, table, surnames, depth: int, must: bool) -> int:
-    """Extend a generic head ending at atom j; returns the new end atom."""
+def _extend(s: _Sentence, head: int, j: int, ext: str, label: str, table, surnames, depth: int,
+            must: bool) -> int:
+    """Extend a generic head (atoms head..j-1); returns the new end atom."""
     start = j
+    # a law named in lower case only after "dự thảo", "thông qua"...: "Luật ngân sách nhà nước"
+    lower_law = label == "DOC" and tuple(s.atoms[max(0, head - 2):head]) in _LAW_VERBS
     while j < s.n:
         a = s.atoms[j]
-        if label == "DOC" and j > start and (a.isalpha() and a.islower() and a not in _DOC_STOP and j - start < 10):
+        if label == "DOC" and (j > start or lower_law) and \
+                (a.isalpha() and a.islower() and a not in _DOC_STOP and j - start < 10):
             j += 1  # "Luật Tổ chức chính quyền địa phương"
             continue
         if label == "DOC" and tuple(s.atoms[j:j + 4]) == ("(", "sửa", "đổi", ")"):

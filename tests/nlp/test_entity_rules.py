@@ -281,3 +281,13 @@ def test_senators_and_place_heads(ents):
     assert ("John Smith", "PER") in found
     assert ("Thượng viện Hoa Kỳ", "ORG") in found
     assert ("Cửa khẩu quốc tế Mộc Bài", "LOC") in found
+
+
+def test_sessions_with_comma_weekdays_and_lower_case_laws(ents):
+    found = ents("Thứ Tư, ngày 5/6/2024, Kỳ họp thứ 7, Quốc hội khóa XV thông qua Luật đất đai (sửa đổi).")
+    assert ("Thứ Tư", "TIME") in found and ("ngày 5/6/2024", "TIME") in found
+    assert ("Kỳ họp thứ 7, Quốc hội khóa XV", "EVENT") in found
+    assert ("Luật đất đai (sửa đổi)", "DOC") in found
+    found = ents("Quốc hội cho ý kiến về dự thảo Luật thuế thu nhập cá nhân trong lần thứ hai.")
+    assert ("Luật thuế thu nhập cá nhân", "DOC") in found
+    assert not labels(ents("Luật quy định rõ trách nhiệm của người đứng đầu."), "DOC")
