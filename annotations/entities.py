@@ -53,8 +53,10 @@ NUMW = r"(?:\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mười hai)"
 
 # --- patterns, compiled once. In DOC and EVENT, (?i:...) makes only the keyword
 # case-blind; TIME is case-blind throughout (headings in capitals).
+_CLOCK = r"\d{1,2}\s*(?:h|giờ)(?:\s*\d{2}(?:\s*phút)?)?(?!\w)(?:\s+(?:sáng|trưa|chiều|tối|đêm))?"
 _TIME = re.compile(
     r"(?<![\w/])(?:"
+    rf"{_CLOCK}(?:\s+(?:ngày\s+)?\d{{1,2}}\s*[/.-]\s*\d{{1,2}}(?:\s*[/.-]\s*{Y})?)?|"  # "7h00 ngày 13/9"
     rf"(?:(?i:rạng sáng|sáng|trưa|chiều|tối|đêm)\s+(?:nay\s+)?(?:(?i:ngày)\s+)?|(?i:ngày)\s+)"
     rf"(?:\d{{1,2}}\s*[/.-]\s*\d{{1,2}}(?:\s*[/.-]\s*{Y})?|\d{{1,2}}\s+tháng\s+\d{{1,2}}(?:\s+năm\s+{Y})?)"
     rf"|(?i:ngày)\s+\d{{1,2}}\s*(?:-|–|đến)\s*\d{{1,2}}\s*[/-]\s*\d{{1,2}}(?:\s*[/-]\s*{Y})?"

@@ -291,3 +291,9 @@ def test_sessions_with_comma_weekdays_and_lower_case_laws(ents):
     found = ents("Quốc hội cho ý kiến về dự thảo Luật thuế thu nhập cá nhân trong lần thứ hai.")
     assert ("Luật thuế thu nhập cá nhân", "DOC") in found
     assert not labels(ents("Luật quy định rõ trách nhiệm của người đứng đầu."), "DOC")
+
+
+def test_clock_times(ents):
+    found = ents("Tính đến 7h00 ngày 13/9, lúc 17 giờ 30 phút chiều 18/7 đã có 336 người chết, mất tích.")
+    assert labels(found, "TIME") == ["7h00 ngày 13/9", "17 giờ 30 phút chiều 18/7"]
+    assert ("336 người", "NUM") in found
