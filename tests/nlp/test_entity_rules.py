@@ -297,3 +297,8 @@ def test_clock_times(ents):
     found = ents("Tính đến 7h00 ngày 13/9, lúc 17 giờ 30 phút chiều 18/7 đã có 336 người chết, mất tích.")
     assert labels(found, "TIME") == ["7h00 ngày 13/9", "17 giờ 30 phút chiều 18/7"]
     assert ("336 người", "NUM") in found
+
+
+def test_preposition_before_a_place_is_no_surname(ents):
+    found = ents("Từ Hà Nội đến Cao Bằng mất 6 giờ.")
+    assert labels(found, "LOC") == ["Hà Nội", "Cao Bằng"] and not labels(found, "PER")
