@@ -69,8 +69,8 @@ _TIME = re.compile(
     rf"|(?i:quý)\s+(?:[1-4]|IV|I{{1,3}})(?:\s*[/-]\s*{Y}|\s+năm\s+{Y})?"
     rf"|(?i:giai đoạn|nhiệm kỳ|năm học|niên khóa|thời kỳ)\s+{Y}\s*[-–]\s*(?:{Y}|\d{{2}})"
     rf"|\d+\s+năm\s+{Y}\s*[-–]\s*{Y}"
-    rf"|(?i:(?:(?:đầu|cuối|giữa)\s+)?năm)\s+{Y}(?:\s*[-–]\s*{Y})?"
-    r"|(?:\d+|hai|ba|bốn|sáu|bảy|tám|chín|mười)\s+(?:tháng|năm)(?:\s+(?:qua|tới|trước|gần đây))?"  # "sáu tháng"
+    rf"|(?:(?:đầu|cuối|giữa)\s+|mùa\s+(?:xuân|hạ|hè|thu|đông|khô|mưa)\s+)?năm\s+{Y}(?:\s*[-–]\s*{Y})?"
+    r"|(?<!thứ )(?:\d+|hai|ba|bốn|sáu|bảy|tám|chín|mười)\s+(?:tháng|năm)(?:\s+(?:qua|tới|trước|gần đây))?"  # "sáu tháng"
     r")(?![\w/])",
     re.IGNORECASE,  # headings in capitals: "9 THÁNG ĐẦU NĂM 2024"
 )
@@ -98,7 +98,7 @@ _EVENT = re.compile(
     rf"(?:\s+(?:lần\s+thứ\s+)?(?:\d+\b|{ROMAN})|\s+giữa nhiệm kỳ)(?:\s*,?\s*khóa\s+{ROMAN})?(?:\s+của\s+Đảng)?"
     rf"|Hội nghị\s+lần\s+thứ\s+(?:\d+|{ROMAN})\s+Ban Chấp hành Trung ương(?:\s+Đảng)?(?:\s*,?\s*khóa\s+{ROMAN})?"
     rf"|Hội nghị\s+lần\s+thứ\s+{ORD}(?:\s*,?\s*khóa\s+{ROMAN})?(?:\s*\(mở rộng\))?"
-    rf"|(?:Giao lưu|Đối thoại|Diễn đàn|Hội thảo|Hội chợ|Triển lãm|Liên hoan|Hội thi|Hội diễn|Tuần lễ|Lễ hội|Hội nghị)"
+    rf"|(?:Giao lưu|Đối thoại|Diễn đàn|Hội thảo|Hội chợ|Triển lãm|Liên hoan|Hội thi|Cuộc thi|Giải|Hội diễn|Tuần lễ|Lễ hội|Hội nghị)"
     rf"(?:\s+[^\s,.;:()]+){{1,12}}?\s+lần\s+thứ\s+{ORD}"  # "Đối thoại ... Việt Nam - Liên bang Nga lần thứ 8"
     rf"|Tết\s+(?:Nguyên đán(?:\s+{_CAN_CHI})?|{_CAN_CHI}|Độc lập|Trung thu)(?:\s+{Y})?"
     rf"|Hội nghị\s+(?:[Cc]ấp cao|[Tt]hượng đỉnh)(?:\s+lần\s+thứ\s+\d+)?"
@@ -275,8 +275,9 @@ def _gaz_at(s: _Sentence, i: int, table, surnames, depth: int = 0):
         if not how:
             continue
         j = i + len(atoms)
-        # a name must end at a word boundary ("Đảng" is not "Đảng bộ")
-        if j < s.n and s.joined[j] and s.atoms[j].isalpha() and not s.cap[j]:
+        # a short name must end at a word boundary ("Đảng" is not "Đảng bộ"); long
+        # ones are trusted over the tokenizer ("... Hồ Chí Minh dự" as one word)
+        if len(atoms) < 3 and j < s.n and s.joined[j] and s.atoms[j].isalpha() and not s.cap[j]:
             continue
         if atoms == ("Đảng",) and j < s.n and s.atoms[j] in ("ủy", "bộ", "viên", "đoàn", "phí", "kỳ", "tịch", "vụ"):
             continue
@@ -335,6 +336,18 @@ def _extend(s: _Sentence, head: int, j: int, ext: str, label: str, table, surnam
                 break
             j = m
             break
+        if ext == "+" and a.isdigit() and s.capword_end(j + 1) > j + 1:
+            j += 1  # "Ban Chỉ đạo 35 Trung ương"
+            continue
+        if must and j == start and a.isalpha() and a.islower() and label == "ORG":
+            k = j  # "Công ty than Vàng Danh": a few common words, then the name
+            while k < s.n and k - j < 4 and s.atoms[k].isalpha() and s.atoms[k].islower() \
+                    and s.atoms[k] not in _DOC_STOP:
+                k += 1
+            if k > j and k < s.n and s.cap[k] and s.atoms[k][0].isalpha() and not s.atoms[k].isupper() \
+                    and not (depth < 3 and _gaz_at(s, k, table, surnames, 3)):
+                j = start = k
+                continue
         if not s.cap[j] or not a[0].isalpha():
             if a == "và" and ext == "+" and j > start and s.capword_end(j + 1) > j + 1 \
                     and s.atoms[j + 1] not in table:
@@ -513,10 +526,7 @@ def _clean_crf(s: _Sentence, n: str, ts: int, te: int, label: str, table, surnam
     if any(not s.cap[i] and s.atoms[i] not in ("và", "-") and not s.joined[i] for i in idx):
         return None  # a lower-case word: a phrase, not a name
     if len(idx) == 1 and start not in title_ends:
-        k = idx[0]
-        if label == "PER" or s.pos[k] != "Np" or k == 0 or not s.atoms[k - 1][0].isalnum() \
-                or s.cap[k - 1] or (k + 1 < s.n and s.cap[k + 1]):
-            return None  # one capitalised word opening a sentence, a quote or a phrase ("Thu", "Tổ Biên tập")
+        return None  # one capitalised word: "Thu" opening a sentence, "Tổ" of "Tổ Biên tập", "Lớp"
     if _is_name_at(s, idx[0], surnames) == idx[-1] + 1 or start in title_ends:
         label = "PER"
     hit = _gaz_at(s, idx[0], table, surnames)

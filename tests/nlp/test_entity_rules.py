@@ -302,3 +302,13 @@ def test_clock_times(ents):
 def test_preposition_before_a_place_is_no_surname(ents):
     found = ents("Từ Hà Nội đến Cao Bằng mất 6 giờ.")
     assert labels(found, "LOC") == ["Hà Nội", "Cao Bằng"] and not labels(found, "PER")
+
+
+def test_numbered_committees_companies_contests_and_seasons(ents):
+    found = ents("Ban Chỉ đạo 35 Trung ương phát động Cuộc thi chính luận về bảo vệ nền tảng tư tưởng "
+                 "của Đảng lần thứ 4 năm 2024 tại Công ty than Hà Lầm từ mùa xuân năm 2024.")
+    assert ("Ban Chỉ đạo 35 Trung ương", "ORG") in found
+    assert ("Cuộc thi chính luận về bảo vệ nền tảng tư tưởng của Đảng lần thứ 4", "EVENT") in found
+    assert ("năm 2024", "TIME") in found and ("mùa xuân năm 2024", "TIME") in found
+    assert ("Công ty than Hà Lầm", "ORG") in found
+    assert not labels(found, "NUM")
