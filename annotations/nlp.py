@@ -6,6 +6,7 @@ and annotations.entities turns those into the seven entity labels.
 underthesea rewrites what it returns (uỷ -> ủy, NFD -> NFC), so every piece is
 aligned back onto the text by comparing folded characters (no tone marks, no
 case, no whitespace); a piece that cannot be found is skipped, never guessed.
+A person's name found once (after a title) is tagged wherever else it occurs.
 underthesea is imported lazily so `baocao list` never pays for it.
 """
 from __future__ import annotations
