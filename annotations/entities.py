@@ -274,6 +274,11 @@ def _gaz_at(s: _Sentence, i: int, table, surnames, depth: int = 0):
         how = s.match(i, atoms, folded)
         if not how:
             continue
+        if must and s.joined[i]:
+            continue  # a generic head must start a word: not "Viện" of "Bệnh Viện"
+        if len(atoms) == 1 and label == "LOC" and i > 0 and s.cap[i - 1] and s.atoms[i - 1].isalpha() \
+                and depth == 0:
+            continue  # "Đức" inside "Việt Đức" is no country
         j = i + len(atoms)
         # a short name must end at a word boundary ("Đảng" is not "Đảng bộ"); long
         # ones are trusted over the tokenizer ("... Hồ Chí Minh dự" as one word)
@@ -374,6 +379,10 @@ def _extend(s: _Sentence, head: int, j: int, ext: str, label: str, table, surnam
                 j = name_end
             break  # never swallow the person after a body: "Văn phòng Trung ương Đảng Lê Minh Hưng"
         j = s.capword_end(j)
+    day = s.atoms[j:j + 4]
+    if label == "EVENT" and j > start and len(day) >= 3 and day[0].isdigit() and day[1] == "/" \
+            and day[2].isdigit() and len(day[0]) <= 2 and len(day[2]) <= 2 and day[3:] != ["/"]:
+        j += 3  # "Lễ Quốc khánh 2/9"
     if label == "DOC" and j > start and j < s.n:  # "Luật Đất đai 2024", "... năm 2013"
         k = j + 1 if s.atoms[j] == "năm" else j
         if k < s.n and re.fullmatch(Y, s.atoms[k]):

@@ -18,7 +18,7 @@ import unicodedata
 
 from .models import Analysis, Entity, Paragraph, Sentence, Token
 
-PIPELINE_VERSION = "1.17"
+PIPELINE_VERSION = "1.18"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub model
 

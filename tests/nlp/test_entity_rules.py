@@ -312,3 +312,10 @@ def test_numbered_committees_companies_contests_and_seasons(ents):
     assert ("năm 2024", "TIME") in found and ("mùa xuân năm 2024", "TIME") in found
     assert ("Công ty than Hà Lầm", "ORG") in found
     assert not labels(found, "NUM")
+
+
+def test_holidays_with_dates_and_country_inside_a_name(ents):
+    found = ents("Sở Y tế bảo đảm trực trong kỳ nghỉ Lễ Quốc khánh 2/9 tại Bệnh viện Hữu nghị Việt Đức.")
+    assert ("Lễ Quốc khánh 2/9", "EVENT") in found
+    assert ("Sở Y tế", "ORG") in found
+    assert ("Đức", "LOC") not in found
