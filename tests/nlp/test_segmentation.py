@@ -1,14 +1,33 @@
 """Offsets: every paragraph, sentence, token and entity span slices back exactly
 and nests properly, whatever the text looks like."""
+import re
 import unicodedata
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations.entities import fold_tones
+from annotations.entities import _OLD_TONE, fold_tones
 from annotations.nlp import align, analyze
 
-SEED_SENTENCES = [
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+_NEW_TO_OLD = {v: k for k, v in _OLD_TONE.items()}
+_NEW_RE = re.compile("|".join(map(re.escape, _NEW_TO_OLD)))
+
+
+def old_style(text: str) -> str:
+    """"ủy" -> "uỷ", "hòa" -> "hoà": the other tone-mark placement."""
+    return _NEW_RE.sub(lambda m: _NEW_TO_OLD[m.group()], text)
+
+
+def seed_sentences() -> list[str]:
+    out = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            out += [s for s in re.split(r"(?<=[.;:])\s+", line.strip()) if 10 < len(s) < 300]
+    return out
+
+SEED_SENTENCES = seed_sentences()[::7] + [
     "Ngày 18/10/2024, tại Trụ sở Trung ương Đảng, đồng chí Lương Cường chủ trì giao ban.",
     "GDP quý 2 tăng 6,93%, sáu tháng tăng 6,42% là kết quả rất tích cực.",
     "Đồng chí Bí thư Tỉnh uỷ Hoàng Duy Chinh phát biểu tại Hội nghị.",
@@ -32,9 +51,11 @@ def paragraph(draw):
                          "ĐƯƠÂÊÔ0123456789 ,.-", max_size=40),
     ), min_size=1, max_size=6))
     text = " ".join(parts)
-    form = draw(st.sampled_from(["NFC", "NFD", "fold", "as is"]))
+    form = draw(st.sampled_from(["NFC", "NFD", "fold", "old", "as is"]))
     if form == "fold":
         return fold_tones(text)
+    if form == "old":
+        return old_style(text)
     return unicodedata.normalize(form, text) if form != "as is" else text
 
 
@@ -99,3 +120,11 @@ def test_nfd_text_aligns_to_whole_characters():
 def test_align_skips_what_is_not_there():
     text = "abc déf ghi"
     assert align(text, ["abc", "zzz", "def", "ghi"], 0, len(text)) == [(0, 3), None, (4, 7), (8, 11)]
+
+
+def test_old_tone_placement_gives_the_same_entities():
+    text = ("Đồng chí Bí thư Tỉnh ủy Hoàng Duy Chinh chủ trì Hội nghị Ban Chấp hành Đảng bộ tỉnh; "
+            "Ban Thường vụ Thành ủy Hà Nội bàn về thủy lợi và hòa giải.")
+    old = old_style(text)
+    assert old != text and len(old) == len(text)
+    assert analyze(old).entities == analyze(text).entities
