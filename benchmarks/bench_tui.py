@@ -200,11 +200,17 @@ async def bench_reader(home: Path, long_id: str, n_sent: int) -> None:
         for _ in range(9):
             table.move_cursor(library.shown.index(long_id))
             await pilot.pause()
-            paint["probe"] = lambda: (isinstance(app.screen, ReaderScreen)
-                                      and bool(app.screen.query_one(ReportView)._strip_cache))
+            def painted() -> bool:
+                views = app.screen.query(ReportView)
+                return bool(views) and bool(views.first()._strip_cache)
+
+            paint["probe"] = painted
             t0 = time.perf_counter()
             await pilot.press("enter")
+            deadline = time.perf_counter() + 30
             while paint["probe"] is not None:
+                if time.perf_counter() > deadline:
+                    raise SystemExit(f"the report never painted (screen {app.screen!r})")
                 await asyncio.sleep(0.001)
             opens.append(paint["first"] - t0)
             await pilot.pause()
@@ -262,7 +268,7 @@ async def bench_reader(home: Path, long_id: str, n_sent: int) -> None:
               f"(unbound key: {statistics.median(noop) * 1000:.1f} ms)")
 
         store = app.store
-        before = len(store.for_report(long_id))
+        before = {(a.id, a.label, a.updated_at) for a in store.for_report(long_id)}
         tags, cpus, trips = [], [], []
         keys = ["a", "t", "r", "j"]  # tag, relabel, relabel, move on
         for i in range(TAGS * 4 // 3):
@@ -272,8 +278,8 @@ async def bench_reader(home: Path, long_id: str, n_sent: int) -> None:
                 tags.append(w)
                 cpus.append(c)
                 trips.append(rt)
-        after = len(store.for_report(long_id))
-        assert after > before, "tags did not reach the store"
+        after = {(a.id, a.label, a.updated_at) for a in store.for_report(long_id)}
+        assert after != before, "tags did not reach the store"
         report(f"a/t/r per key incl. durable write ({N_ANNOTATIONS:,} annotations in store)",
                tags, cpus, 0.030)
         print(f"  pilot round trip: median {statistics.median(trips) * 1000:.1f} ms")

@@ -18,7 +18,7 @@ from tui.screens.note import NoteScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.annotation_list import AnnotationList
 from tui.widgets.report_table import ReportTable
-from tui.widgets.report_view import ReportView, display_text, wrap_offsets
+from tui.widgets.report_view import ReportView, display_text, wrap_cells, wrap_offsets
 
 SIZE = (120, 40)
 
@@ -352,6 +352,17 @@ def test_display_text_and_wrap():
     assert all(len(s[a:b]) <= 12 for a, b in lines)
     assert " ".join(s[a:b] for a, b in lines) == s
     assert wrap_offsets("x" * 25, 10) == [(0, 10), (10, 20), (20, 25)]
+    # the fast path (no wide characters) and the cell-measuring path agree
+    import random
+
+    rng = random.Random(4)
+    words = "một hai ba bốn Nghị quyết 18-NQ/TW Đại hội XIV xxxxxxxxxxxxxxxxxxxxxxx".split()
+    for _ in range(500):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 30)))
+        width = rng.randint(2, 50)
+        assert wrap_offsets(text, width) == wrap_cells(text, width), (text, width)
+    wide = "中文字符 测试 一二三四五六七八九十"
+    assert all(sum(2 for _ in wide[a:b]) <= 8 for a, b in wrap_offsets(wide, 8))
 
 
 # ---------------------------------------------------------------- help and palette

@@ -133,6 +133,7 @@ class ReaderScreen(Screen):
         self.loading_report = False
         self.view.loading = False
         self._update_side()
+        self.app.schedule_settle()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         # While a report loads only leaving works: other keys would act on the old text.

@@ -41,32 +41,50 @@ def display_text(text: str) -> str:
     return text.translate(_CONTROL)
 
 
+# Characters that take two cells (CJK, emoji...): a paragraph without any can be
+# wrapped by character counts, with one regular expression.
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+                   "\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60"
+                   "\uffe0-\uffe6\U0001f000-\U0001faff\U00020000-\U0003fffd]")
+_LINE_RES: dict[int, re.Pattern] = {}
+
+
 def wrap_offsets(s: str, width: int) -> list[tuple[int, int]]:
     """Greedy word wrap: (start, end) of each line in ``s``; over-long words fold."""
     width = max(1, width)
-    # Vietnamese text is all single-cell characters: then a length is a width.
-    size = len if cell_len(s) == len(s) else cell_len
+    if not _WIDE.search(s):
+        line_re = _LINE_RES.get(width)
+        if line_re is None:  # the longest run ending at a word end, else a fold
+            line_re = _LINE_RES[width] = re.compile(
+                r"\S(?:.{0,%d}\S)?(?=\s|$)|\S{%d}" % (max(0, width - 2), width), re.S)
+        return [m.span() for m in line_re.finditer(s)] or [(0, 0)]
+    return wrap_cells(s, width)
+
+
+def wrap_cells(s: str, width: int) -> list[tuple[int, int]]:
+    """wrap_offsets for text with wide characters: measures cells word by word."""
+    width = max(1, width)
     lines: list[tuple[int, int]] = []
     cur_start = cur_end = -1
     cur_w = 0
     for m in _WORD.finditer(s):
         ws, we = m.span()
-        ww = size(s[ws:we])
+        ww = cell_len(s[ws:we])
         if cur_start >= 0:
-            gap = size(s[cur_end:ws])
+            gap = cell_len(s[cur_end:ws])
             if cur_w + gap + ww <= width:
                 cur_end, cur_w = we, cur_w + gap + ww
                 continue
             lines.append((cur_start, cur_end))
         while ww > width:
             cut, acc = ws, 0
-            while cut < we and acc + size(s[cut]) <= width:
-                acc += size(s[cut])
+            while cut < we and acc + cell_len(s[cut]) <= width:
+                acc += cell_len(s[cut])
                 cut += 1
             cut = max(cut, ws + 1)
             lines.append((ws, cut))
             ws = cut
-            ww = size(s[ws:we])
+            ww = cell_len(s[ws:we])
         cur_start, cur_end, cur_w = ws, we, ww
     if cur_start >= 0:
         lines.append((cur_start, cur_end))
@@ -379,6 +397,8 @@ class ReportView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
+        if self._width != max(10, width - GUTTER):  # first frame after a load: wrap now,
+            self._relayout()                        # so the text is in this very frame
         index = y + self.scroll_offset.y
         if index >= len(self._lines):
             return Strip.blank(width, self._style(""))
