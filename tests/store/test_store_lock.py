@@ -44,3 +44,15 @@ def test_lock_is_released_when_holder_is_killed(home):
     child.wait(timeout=30)
     with AnnotationStore(home) as store:
         assert store.annotator
+
+
+def test_import_annotations_while_locked_says_who(seeded_home, tmp_path):
+    from storehelp import cli
+
+    f = tmp_path / "empty.jsonl"
+    f.write_text("")
+    with AnnotationStore(seeded_home, annotator="holder-annotator"):
+        res = cli(seeded_home, "import-annotations", f)
+        assert res.exit_code == 1 and "holder-annotator" in res.output
+        assert cli(seeded_home, "export").exit_code == 0  # readers are not blocked
+        assert cli(seeded_home, "stats").exit_code == 0
