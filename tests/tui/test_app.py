@@ -31,11 +31,14 @@ def shown_ids(app) -> list[str]:
     return list(app.screen.shown)
 
 
-def view_text(view: ReportView) -> str:
-    """Everything the view draws, line by line (scrolling through it)."""
+def view_text(view: ReportView, width: int = 200) -> str:
+    """Everything the view draws, line by line, as render_line gives it (cached
+    strips included: rendering one line caches its paragraph's other lines)."""
+    view._strip_cache.clear()
     lines = []
     for y in range(len(view._lines)):
-        lines.append("".join(seg.text for seg in view._render(y, 200)))
+        strip = view._strip_cache.get(y) or view._render(y, width)
+        lines.append("".join(seg.text for seg in strip))
     return "\n".join(lines)
 
 
@@ -225,6 +228,11 @@ async def test_extended_selection_tags_one_passage(tui_home, store_factory):
         await pilot.pause()
         reader = await open_first(pilot, longest(tui_home))
         await pilot.press("j", "J", "J", "a")
+        # blank lines between paragraphs stay blank (no gutter mark, no letter)
+        drawn = view_text(reader.view).splitlines()
+        for y, (p, _, _) in enumerate(reader.view._lines):
+            if p < 0:
+                assert not drawn[y].strip(), (y, drawn[y])
         [ann] = app.store.for_report(reader.report_id)
         assert (ann.sentence_start, ann.sentence_end) == (1, 3)
         text = Library(tui_home).text(reader.report_id)

@@ -61,8 +61,10 @@ class AnnotationList(ScrollView, can_focus=True):
 
     def _size_for(self, count: int) -> None:
         # A new virtual size means a layout pass, which repaints the whole screen:
-        # grow in steps of 64 rows so that tagging rarely changes it.
-        height = -(-count // 64) * 64
+        # past the view's height, grow in steps of 64 rows so tagging rarely changes it.
+        # While the list fits, the virtual height is the view's: no scrollbar, no change.
+        view = self.scrollable_content_region.height
+        height = view if count <= view else -(-count // 64) * 64
         size = Size(0, height)
         if size != self.virtual_size:
             self.virtual_size = size
@@ -85,7 +87,7 @@ class AnnotationList(ScrollView, can_focus=True):
             line.stylize(self.get_component_rich_style("annotation-list--highlight",
                                                        partial=True))
         strip = Strip(list(line.render(self.app.console)), width)
-        return strip.apply_style(self.rich_style)
+        return strip.apply_style(self.rich_style)  # no background is painted under it
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

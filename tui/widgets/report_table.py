@@ -77,7 +77,7 @@ class ReportTable(ScrollView, can_focus=True):
                 name = "report-table--cursor" if self.has_focus else "report-table--zebra"
                 line.stylize(self.get_component_rich_style(name, partial=True))
             strip = Strip(list(line.render(self.app.console)), width).apply_style(
-                self.rich_style)
+                self.rich_style)  # Textual paints no background under a line's segments
             self._cache[(index, cursor)] = strip
         return strip
 

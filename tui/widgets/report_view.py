@@ -27,6 +27,7 @@ from textual.strip import Strip
 from annotations.models import ENTITY_LABELS, Analysis
 
 GUTTER = 4  # cursor mark, up to two label letters, a space
+MEASURE = 100  # longest text line, in cells, however wide the terminal
 _WORD = re.compile(r"\S+")
 
 # Control characters (escape codes included) are shown as their Unicode
@@ -219,7 +220,7 @@ class ReportView(ScrollView, can_focus=True):
     def _relayout(self) -> None:
         if not self.scrollable_content_region.width:
             return  # not laid out yet: on_resize comes next
-        width = max(10, self.scrollable_content_region.width - GUTTER)
+        width = self._measure(self.scrollable_content_region.width)
         if width == self._width and self._lines:
             return
         self._width = width
@@ -237,6 +238,11 @@ class ReportView(ScrollView, can_focus=True):
         self._strip_cache.clear()
         self.virtual_size = Size(0, len(self._lines))  # lines are wrapped: no x scroll
         self.refresh()
+
+    @staticmethod
+    def _measure(width: int) -> int:
+        """Text width for a view width: lines longer than MEASURE are hard to read."""
+        return max(10, min(MEASURE, width - GUTTER))
 
     def on_resize(self) -> None:
         self._relayout()
@@ -274,11 +280,18 @@ class ReportView(ScrollView, can_focus=True):
         hi = self.sentence_at_offset(max(start, end - 1))
         self._invalidate_sentences(lo, hi)
 
+    def _para_lines(self, p: int) -> tuple[int, int]:
+        """Lines [y0, y1) of paragraph p (not the blank line before the next one)."""
+        y0, y1 = self._para_first_line[p], self._para_first_line[p + 1]
+        while y1 > y0 + 1 and self._lines[y1 - 1][0] != p:
+            y1 -= 1
+        return y0, y1
+
     def sentence_lines(self, index: int) -> tuple[int, int]:
         """First and last line a sentence occupies."""
         sent = self.analysis.sentences[index]
         p = sent.paragraph
-        y0, y1 = self._para_first_line[p], self._para_first_line[p + 1]
+        y0, y1 = self._para_lines(p)
         starts = [self._lines[y][1] for y in range(y0, y1)]
         first = y0 + max(0, bisect_right(starts, sent.start) - 1)
         last = y0 + max(0, bisect_right(starts, max(sent.start, sent.end - 1)) - 1)
@@ -301,8 +314,17 @@ class ReportView(ScrollView, can_focus=True):
         """A component style ("" is the widget's own), cached until styles change."""
         style = self._styles.get(name)
         if style is None:
-            style = (self.rich_style if not name else
-                     self.get_component_rich_style(f"report-view--{name}", partial=True))
+            if not name:
+                # Textual does not paint a Line API widget's background under its
+                # segments: every strip gets the widget's own style beneath
+                style = self.rich_style
+            else:
+                component = f"report-view--{name}"
+                style = self.get_component_rich_style(component, partial=True)
+                background = self.get_component_styles(component).background
+                if background.a:  # "$accent 30%": blend it over the view's background here
+                    blended = self.background_colors[1] + background
+                    style += Style(bgcolor=blended.rich_color)
             self._styles[name] = style
         return style
 
@@ -378,7 +400,7 @@ class ReportView(ScrollView, can_focus=True):
         if p < 0:
             return Strip.blank(width, base)
         para = self.analysis.paragraphs[p]
-        y0, y1 = self._para_first_line[p], self._para_first_line[p + 1]
+        y0, y1 = self._para_lines(p)
         cuts: list[int] = []
         for yy in range(y0, y1):
             cuts += (self._lines[yy][1] - para.start, self._lines[yy][2] - para.start)
@@ -389,7 +411,7 @@ class ReportView(ScrollView, can_focus=True):
             _, s, e = self._lines[yy]
             segments: list[Segment] = list(self._gutter(p, s, e).render(console))
             segments.extend(pieces[2 * i + 1].render(console))
-            strip = Strip(segments).adjust_cell_length(width, base)
+            strip = Strip(segments).adjust_cell_length(width, base).apply_style(base)
             self._strip_cache[yy] = strip
             if yy == y:
                 wanted = strip
@@ -397,7 +419,7 @@ class ReportView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        if self._width != max(10, width - GUTTER):  # first frame after a load: wrap now,
+        if self._width != self._measure(width):  # first frame after a load: wrap now,
             self._relayout()                        # so the text is in this very frame
         index = y + self.scroll_offset.y
         if index >= len(self._lines):
