@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 import uuid
 from collections import Counter, OrderedDict
 from collections.abc import Iterator
@@ -160,6 +161,7 @@ class AnnotationStore:
         self._redo: list[tuple[str, str, dict | None, dict | None]] = []
         self._summary: dict[str, dict] = {}
         self._summary_dirty = False
+        self._verified: tuple | None = None  # (shard folder signature, when)
         self._lock: HomeLock | None = None
         if not readonly:
             self._lock = HomeLock(self.home)
@@ -246,8 +248,16 @@ class AnnotationStore:
             pass
         return found
 
+    def _folder_sig(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.shards_dir)
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns)
+
     def _verify_summary(self) -> None:
         """Bring every summary entry in line with its shard (see module doc)."""
+        self._verified = (self._folder_sig(), time.time_ns())
         found = self._scan()
         changed = False
         for rid in [r for r in self._summary if r not in found]:
@@ -558,18 +568,30 @@ class AnnotationStore:
     def counts(self) -> dict[str, dict[str, int]]:
         """report id -> label -> number of annotations. Fast: no report file is
         opened (≤ 0.2 s for 10,000 reports)."""
-        if self.readonly:
-            self._verify_summary()
+        self._follow_writer()
         return {rid: dict(e["labels"]) for rid, e in self._summary.items() if e["count"]}
 
     def summary(self) -> dict[str, dict]:
         """report id -> {"count", "labels", "annotators", "tagged" (sentences
         covered by non-orphaned annotations), "orphaned"}; reports with
         unreadable shards are missing here and listed in ``problems``."""
-        if self.readonly:
-            self._verify_summary()
+        self._follow_writer()
         return {rid: {k: v for k, v in e.items() if k != "sig"}
                 for rid, e in self._summary.items() if e["count"]}
+
+    def _follow_writer(self) -> None:
+        """Read-only: re-check the summary against the shards (another process
+        may be writing). Every shard write renames into the shard folder, so an
+        unchanged folder mtime means nothing changed -- trusted only when that
+        mtime is clearly older than the last check (coarse file-system clocks:
+        the "racy git" rule)."""
+        if not self.readonly:
+            return
+        sig = self._folder_sig()
+        if (self._verified is not None and sig is not None and sig == self._verified[0]
+                and sig[1] < self._verified[1] - 100_000_000):
+            return
+        self._verify_summary()
 
     def tagged_sentences(self) -> dict[str, int]:
         return {rid: e["tagged"] for rid, e in self.summary().items()}
