@@ -218,3 +218,18 @@ def test_second_store_in_same_home_is_locked(seeded_home, store):
 
     with pytest.raises(StoreLocked, match=f"pid {os.getpid()}"):
         AnnotationStore(seeded_home)
+
+
+def test_readonly_rescans_only_when_the_shard_folder_changed(seeded_home, store):
+    import time
+
+    store.tag(passage(seeded_home), "task")
+    time.sleep(0.15)  # let the folder's mtime age past the coarse-clock window
+    with reopen(seeded_home) as ro:
+        scans = []
+        real = ro._scan
+        ro._scan = lambda: scans.append(1) or real()
+        assert ro.counts() and ro.counts() and scans == []  # nothing changed: no listing
+        store.tag(passage(seeded_home, first=1), "risk")
+        assert sum(ro.counts()[passage(seeded_home).report_id].values()) == 2
+        assert scans == [1]
