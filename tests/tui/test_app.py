@@ -392,6 +392,10 @@ async def test_help_lists_every_binding(tui_home, store_factory):
             assert spec.description in out, spec
         for label in app.labels:
             assert f"Tag as {label.name}" in out
+        box = app.screen.query_one("#help-dialog")
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert box.scroll_y > 0 or box.max_scroll_y == 0
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)
 
@@ -485,3 +489,21 @@ async def test_report_without_cached_analysis_loads_in_a_worker(tui_home, store_
         assert app.store.for_report(reader.report_id) == []
         await pilot.press("a")
         assert len(app.store.for_report(reader.report_id)) == 1
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "nord", "gruvbox"])
+async def test_builtin_themes(tui_home, store_factory, theme):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = await open_first(pilot, longest(tui_home))
+        dark = reader.view._render(0, 100)
+        app.theme = theme
+        await pilot.pause()
+        await pilot.press("a")
+        themed = reader.view._render(0, 100)
+        background = reader.view.rich_style.bgcolor
+        assert background is not None
+        # every segment of a line carries the theme's background (or a highlight)
+        assert all(seg.style and seg.style.bgcolor for seg in themed)
+        assert [s.style for s in themed] != [s.style for s in dark]

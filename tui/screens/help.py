@@ -28,13 +28,20 @@ def help_table(labels) -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", key_display="esc")]
+    BINDINGS = [
+        Binding("escape,q,question_mark", "close", "Close", key_display="esc"),
+        Binding("j,down", "scroll(1)", "Scroll down", show=False),
+        Binding("k,up", "scroll(-1)", "Scroll up", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog") as box:
             box.border_title = "Keys"
             box.border_subtitle = "esc: close"
             yield Static(help_table(self.app.labels), id="help-table")
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#help-dialog", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
