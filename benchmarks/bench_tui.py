@@ -254,7 +254,7 @@ async def bench_reader(home: Path, long_id: str, n_sent: int) -> None:
                   f"p99 {pct(walls, 99) * 1000:.2f} ms (target <= {target * 1000:.0f} ms) "
                   f"{verdict(statistics.median(walls) <= target and pct(walls, 99) <= target)}")
             print(f"  UI-thread CPU for the same work: median {statistics.median(cpus) * 1000:.2f}"
-                  f" ms, p99 {pct(cpus, 99) * 1000:.2f} ms (wall minus CPU = waiting for a core)")
+                  f" ms, p99 {pct(cpus, 99) * 1000:.2f} ms (wall minus CPU = waiting for a core or the disk)")
 
         noop = [(await press("f9"))[2] for _ in range(30)]
         moves, cpus, trips = [], [], []
