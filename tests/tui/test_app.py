@@ -507,3 +507,25 @@ async def test_builtin_themes(tui_home, store_factory, theme):
         # every segment of a line carries the theme's background (or a highlight)
         assert all(seg.style and seg.style.bgcolor for seg in themed)
         assert [s.style for s in themed] != [s.style for s in dark]
+
+
+async def test_missing_text_and_corrupt_index_are_shown(tui_home, store_factory):
+    lib = Library(tui_home)
+    first = lib.reports()[0].id
+    (tui_home / "library" / "texts" / f"{first}.txt").unlink()
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any(n.title == "Cannot open the report" for n in app._notifications)
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+    (tui_home / "library" / "index.json").write_text("{not json", encoding="utf-8")
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert any(n.title == "Cannot read the library" for n in app._notifications)
+        assert not app.workers  # no attempt to seed over a broken index

@@ -34,6 +34,7 @@ class LibraryScreen(Screen):
         self.shown: list[str] = []  # report ids in table order
         self._populated_width = -1
         self.seeding = False
+        self.index_broken = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="library-title")
@@ -46,14 +47,22 @@ class LibraryScreen(Screen):
         self.query_one("#library-empty").display = False
         self.reload()
         self.prefold()
-        if not self._reports and self.app.seed_on_start:
+        if not self._reports and self.app.seed_on_start and not self.index_broken:
             self.seed()
         self.query_one(ReportTable).focus()
 
     # ------------------------------------------------------------ data
     def reload(self) -> None:
         """Re-read the index and the store's counts, keep the cursor's report."""
-        self._reports = self.app.library.reports()
+        from annotations.library import LibraryError
+
+        try:
+            self._reports = self.app.library.reports()
+        except LibraryError as exc:  # shown, and the app stays up (help, quit)
+            self._reports = []
+            self.index_broken = True
+            self.notify(str(exc), title="Cannot read the library", severity="error",
+                        timeout=30, markup=False)
         self.populate()
 
     def folded(self, m: ReportMeta) -> str:

@@ -89,7 +89,12 @@ class ReaderScreen(Screen):
         self.loading_report = True
         self._update_title()
         if self._analysis_cached(self.meta):  # the usual case: no thread hop, one paint
-            self._show_report(report_id, lib.text(report_id), lib.analysis(report_id), cursor)
+            try:
+                text, analysis = lib.text(report_id), lib.analysis(report_id)
+            except Exception as exc:  # noqa: BLE001 - shown to the user as is
+                self._load_failed(report_id, exc)
+                return
+            self._show_report(report_id, text, analysis, cursor)
             return
         self.set_timer(0.15, self._show_loading)
         self._read_report(report_id, cursor)
