@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from annotations.errors import CorruptDatabase, StoreError, StoreLocked
+from annotations.errors import StoreError, StoreLocked
 from annotations.migrate import V1_FILE
 from annotations.store import AnnotationStore
 
@@ -83,7 +83,9 @@ def reanchor_hook(home: Path) -> Callable[[str, str, str], None] | None:
         sentences = lib.analyze_text(new_text).sentences  # cached by the import
         try:
             stats = store.reanchor(report_id, new_text, sentences)
-        except CorruptDatabase as exc:
+        except (StoreError, OSError) as exc:
+            # Never abort the import half-way; the annotations keep the old text's
+            # hash, so export and show treat them as orphaned until fixed.
             _warn(f"annotations of report {report_id} were not re-anchored: {exc}")
             return
         if stats["moved"] or stats["orphaned"]:

@@ -268,3 +268,26 @@ def test_export_refuses_when_a_shard_is_corrupt(homes):
     res = cli(home, "stats")
     assert res.exit_code == 1 and str(shard) in res.output and "in 4 report(s)" in res.output
     assert cli(home, "list").exit_code == 0
+
+
+def test_offsets_into_a_changed_text_are_never_exported(homes):
+    """A text changed without re-anchoring (e.g. the store could not be written
+    during an import): annotations whose slice no longer matches are exported as
+    orphaned, those still matching keep their offsets."""
+    home, _ = homes
+    lib = Library(home)
+    rid = report_ids(home)[0]
+    text = lib.text(rid)
+    cut = passage(home, rid, 1).start  # change the text before sentence 1 only
+    new = text[:cut] + "Thêm. " + text[cut:]
+    (lib.texts_dir / f"{rid}.txt").write_text(new, encoding="utf-8")
+    from annotations.library import text_sha256
+
+    lib.get(rid).sha256 = text_sha256(new)
+    lib._save_index()
+    recs = [r for r in export(home) if r["report_id"] == rid]
+    placed = [r for r in recs if not r.get("orphaned")]
+    assert placed and all(new[r["start"]:r["end"]] == r["text"] for r in placed)
+    assert all(r["start"] < cut for r in placed)
+    orphans = [r for r in recs if r.get("orphaned")]
+    assert orphans and all(r["start"] is None for r in orphans)
