@@ -8,7 +8,9 @@ On disk (all written atomically)::
     HOME/cache/analysis/<sha>-<v>.json   Analysis, keyed by text hash + pipeline version
 
 The original files are never modified. This module does not import underthesea:
-analysis runs through ``annotations.nlp`` only when a text is not cached.
+analysis runs through ``annotations.nlp`` only when a text is not cached. What
+only importing needs (decoding, cleaning, dates, the process pool) is imported
+when an import starts, so readers of the library (`list`, the TUI) start fast.
 """
 from __future__ import annotations
 
@@ -16,16 +18,12 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import orjson
 
-from .clean import CleanError, clean
-from .dates import find_date
-from .decode import DecodeError, decode_bytes
 from .fsutil import atomic_write_bytes
 from .models import Analysis, ReportMeta
 
@@ -124,6 +122,9 @@ def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Skipped]:
 
 def _prepare(source: str, path: Path, stem: str, raw: str, *, title: str = "",
              date: str = "") -> Candidate:
+    from .clean import clean
+    from .dates import find_date
+
     cleaned = clean(raw)
     header = date or cleaned.header_date
     iso, date_source = find_date(cleaned.text, header)
@@ -133,6 +134,9 @@ def _prepare(source: str, path: Path, stem: str, raw: str, *, title: str = "",
 
 def read_candidates(path: Path) -> Iterator[Candidate | Skipped]:
     """Decode and clean one file; a .jsonl file gives one candidate per line."""
+    from .clean import CleanError
+    from .decode import DecodeError, decode_bytes
+
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -226,6 +230,10 @@ class Library:
         from .nlp import PIPELINE_VERSION  # nlp imports underthesea lazily
 
         return self.cache_dir / f"{sha}-{PIPELINE_VERSION}.json"
+
+    def is_analysed(self, report_id: str) -> bool:
+        """True when opening the report needs no NLP (its analysis is cached)."""
+        return self._cache_path(self.get(report_id).sha256).exists()
 
     def analysis(self, report_id: str) -> Analysis:
         """Cached analysis of a report's canonical text (computed if missing)."""
@@ -337,6 +345,8 @@ class Library:
         if need:
             workers = workers or os.cpu_count() or 1
             if workers > 1 and len(need) > 1:
+                from concurrent.futures import ProcessPoolExecutor
+
                 with ProcessPoolExecutor(max_workers=min(workers, len(need))) as pool:
                     results = pool.map(_analyze, [c.text for c, _, _ in need],
                                        chunksize=max(1, min(16, len(need) // (workers * 4))))

@@ -88,7 +88,7 @@ class ReaderScreen(Screen):
         self.meta = lib.get(report_id)
         self.loading_report = True
         self._update_title()
-        if self._analysis_cached(self.meta):  # the usual case: no thread hop, one paint
+        if self.app.library.is_analysed(self.meta.id):  # the usual case: no thread hop, one paint
             try:
                 text, analysis = lib.text(report_id), lib.analysis(report_id)
             except Exception as exc:  # noqa: BLE001 - shown to the user as is
@@ -98,13 +98,6 @@ class ReaderScreen(Screen):
             return
         self.set_timer(0.15, self._show_loading)
         self._read_report(report_id, cursor)
-
-    def _analysis_cached(self, meta) -> bool:
-        # The library has no public "is it cached?" yet; its cache path says.
-        try:
-            return self.app.library._cache_path(meta.sha256).exists()
-        except Exception:  # noqa: BLE001 - unknown layout: take the thread path
-            return False
 
     def _show_loading(self) -> None:
         if self.loading_report:
