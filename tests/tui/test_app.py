@@ -466,7 +466,7 @@ async def test_report_without_cached_analysis_loads_in_a_worker(tui_home, store_
                                                                monkeypatch):
     import time
 
-    monkeypatch.setattr(ReaderScreen, "_analysis_cached", lambda self, meta: False)
+    monkeypatch.setattr(Library, "is_analysed", lambda self, report_id: False)
     slow = Library.analysis
 
     def slow_analysis(self, report_id):  # as if the NLP pipeline had to run
