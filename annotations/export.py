@@ -28,8 +28,6 @@ doccano  text, label [name], and the native metadata fields at the top level
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from bisect import bisect_left
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +35,7 @@ from typing import BinaryIO
 
 import orjson
 
+from .fsutil import atomic_writer
 from .library import Library
 from .store import AnnotationStore
 
@@ -59,22 +58,13 @@ class _Analyses:
 
     def __init__(self, lib: Library):
         self.lib = lib
-        self.prefix = self.suffix = None
-        cache_path = getattr(lib, "_cache_path", None)
-        if cache_path is not None:  # "<dir>/<sha>-<pipeline version>.json"
-            probe = str(cache_path("@"))
-            self.prefix, self.suffix = probe.split("@")
 
     def entities(self, rid: str, sha: str) -> list[list]:
-        if self.prefix is not None:
-            try:
-                with open(self.prefix + sha + self.suffix, "rb") as f:
-                    ents = orjson.loads(f.read())["entities"]
-                ents.sort()
-                return ents
-            except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
-                pass
-        return sorted([e.start, e.end, e.label] for e in self.lib.analysis(rid).entities)
+        cached = self.lib.cached_analysis_dict(sha)
+        ents = cached.get("entities") if cached else None
+        if not isinstance(ents, list):
+            ents = [[e.start, e.end, e.label] for e in self.lib.analysis(rid).entities]
+        return sorted(ents)
 
 
 def _inside(ents: list[list], starts: list[int], passage: str, s: int, e: int) -> list[dict]:
@@ -194,19 +184,5 @@ def write_jsonl(records, out: BinaryIO) -> int:
 def export_to_path(records, path: Path) -> int:
     """Write JSONL to ``path`` via a temp file renamed at the end: a crash or an
     error never leaves a half-written export (the old file, if any, stays)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as f:
-            n = write_jsonl(records, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return n
+    with atomic_writer(Path(path), mode=0o644, buffering=1 << 20) as f:
+        return write_jsonl(records, f)

@@ -226,26 +226,38 @@ class Library:
         self.get(report_id)
         return (self.texts_dir / f"{report_id}.txt").read_text(encoding="utf-8")
 
-    def _cache_path(self, sha: str) -> Path:
+    def cache_path(self, sha: str) -> Path:
+        """Where the analysis of the text with this hash is cached."""
         from .nlp import PIPELINE_VERSION  # nlp imports underthesea lazily
 
         return self.cache_dir / f"{sha}-{PIPELINE_VERSION}.json"
 
+    def cached_analysis_dict(self, sha: str) -> dict | None:
+        """The cached analysis as plain JSON (no dataclasses: fast for bulk
+        readers such as export), or None when missing or unreadable."""
+        try:
+            doc = orjson.loads(self.cache_path(sha).read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            return None
+        return doc if isinstance(doc, dict) else None
+
     def is_analysed(self, report_id: str) -> bool:
         """True when opening the report needs no NLP (its analysis is cached)."""
-        return self._cache_path(self.get(report_id).sha256).exists()
+        return self.cache_path(self.get(report_id).sha256).exists()
 
     def analysis(self, report_id: str) -> Analysis:
         """Cached analysis of a report's canonical text (computed if missing)."""
         return self.analyze_text(self.text(report_id))
 
     def analyze_text(self, text: str) -> Analysis:
-        path = self._cache_path(text_sha256(text))
-        if path.exists():
+        sha = text_sha256(text)
+        cached = self.cached_analysis_dict(sha)
+        if cached is not None:
             try:
-                return Analysis.from_dict(orjson.loads(path.read_bytes()))
-            except (orjson.JSONDecodeError, KeyError, TypeError):
+                return Analysis.from_dict(cached)
+            except (KeyError, TypeError):
                 pass  # a broken cache entry is recomputed, never trusted
+        path = self.cache_path(sha)
         result = _analyze(text)
         atomic_write_bytes(path, orjson.dumps(result), durable=False)
         return Analysis.from_dict(result)
@@ -312,7 +324,7 @@ class Library:
             by_origin[origin] = rid
             todo.append((cand, rid, sha))
 
-        need = [(c, rid, sha) for c, rid, sha in todo if not self._cache_path(sha).exists()]
+        need = [(c, rid, sha) for c, rid, sha in todo if not self.cache_path(sha).exists()]
         total = len(todo)
         done = 0
 
@@ -351,7 +363,7 @@ class Library:
                     results = pool.map(_analyze, [c.text for c, _, _ in need],
                                        chunksize=max(1, min(16, len(need) // (workers * 4))))
                     for (cand, rid, sha), result in zip(need, results):
-                        atomic_write_bytes(self._cache_path(sha), orjson.dumps(result),
+                        atomic_write_bytes(self.cache_path(sha), orjson.dumps(result),
                                            durable=False)
                         finish(cand, rid, sha)
             else:

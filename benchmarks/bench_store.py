@@ -91,8 +91,8 @@ def build_home(home: Path, n_reports: int, per_report: int) -> dict[str, list]:
     for m in metas:
         text = lib.text(m.id)
         a = fake_analysis(text)
-        lib._cache_path(m.sha256).parent.mkdir(parents=True, exist_ok=True)
-        lib._cache_path(m.sha256).write_bytes(orjson.dumps(a))
+        lib.cache_path(m.sha256).parent.mkdir(parents=True, exist_ok=True)
+        lib.cache_path(m.sha256).write_bytes(orjson.dumps(a))
         sents = a["sentences"]
         sentences[m.id] = sents
         docs, used = {}, set()

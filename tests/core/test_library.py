@@ -179,7 +179,7 @@ def test_broken_cache_entry_is_recomputed(seeded_home):
     lib = Library(seeded_home)
     rid = SEED_IDS[0]
     good = lib.analysis(rid)
-    cache = lib._cache_path(lib.get(rid).sha256)
+    cache = lib.cache_path(lib.get(rid).sha256)
     cache.write_bytes(b"garbage")
     assert Library(seeded_home).analysis(rid) == good
 

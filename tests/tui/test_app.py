@@ -1,7 +1,6 @@
 """Pilot tests: every binding and flow of the app, on a real home and store."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import orjson
