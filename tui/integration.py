@@ -61,18 +61,17 @@ def annotations_for(home: Path, report_id: str) -> list[dict]:
 def reanchor_hook(home: Path) -> Callable[[str, str, str], None] | None:
     """Called by import when a report's text changed: (report id, old text, new text).
 
-    Opens the store for writing before the import starts: if another baocao
-    holds it, the import is refused (texts must not change under annotations
-    that cannot be moved)."""
-    if not _has_store(home):
-        return None
+    Opens the store for writing before the import starts, which takes the
+    home's single-writer lock for the whole import: if another baocao holds it,
+    the import is refused (the library index has one writer, and texts must not
+    change under annotations that cannot be moved)."""
     from annotations.library import Library
 
     try:
         store = AnnotationStore(home)
     except StoreLocked as exc:
-        raise click.ClickException(f"{exc}. Re-importing may change report texts under their "
-                                   "annotations; import again once it is closed.") from None
+        raise click.ClickException(f"{exc}. Import adds to the library, which has one "
+                                   "writer: import again once it is closed.") from None
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     ctx = click.get_current_context(silent=True)  # close when the command ends

@@ -97,3 +97,15 @@ def test_show_prints_report_text_literally(home, tmp_path, payload):
     assert "\x1b" not in res.stdout
     if "[bold" in payload:
         assert "[bold red]Cảnh báo[/]" in res.stdout and "[link=http://x]" in res.stdout
+
+
+def test_import_refused_while_another_writer_holds_the_home(home):
+    from annotations.library import Library
+    from annotations.store import AnnotationStore
+
+    with AnnotationStore(home, annotator="holder-annotator"):
+        res = CliRunner().invoke(main, ["--home", str(home), "import", str(SEEDS)])
+        assert res.exit_code == 1
+        assert "holder-annotator" in res.stderr and "one writer" in res.stderr
+    assert len(Library(home)) == 0
+    assert run("import", SEEDS / "000_04edcb8ab5506732.txt", home=home).exit_code == 0
