@@ -528,3 +528,40 @@ async def test_missing_text_and_corrupt_index_are_shown(tui_home, store_factory)
         assert isinstance(app.screen, LibraryScreen)
         assert any(n.title == "Cannot read the library" for n in app._notifications)
         assert not app.workers  # no attempt to seed over a broken index
+
+
+async def test_orphaned_annotation_is_listed_flagged_and_never_drawn(home, tmp_path):
+    from click.testing import CliRunner
+
+    from annotations.store import Passage
+    from tui.cli import main
+
+    src = tmp_path / "bao_cao.txt"
+    src.write_text("Hội nghị đã đánh giá kết quả quý 3/2024.\n\nNhiệm vụ thời gian tới rất nặng nề.",
+                   encoding="utf-8")
+    assert CliRunner().invoke(main, ["--home", str(home), "import", str(src)]).exit_code == 0
+    lib = Library(home)
+    text, sent = lib.text("bao_cao"), lib.analysis("bao_cao").sentences[1]
+    with AnnotationStore(home, annotator="tester") as store:
+        store.tag(Passage("bao_cao", sent.start, sent.end, 1, 1, text[sent.start:sent.end],
+                          lib.get("bao_cao").sha256), "risk")
+    src.write_text("Hội nghị đã đánh giá kết quả quý 3/2024.\n\nMột đoạn hoàn toàn khác.",
+                   encoding="utf-8")
+    res = CliRunner().invoke(main, ["--home", str(home), "import", str(src)])
+    assert res.exit_code == 0 and "orphaned 1" in res.stderr
+    app = app_for(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = await open_first(pilot)
+        assert reader.view.marks == [] and reader.tagged_sentences() == 0
+        [ann] = reader.annotations
+        assert ann.orphaned
+        options = reader.query_one(AnnotationList)
+        line = "".join(seg.text for seg in options.render_line(0))
+        assert "orphaned" in line
+        options.focus()
+        cursor = reader.view.cursor
+        await pilot.press("enter")  # jumping to it only explains
+        await pilot.pause()
+        assert reader.view.cursor == cursor
+        assert any("no longer in the report" in n.message for n in app._notifications)

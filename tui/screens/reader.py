@@ -141,8 +141,9 @@ class ReaderScreen(Screen):
         return True
 
     def _marks(self) -> list[Mark]:
+        # Orphaned annotations point into an older text: listed, never drawn.
         return [Mark(a.start, a.end, a.sentence_start, a.sentence_end, *self.app.letter_color(a.label))
-                for a in self.annotations]
+                for a in self.annotations if not a.orphaned]
 
     def _refresh_annotations(self, annotations: list[Annotation] | None = None) -> None:
         if annotations is None:
@@ -168,11 +169,16 @@ class ReaderScreen(Screen):
         title.append(m.title, style="bold")
         self.query_one("#reader-title", Static).update(title)
 
-    def tagged_sentences(self) -> int:
+    def _covered(self) -> set[int]:
+        """Sentences inside a (non-orphaned) annotation."""
         covered: set[int] = set()
         for a in self.annotations:
-            covered.update(range(a.sentence_start, a.sentence_end + 1))
-        return len(covered)
+            if not a.orphaned:
+                covered.update(range(a.sentence_start, a.sentence_end + 1))
+        return covered
+
+    def tagged_sentences(self) -> int:
+        return len(self._covered())
 
     def _update_side(self) -> None:
         m = self.meta
@@ -240,9 +246,7 @@ class ReaderScreen(Screen):
 
     def action_next_untagged(self) -> None:
         n = self.view.sentence_count
-        covered: set[int] = set()
-        for a in self.annotations:
-            covered.update(range(a.sentence_start, a.sentence_end + 1))
+        covered = self._covered()
         for step in range(1, n + 1):
             i = (self.view.cursor + step) % n
             if i not in covered:
@@ -267,6 +271,11 @@ class ReaderScreen(Screen):
     @on(AnnotationList.Selected)
     def _jump_to_annotation(self, event: AnnotationList.Selected) -> None:
         ann = event.annotation
+        if ann.orphaned:
+            self.notify("This annotation's passage is no longer in the report's text "
+                        "(it changed on re-import); it is kept and exported as orphaned.",
+                        title="Orphaned annotation", severity="warning", markup=False)
+            return
         self.view.select(ann.sentence_end, ann.sentence_start)
         self.view.focus()
 

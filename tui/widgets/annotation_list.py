@@ -77,6 +77,8 @@ class AnnotationList(ScrollView, can_focus=True):
                  else f" {a.sentence_start + 1}–{a.sentence_end + 1}")
         dim = self.get_component_rich_style("annotation-list--dim", partial=True)
         line.append(where, style=dim)
+        if a.orphaned:  # its passage is not in the current text
+            line.append(" ⚠ orphaned", style=Style(bold=True, color="yellow"))
         if a.note:
             line.append(" ✎")
         if a.annotator != self.me:
@@ -96,7 +98,8 @@ class AnnotationList(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         highlight = index == self.highlighted and self.has_focus
         a = self.annotations[index]
-        key = (a.id, a.label, a.note, a.sentence_start, a.sentence_end, highlight, width)
+        key = (a.id, a.label, a.note, a.sentence_start, a.sentence_end, a.orphaned,
+               highlight, width)
         strip = self._cache.get(key)
         if strip is None:
             strip = self._line(a, width, highlight)
