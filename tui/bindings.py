@@ -20,6 +20,9 @@ class Key:
     show: bool = True  # in the footer
     display: str = ""  # how help and the footer spell the keys
     short: str = ""  # the footer's word (help shows the description)
+    # Checked by the app before the key is passed on: the action runs before the
+    # next key is routed, so a key that moves focus loses none typed after it.
+    priority: bool = False
 
     @property
     def label(self) -> str:
@@ -34,7 +37,7 @@ TABLE: tuple[Key, ...] = (
     # library
     Key("open", "enter", "open", "Open report", "library", short="open"),
     Key("filter", "slash", "filter", "Filter (diacritics optional)", "library", display="/",
-        short="filter"),
+        short="filter", priority=True),
     Key("sort", "s", "sort", "Sort oldest/newest first", "library", short="sort"),
     Key("clear_filter", "escape", "clear_filter", "Clear filter", "library", show=False,
         display="escape"),
@@ -49,7 +52,7 @@ TABLE: tuple[Key, ...] = (
     Key("remove", "x", "remove", "Remove tag", "reader", short="remove"),
     Key("undo", "u", "undo", "Undo", "reader", short="undo"),
     Key("redo", "ctrl+r", "redo", "Redo", "reader", show=False, display="ctrl+r"),
-    Key("note", "n", "note", "Note on the tag", "reader", short="note"),
+    Key("note", "n", "note", "Note on the tag", "reader", short="note", priority=True),
     Key("next_untagged", "full_stop", "next_untagged", "Next untagged sentence", "reader",
         show=False, display=".", short="untagged"),
     Key("next_report", "right_square_bracket", "other_report(1)", "Next report", "reader",
@@ -82,7 +85,8 @@ def bindings_for(scope: str) -> list[Binding]:
 
 def binding(k: Key) -> Binding:
     return Binding(k.keys, k.action, k.short or k.description, show=k.show, id=k.id,
-                   key_display=k.display or None, tooltip=k.description)
+                   key_display=k.display or None, tooltip=k.description,
+                   priority=k.priority)
 
 
 def label_key(label, index: int = 0) -> Key:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS
+from support import SEEDS
 
 EXTRA = {
     "xoa_nha_tam.txt": " date 2023-02 \nXóa nhà tạm, nhà dột nát cho hộ nghèo\n\n"

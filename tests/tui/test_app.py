@@ -10,7 +10,7 @@ from textual.widgets import Input
 from annotations.library import Library
 from annotations.store import AnnotationStore, StoreError
 from tui.app import make_app
-from tui.bindings import TABLE, keys_for
+from tui.bindings import TABLE, binding, keys_for
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.note import NoteScreen
@@ -73,18 +73,24 @@ async def test_library_lists_by_date_and_sort_flips(tui_home, store_factory):
 
 
 async def test_filter_ignores_diacritics_and_tone_styles(tui_home, store_factory):
+    lib = Library(tui_home)
+
+    def has_phrase(rid: str) -> bool:  # both tone-mark styles, any case
+        haystack = f"{lib.get(rid).title} {lib.text(rid)}".lower()
+        return "xóa nhà tạm" in haystack or "xoá nhà tạm" in haystack
+
+    expected = {m.id for m in lib.reports() if has_phrase(m.id)}
+    assert {"xoa_nha_tam", "xoa_cu", "000_04edcb8ab5506732"} <= expected < set(lib._load_index())
     app = app_for(tui_home, store_factory)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("slash")
-        assert app.focused is app.screen.query_one("#filter", Input)
-        await pilot.press(*"xoa nha tam")
+        await pilot.press("slash", *"xoa nha tam")  # typed at once: no key is lost
+        assert app.screen.query_one("#filter", Input).value == "xoa nha tam"
+        await app.workers.wait_for_complete()  # the background fold of report texts
         await pilot.pause()
-        titles = [Library(tui_home).get(i).title for i in shown_ids(app)]
-        assert len(titles) == 2, titles
-        assert any("Xóa nhà tạm" in t for t in titles) and any("xoá nhà tạm" in t for t in titles)
+        assert set(shown_ids(app)) == expected
         await pilot.press("escape")  # clears the filter
-        assert len(shown_ids(app)) == len(Library(tui_home))
+        assert len(shown_ids(app)) == len(lib)
         assert not app.screen.query_one("#filter", Input).display
         assert app.focused is app.screen.query_one(ReportTable)
 
@@ -565,3 +571,25 @@ async def test_orphaned_annotation_is_listed_flagged_and_never_drawn(home, tmp_p
         await pilot.pause()
         assert reader.view.cursor == cursor
         assert any("no longer in the report" in n.message for n in app._notifications)
+
+
+def test_focus_moving_keys_are_priority_bindings():
+    """`/` and `n` move focus to a text box; as priority bindings they run before
+    the next key is routed, so letters typed right after them (fast typing,
+    pasted text) land in the box, never on the table or the reader, where they
+    would be tag keys. (Pilot waits between keys and cannot show the race; the
+    tmux session in the notes did.)"""
+    by_id = {k.id: binding(k) for k in TABLE}
+    assert by_id["filter"].priority and by_id["note"].priority
+    assert not by_id["open"].priority
+
+
+async def test_note_typed_right_after_n_goes_to_the_dialog(tui_home, store_factory):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = await open_first(pilot)
+        await pilot.press("t", "n", *"rat quan", "enter")
+        await pilot.pause()
+        [ann] = app.store.for_report(reader.report_id)
+        assert (ann.label, ann.note) == ("task", "rat quan")

@@ -31,6 +31,7 @@ class LibraryScreen(Screen):
         self.newest_first = False
         self._reports: list[ReportMeta] = []
         self._folded: dict[str, str] = {}  # report id -> folded title, filled lazily
+        self._folded_text: dict[str, str] = {}  # report id -> folded text (background)
         self.shown: list[str] = []  # report ids in table order
         self._populated_width = -1
         self.seeding = False
@@ -66,16 +67,25 @@ class LibraryScreen(Screen):
         self.populate()
 
     def folded(self, m: ReportMeta) -> str:
-        text = self._folded.get(m.id)
-        if text is None:
-            text = self._folded[m.id] = fold(f"{m.title} {m.id} {m.date or ''}")
-        return text
+        """What the filter searches: title, id, date, and the report's text once
+        the background fold has read it."""
+        title = self._folded.get(m.id)
+        if title is None:
+            title = self._folded[m.id] = fold(f"{m.title} {m.id} {m.date or ''}")
+        return f"{title} {self._folded_text.get(m.id, '')}"
 
     @work(thread=True, exclusive=True, group="fold")
     def prefold(self) -> None:
-        """Fold every title for the filter in the background (dict writes are atomic)."""
+        """Fold every report's text for the filter in the background (dict writes
+        are atomic); until it is done the filter matches titles, then it re-runs."""
         for m in list(self._reports):
-            self.folded(m)
+            if m.id not in self._folded_text:
+                try:
+                    self._folded_text[m.id] = fold(self.app.library.text(m.id))
+                except (OSError, KeyError):
+                    self._folded_text[m.id] = ""
+        if self.filter_text:
+            self.app.call_from_thread(self.populate)
 
     def populate(self) -> None:
         current = self.current_id()
@@ -230,12 +240,17 @@ class LibraryScreen(Screen):
         boxes = self.query("#filter")
         if boxes:
             box = boxes.first(Input)
+            if box.has_focus:  # "/" is a priority key: typed in the box, it is text
+                box.insert_text_at_cursor("/")
+                return
         else:  # mounted on first use: a normal start pays nothing for it
-            box = Input(placeholder="filter by title or id (diacritics optional) · "
-                                    "enter: to the list · esc: clear", id="filter")
+            box = Input(placeholder="filter by words of the title or text (diacritics "
+                                    "optional) · enter: to the list · esc: clear", id="filter")
             await self.mount(box, before="#library-header")
         box.display = True
-        box.focus()
+        # Now, not via focus()'s call_later: keys typed right after "/" are
+        # already queued and must reach the box, not the table.
+        self.set_focus(box)
 
     def action_clear_filter(self) -> None:
         from textual.widgets import Input

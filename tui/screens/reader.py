@@ -368,7 +368,7 @@ class ReaderScreen(Screen):
             if ok:
                 self._after_history(ann, "redo")
 
-    def action_note(self) -> None:
+    async def action_note(self) -> None:
         if not self._writable() or not self.view.sentence_count:
             return
         ann = self.own_annotation_at(self.view.cursor)
@@ -384,4 +384,10 @@ class ReaderScreen(Screen):
                 self._refresh_annotations([new if a.id == ann.id else a
                                            for a in self.annotations])
 
-        self.app.push_screen(NoteScreen(ann), save)
+        # A priority key: the app waits for this before routing the next key, so
+        # with the dialog mounted and its box focused now (not via focus()'s
+        # call_later), a note typed right after `n` never reaches the reader,
+        # where its letters would be tag keys.
+        dialog = NoteScreen(ann)
+        await self.app.push_screen(dialog, save)
+        dialog.set_focus(dialog.query_one("#note-input"))
