@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import getpass
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,6 +70,8 @@ def load_config(home: Path) -> Config:
     path = Path(home) / "config.toml"
     data: dict = {}
     if path.exists():
+        import tomllib  # only homes with a config pay for it (start-up time)
+
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -47,7 +47,6 @@ class LibraryScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#library-empty").display = False
         self.reload()
-        self.prefold()
         if not self._reports and self.app.seed_on_start and not self.index_broken:
             self.seed()
         self.query_one(ReportTable).focus()
@@ -77,7 +76,9 @@ class LibraryScreen(Screen):
     @work(thread=True, exclusive=True, group="fold")
     def prefold(self) -> None:
         """Fold every report's text for the filter in the background (dict writes
-        are atomic); until it is done the filter matches titles, then it re-runs."""
+        are atomic); until it is done the filter matches titles, then it re-runs.
+        Started by the first `/`, not at start-up: reading every text costs
+        seconds on a large library, and most sessions never filter."""
         for m in list(self._reports):
             if m.id not in self._folded_text:
                 try:
@@ -244,6 +245,7 @@ class LibraryScreen(Screen):
                 box.insert_text_at_cursor("/")
                 return
         else:  # mounted on first use: a normal start pays nothing for it
+            self.prefold()
             box = Input(placeholder="filter by words of the title or text (diacritics "
                                     "optional) · enter: to the list · esc: clear", id="filter")
             await self.mount(box, before="#library-header")

@@ -58,9 +58,6 @@ class ReportTable(ScrollView, can_focus=True):
         super().notify_style_update()
         self._cache.clear()
 
-    def on_resize(self) -> None:
-        self._cache.clear()
-
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = y + self.scroll_offset.y
@@ -90,11 +87,16 @@ class ReportTable(ScrollView, can_focus=True):
         self.refresh_line(row)
         self.scroll_to_region(Region(0, row, 1, 1), animate=False, immediate=True)
 
+    def _cursor_style_changed(self) -> None:
+        # Focus only changes how the cursor row looks: redraw that row, not the table.
+        self._cache.pop((self.cursor_row, True), None)
+        self.refresh_line(self.cursor_row)
+
     def on_focus(self) -> None:
-        self.invalidate()
+        self._cursor_style_changed()
 
     def on_blur(self) -> None:
-        self.invalidate()
+        self._cursor_style_changed()
 
     def action_cursor(self, delta: int) -> None:
         self.move_cursor(self.cursor_row + delta)
