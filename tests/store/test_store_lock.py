@@ -56,3 +56,23 @@ def test_import_annotations_while_locked_says_who(seeded_home, tmp_path):
         assert res.exit_code == 1 and "holder-annotator" in res.output
         assert cli(seeded_home, "export").exit_code == 0  # readers are not blocked
         assert cli(seeded_home, "stats").exit_code == 0
+
+
+@pytest.mark.parametrize("kind", ["_Flock", "_FileLock"])
+def test_lock_primitives_exclude_each_other(tmp_path, kind):
+    """flock on POSIX, filelock where fcntl is missing: both are exclusive,
+    honour the timeout and can be taken again once released."""
+    import time
+
+    from annotations import lock as lockmod
+
+    cls = getattr(lockmod, kind)
+    first, second = cls(tmp_path / ".lock"), cls(tmp_path / ".lock")
+    assert first.acquire(0) and first.is_locked
+    t0 = time.monotonic()
+    assert not second.acquire(0.2) and not second.is_locked
+    assert time.monotonic() - t0 >= 0.2
+    first.release()
+    assert not first.is_locked
+    assert second.acquire(0)
+    second.release()
