@@ -14,7 +14,6 @@ when an import starts, so readers of the library (`list`, the TUI) start fast.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -25,7 +24,7 @@ from pathlib import Path
 import orjson
 
 from .fsutil import atomic_write_bytes
-from .models import Analysis, ReportMeta
+from .models import Analysis, ReportMeta, text_sha256  # noqa: F401 (re-exported)
 
 SUFFIXES = {".txt", ".md", ".jsonl"}
 INDEX_VERSION = 1
@@ -75,11 +74,7 @@ class Candidate:
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
-
-
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return text_sha256(self.text)
 
 
 def _safe_id(stem: str) -> str:

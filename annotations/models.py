@@ -5,7 +5,13 @@ Every ``start``/``end`` is a ``str`` index into a report's canonical text:
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
+
+def text_sha256(text: str) -> str:
+    """A canonical text's identity: keys the analysis cache and anchors annotations."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
 
 ENTITY_LABELS = ("PER", "ORG", "LOC", "DOC", "EVENT", "TIME", "NUM")
 DATE_SOURCES = ("header", "text", "unknown")

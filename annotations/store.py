@@ -19,7 +19,6 @@ written without fsync, at close and after bulk changes, never per tag.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 import uuid
@@ -40,6 +39,7 @@ from .errors import ConfigError, CorruptDatabase, StoreError, StoreLocked, Unkno
 from .fsutil import atomic_write_bytes
 from .lock import HomeLock
 from .migrate import SCHEMA, V1_BACKUP, V1_FILE, v1_docs_to_v2
+from .models import text_sha256
 from .storage import FIELDS, TABLE, ShardStorage, file_sig, parse_shard, recovery_hint
 
 __all__ = [
@@ -87,10 +87,6 @@ class Annotation:
 
     def to_doc(self) -> dict:
         return {k: getattr(self, k) for k in FIELDS}
-
-
-def text_sha256(text: str) -> str:  # as annotations.library's (not imported: start-up cost)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def now_iso() -> str:
