@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from support import SEEDS
 
 EXTRA = {
     "xoa_nha_tam.txt": " date 2023-02 \nXóa nhà tạm, nhà dột nát cho hộ nghèo\n\n"
@@ -23,7 +22,9 @@ EXTRA = {
 
 
 @pytest.fixture(scope="session")
-def tui_template(tmp_path_factory) -> Path:
+def tui_template(_seeded_template: Path, tmp_path_factory) -> Path:
+    """The session's seeded home (tests/conftest.py) plus EXTRA: the seeds are
+    analysed once per session, not once per folder."""
     from annotations.library import Library
 
     root = tmp_path_factory.mktemp("tui")
@@ -32,8 +33,10 @@ def tui_template(tmp_path_factory) -> Path:
     for name, text in EXTRA.items():
         (extra / name).write_text(text, encoding="utf-8")
     h = root / "home"
-    summary = Library(h).import_paths([SEEDS, extra], workers=1)
-    assert len(summary.imported) == 5 + len(EXTRA), summary
+    shutil.copytree(_seeded_template, h)
+    summary = Library(h).import_paths([extra], workers=1)
+    assert len(summary.imported) == len(EXTRA), summary
+    assert len(Library(h)) == 5 + len(EXTRA)
     return h
 
 
