@@ -3,7 +3,7 @@
 1. Throughput per core: our analyze() (sentence split, ner(), alignment,
    entity layer) vs raw underthesea ner() over the same sentences, in the same
    process and run, interleaved per report, best of 5 rounds. Target: ours >= 0.9x raw.
-2. Parallel speed-up: ProcessPoolExecutor.map(annotations.library._analyze,
+2. Parallel speed-up: ProcessPoolExecutor.map(annotations.corpus.cache.analyze_to_dict,
    texts) with 2 workers vs 1, the way the library imports. Each pool is warmed
    up first (workers load underthesea's models), then times the same texts.
    The two pools take turns twice; the best time of each counts. Target:
@@ -25,8 +25,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotations import library, nlp  # noqa: E402
-from annotations.clean import clean  # noqa: E402
+from annotations import nlp  # noqa: E402
+from annotations.corpus.cache import analyze_to_dict  # noqa: E402
+from annotations.text.clean import clean  # noqa: E402
 
 ROUNDS = 5
 COPIES = 4  # variations of each seed for the pool run
@@ -82,7 +83,7 @@ def per_core(texts: list[str]) -> tuple[float, float, int]:
 
 def _warm(_: int) -> None:
     """Load underthesea's models in a worker; the pause makes every worker take one."""
-    library._analyze("Ngày 18/10/2024, đồng chí Lương Cường chủ trì hội nghị.")
+    analyze_to_dict("Ngày 18/10/2024, đồng chí Lương Cường chủ trì hội nghị.")
     time.sleep(0.5)
 
 
@@ -97,7 +98,7 @@ def pooled(texts: list[str], fn=None, args=None) -> tuple[float, float]:
     """Best wall time of 1 and of 2 worker processes mapping fn over args, the
     two pools taking turns REPEAT times so that load from other processes
     falls on both alike."""
-    fn, args = fn or library._analyze, args if args is not None else texts
+    fn, args = fn or analyze_to_dict, args if args is not None else texts
     best = {1: float("inf"), 2: float("inf")}
     with ProcessPoolExecutor(max_workers=1) as p1, ProcessPoolExecutor(max_workers=2) as p2:
         pools = {1: p1, 2: p2}

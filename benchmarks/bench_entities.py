@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from annotations import nlp  # noqa: E402
-from annotations.entities import LABEL_ORDER, _crf_spans, score  # noqa: E402
+from annotations.nlp.entities import LABEL_ORDER, _crf_spans, score  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "gold_entities.jsonl"
 MARGIN = 0.20  # "clearly better": at least 20 F1 points above raw

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from corpus import write_corpus, write_library  # noqa: E402
 
-from annotations.library import Library  # noqa: E402
+from annotations.corpus.library import Library  # noqa: E402
 
 
 def verdict(ok: bool) -> str:

@@ -81,7 +81,7 @@ def build_home(tmp: Path) -> tuple[Path, str, int, int]:
     annotations (100 per synthetic report, one per sentence on the long one)."""
     from corpus import seed_paragraphs, write_library
 
-    from annotations.library import Library
+    from annotations.corpus.library import Library
     from annotations.store import Annotation, AnnotationStore, now_iso
 
     home = tmp / "home"

@@ -18,7 +18,7 @@ def home(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def _seeded_template(tmp_path_factory) -> Path:
-    from annotations.library import Library
+    from annotations.corpus.library import Library
 
     h = tmp_path_factory.mktemp("seeded") / "home"
     summary = Library(h).import_paths([SEEDS], workers=1)

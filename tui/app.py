@@ -17,10 +17,13 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from annotations.library import Library
-from annotations.store import AnnotationStore, Label, StoreError, StoreLocked
+from annotations.corpus.library import Library
+from annotations.errors import BaocaoError, ConfigError
+from annotations.home import Home
+from annotations.store import DEFAULT_LABELS, AnnotationStore, Label, StoreError, StoreLocked
+from annotations.store.labels import check_label_keys
 
-from .bindings import bindings_for
+from .bindings import bindings_for, reserved_keys
 from .screens.library import LibraryScreen
 
 # The reader, help and note screens are imported when first shown: start-up
@@ -28,24 +31,23 @@ from .screens.library import LibraryScreen
 
 StoreFactory = Callable[..., AnnotationStore]
 
-FALLBACK_LABELS = [Label("achievement", "a", "#2e7d32"), Label("task", "t", "#1565c0"),
-                   Label("risk", "r", "#c62828")]
+FALLBACK_LABELS = list(DEFAULT_LABELS)
 
 
 class BaocaoApp(App):
-    CSS_PATH = "baocao.tcss"
+    CSS_PATH = "app.tcss"
     TITLE = "baocao"
     BINDINGS = bindings_for("app")
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (170, "-very-wide")]
 
-    def __init__(self, home: Path, annotator: str | None = None, *,
+    def __init__(self, home: Home | Path, annotator: str | None = None, *,
                  store_factory: StoreFactory | None = None, seed: bool = True) -> None:
         # Everything imported so far lives as long as the process: move it out of
         # the collector's sight, so no full collection (10-20 ms) lands on the
         # first frames. settle_memory() does the same once the library is shown.
         gc.freeze()
         super().__init__()
-        self.home = Path(home)
+        self.home = Home.of(home)
         self.library = Library(self.home)
         self.seed_on_start = seed
         self.store: AnnotationStore | None = None
@@ -74,10 +76,16 @@ class BaocaoApp(App):
             self.store_problem = str(exc)
             try:
                 self.store = factory(self.home, annotator=annotator, readonly=True)
-            except StoreError as exc2:
+            except BaocaoError as exc2:
                 self.store_problem = str(exc2)
-        except StoreError as exc:
+        except BaocaoError as exc:
             self.store_problem = str(exc)
+        if self.store is not None:
+            try:
+                check_label_keys(self.store.labels, reserved_keys(), self.home.config_path)
+            except ConfigError as exc:
+                self.store.close()
+                self.store, self.store_problem = None, str(exc)
         self.readonly = self.store is None or self.store.readonly
         self._annotator = self.store.annotator if self.store else (annotator or "unknown")
 
@@ -187,20 +195,20 @@ class BaocaoApp(App):
 
     def export_path(self) -> Path:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        return self.home / "exports" / f"annotations-{stamp}.jsonl"
+        return self.home.exports_dir / f"annotations-{stamp}.jsonl"
 
     def action_export(self) -> None:
         self.export(self.export_path())
 
     @work(thread=True, exclusive=True, group="export")
     def export(self, path: Path) -> None:
-        from annotations.export import export_to_path, iter_records
+        from annotations.interchange.export import export_to_path, iter_records
 
         try:  # its own read-only store: the UI's store is never used off its thread
             path.parent.mkdir(parents=True, exist_ok=True)
             with AnnotationStore(self.home, readonly=True) as store:
                 n = export_to_path(iter_records(store, Library(self.home)), path)
-        except Exception as exc:  # noqa: BLE001 - shown to the user as is
+        except (BaocaoError, OSError) as exc:
             self.call_from_thread(self.notify, str(exc), title="Export failed",
                                   severity="error", timeout=15, markup=False)
             return
@@ -208,10 +216,10 @@ class BaocaoApp(App):
                               title="Exported", timeout=15, markup=False)
 
 
-def make_app(home: Path, annotator: str | None = None, *,
+def make_app(home: Home | Path, annotator: str | None = None, *,
              store_factory: StoreFactory | None = None, seed: bool = True) -> BaocaoApp:
     """The app on a home (tests and benchmarks pass their own annotator)."""
-    return BaocaoApp(Path(home), annotator, store_factory=store_factory, seed=seed)
+    return BaocaoApp(Home.of(home), annotator, store_factory=store_factory, seed=seed)
 
 
 def run_app(home: Path, annotator: str | None = None) -> None:

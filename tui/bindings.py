@@ -72,6 +72,22 @@ TABLE: tuple[Key, ...] = (
         short="back"),
 )
 
+def reserved_keys() -> dict[str, str]:
+    """Printable keys the app and the reader bind (key -> description): a
+    label from config.toml may not take one."""
+    from textual.keys import key_to_character
+
+    out: dict[str, str] = {}
+    for spec in TABLE:
+        if spec.scope not in ("app", "reader"):
+            continue
+        for key in spec.keys.split(","):
+            char = {"slash": "/"}.get(key) or key_to_character(key)
+            if char and char.isprintable() and not char.isspace():
+                out.setdefault(char, spec.description)
+    return out
+
+
 SCOPE_TITLES = {"app": "Everywhere", "library": "Library", "reader": "Reader"}
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotations.clean import TITLE_MAX, CleanError, clean
+from annotations.text.clean import TITLE_MAX, CleanError, clean
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -299,7 +299,7 @@ def test_every_control_and_format_character_is_removed():
     """The cleaner's character class must cover Unicode's Cc and Cf categories."""
     import sys
 
-    from annotations.clean import _strip_controls
+    from annotations.text.clean import _strip_controls
 
     invisible = "".join(chr(cp) for cp in range(sys.maxunicode + 1)
                         if unicodedata.category(chr(cp)) in ("Cc", "Cf") and chr(cp) not in "\n\t")

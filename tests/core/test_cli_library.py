@@ -100,7 +100,7 @@ def test_show_prints_report_text_literally(home, tmp_path, payload):
 
 
 def test_import_refused_while_another_writer_holds_the_home(home):
-    from annotations.library import Library
+    from annotations.corpus.library import Library
     from annotations.store import AnnotationStore
 
     with AnnotationStore(home, annotator="holder-annotator"):

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotations.clean import clean
-from annotations.dates import find_date, find_mentions, parse_iso, report_year
+from annotations.text.clean import clean
+from annotations.text.dates import find_date, find_mentions, parse_iso, report_year
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotations.decode import (
+from annotations.text.decode import (
     TCVN3_TABLE, VNI_MARKS, VNI_SINGLE, DecodeError, decode_bytes, vietnamese_score,
 )
 
@@ -303,7 +303,7 @@ EXPECTED = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
 def test_fixture_through_library_reader(name):
     """Each fixture file goes through the import reader (decode, clean, date),
     without NLP. Regenerate with tests/core/data/make_fixtures.py."""
-    from annotations.library import Skipped, read_candidates
+    from annotations.corpus.ingest import Skipped, read_candidates
 
     [got] = list(read_candidates(DATA / name))
     want = EXPECTED[name]
@@ -317,7 +317,7 @@ def test_fixture_through_library_reader(name):
 
 def test_noisy_fixture_by_hand():
     """Spelled out, so the fixture does not only agree with itself."""
-    from annotations.library import read_candidates
+    from annotations.corpus.ingest import read_candidates
 
     [got] = list(read_candidates(DATA / "noisy_web.txt"))
     assert got.text == ("Chiều 5/1, Tỉnh ủy tổ chức hội nghị tổng kết công tác năm 2023.\n\n"

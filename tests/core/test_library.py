@@ -5,8 +5,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from annotations import library as libmod
-from annotations.library import Library, LibraryError
+from annotations import nlp
+from annotations.corpus.cache import analyze_to_dict
+from annotations.models import Analysis, text_sha256
+from annotations.corpus.library import Library, LibraryError
 
 from support import SEEDS
 
@@ -18,7 +20,7 @@ def test_seeds_import_with_file_stems_as_ids(seeded_home):
     assert sorted(m.id for m in lib.reports()) == SEED_IDS
     for m in lib.reports():
         assert m.sentences > 0
-        assert m.sha256 == libmod.text_sha256(lib.text(m.id))
+        assert m.sha256 == text_sha256(lib.text(m.id))
 
 
 def test_reports_sorted_oldest_first_undated_last(seeded_home):
@@ -49,7 +51,7 @@ def test_reimport_unchanged_runs_no_nlp(seeded_home, monkeypatch):
     def boom(text):
         raise AssertionError("NLP ran on an unchanged report")
 
-    monkeypatch.setattr(libmod, "_analyze", boom)
+    monkeypatch.setattr(nlp, "analyze", boom)
     summary = Library(seeded_home).import_paths([SEEDS], workers=1)
     assert sorted(summary.unchanged) == SEED_IDS
     assert not summary.imported and not summary.skipped
@@ -79,7 +81,8 @@ def test_changed_file_updates_same_report_and_calls_hook(seeded_home, tmp_path):
     src.write_text("Báo cáo mới.\n\nNội dung đã thay đổi.", encoding="utf-8")
     summary = lib.import_paths([src], workers=1, on_text_changed=lambda *a: calls.append(a))
     assert summary.updated == [f"{SEED_IDS[1]}_2"]
-    rid, old, new = calls[0]
+    rid, old, new, analysis = calls[0]
+    assert len(analysis.sentences) == Library(seeded_home).get(rid).sentences
     assert rid == f"{SEED_IDS[1]}_2" and "thống nhất" in old and "thay đổi" in new
     assert Library(seeded_home).text(rid) == new
 
@@ -189,11 +192,11 @@ def test_parallel_import_matches_serial(tmp_path):
     lib_par.import_paths([SEEDS], workers=2)
     for m in lib_par.reports():
         text = lib_par.text(m.id)
-        assert libmod.Analysis.from_dict(libmod._analyze(text)) == lib_par.analysis(m.id)
+        assert Analysis.from_dict(analyze_to_dict(text)) == lib_par.analysis(m.id)
 
 
 def test_seeds_dir_found_in_checkout():
-    from annotations.paths import seeds_dir
+    from annotations.home import seeds_dir
 
     assert sorted(p.stem for p in seeds_dir().glob("*.txt")) == SEED_IDS
 

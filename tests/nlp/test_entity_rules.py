@@ -1,7 +1,8 @@
 """One test per rule family, on sentences written for the tests (not the seeds)."""
 import pytest
 
-from annotations.entities import find_entities, fold_tones
+from annotations.nlp.entities import find_entities
+from annotations.text.vietnamese import fold_tones
 
 
 def labels(found, label):
@@ -127,7 +128,7 @@ def test_rules_run_without_tokens():
 
 
 def test_overlaps_resolve_longest_first():
-    from annotations.entities import resolve
+    from annotations.nlp.entities import resolve
 
     spans = resolve([(0, 10, "ORG", 1), (5, 20, "EVENT", 1), (20, 25, "LOC", 0), (22, 30, "PER", 1)])
     assert spans == [(5, 20, "EVENT"), (22, 30, "PER")]

@@ -2,7 +2,7 @@
 import json
 from pathlib import Path
 
-from annotations.entities import score
+from annotations.nlp.entities import score
 from annotations.models import ENTITY_LABELS
 
 GOLD = Path(__file__).resolve().parent.parent / "data" / "gold_entities.jsonl"

@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations.entities import _OLD_TONE, fold_tones
+from annotations.text.vietnamese import _OLD_TONE, fold_tones
 from annotations.nlp import align, analyze
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

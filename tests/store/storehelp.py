@@ -4,7 +4,7 @@ from __future__ import annotations
 import orjson
 from click.testing import CliRunner
 
-from annotations.library import Library
+from annotations.corpus.library import Library
 from annotations.store import AnnotationStore, Passage
 
 

@@ -3,8 +3,8 @@ import shutil
 
 import pytest
 
-from annotations.anchoring import reanchor_docs, sentence_range
-from annotations.library import Library
+from annotations.store.anchoring import reanchor_docs, sentence_range
+from annotations.corpus.library import Library
 from annotations.store import AnnotationStore
 
 from support import SEEDS

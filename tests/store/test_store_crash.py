@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from annotations.store import AnnotationStore, summarize
-from annotations.storage import TABLE, parse_shard
+from annotations.store.shards import TABLE, parse_shard
 
 from storehelp import passage, report_ids
 

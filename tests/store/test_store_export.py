@@ -4,7 +4,7 @@ import shutil
 import orjson
 import pytest
 
-from annotations.library import Library
+from annotations.corpus.library import Library
 from annotations.models import ENTITY_LABELS
 from annotations.store import AnnotationStore
 
@@ -127,7 +127,7 @@ def test_output_file_is_written_whole_or_not_at_all(homes, tmp_path, monkeypatch
     assert res.exit_code == 0 and "exported 17" in res.output
     good = out.read_bytes()
     assert json_lines(good) == export(home)
-    from annotations import export as exp
+    from annotations.interchange import export as exp
 
     real = exp.iter_native
 
@@ -281,7 +281,7 @@ def test_offsets_into_a_changed_text_are_never_exported(homes):
     cut = passage(home, rid, 1).start  # change the text before sentence 1 only
     new = text[:cut] + "Thêm. " + text[cut:]
     (lib.texts_dir / f"{rid}.txt").write_text(new, encoding="utf-8")
-    from annotations.library import text_sha256
+    from annotations.models import text_sha256
 
     lib.get(rid).sha256 = text_sha256(new)
     lib._save_index()

@@ -64,7 +64,7 @@ def test_lock_primitives_exclude_each_other(tmp_path, kind):
     honour the timeout and can be taken again once released."""
     import time
 
-    from annotations import lock as lockmod
+    from annotations import home as lockmod
 
     cls = getattr(lockmod, kind)
     first, second = cls(tmp_path / ".lock"), cls(tmp_path / ".lock")

@@ -3,7 +3,7 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
-from annotations.migrate import V1_BACKUP, V1_FILE
+from annotations.home import Home
 from annotations.store import AnnotationStore, CorruptDatabase, StoreError
 
 from storehelp import cli, json_lines, passage, report_ids
@@ -21,7 +21,7 @@ def make_v1(home) -> list[dict]:
                      "note": None if n else "ghi chú cũ", "annotator": "lan",
                      "created": "2024-05-01T08:00:00Z", "updated": "2024-05-02T08:00:00Z",
                      "sha256": p.report_sha256})
-    db = TinyDB(home / V1_FILE)
+    db = TinyDB(Home(home).v1_store_path)
     db.table("_meta").insert({"schema": 1})
     db.insert_multiple(docs)
     db.close()
@@ -30,7 +30,7 @@ def make_v1(home) -> list[dict]:
 
 def test_v1_store_is_migrated_on_open(seeded_home):
     docs = make_v1(seeded_home)
-    raw = (seeded_home / V1_FILE).read_bytes()
+    raw = (Home(seeded_home).v1_store_path).read_bytes()
     assert b"\\u" in raw  # v1 wrote escapes; v2 does not
     with AnnotationStore(seeded_home, annotator="lan") as store:
         got = {a.report_id: a for rid in report_ids(seeded_home) for a in store.for_report(rid)}
@@ -43,8 +43,8 @@ def test_v1_store_is_migrated_on_open(seeded_home):
             assert a.note == (d["note"] or "") and a.created_at == d["created"]
             assert a.report_sha256 == d["sha256"] and not a.orphaned
         store.tag(passage(seeded_home, docs[0]["report"], 0), "risk")  # usable at once
-    assert not (seeded_home / V1_FILE).exists()
-    assert (seeded_home / V1_BACKUP).read_bytes() == raw  # kept as a backup
+    assert not (Home(seeded_home).v1_store_path).exists()
+    assert (Home(seeded_home).v1_backup_path).read_bytes() == raw  # kept as a backup
     assert orjson.loads((seeded_home / "annotations" / "store.json").read_bytes()) == {"schema": 2}
     with AnnotationStore(seeded_home, readonly=True) as again:  # a second open: no-op
         assert sum(e["count"] for e in again.summary().values()) == 4
@@ -54,7 +54,7 @@ def test_migration_ids_are_stable_and_export_works(seeded_home, tmp_path):
     make_v1(seeded_home)
     recs = json_lines(cli(seeded_home, "export").stdout)  # read-only open migrates too
     assert len(recs) == 3 and all(len(r["id"]) == 32 for r in recs)
-    assert (seeded_home / V1_BACKUP).exists()
+    assert (Home(seeded_home).v1_backup_path).exists()
 
 
 def test_crash_mid_migration_migrates_again(seeded_home):
@@ -67,11 +67,11 @@ def test_crash_mid_migration_migrates_again(seeded_home):
 
 
 def test_broken_v1_is_reported_and_left_alone(seeded_home):
-    (seeded_home / V1_FILE).write_bytes(b'{"_default": {"1": {"report": "x"')
+    (Home(seeded_home).v1_store_path).write_bytes(b'{"_default": {"1": {"report": "x"')
     with pytest.raises(CorruptDatabase) as err:
         AnnotationStore(seeded_home)
-    assert err.value.path == seeded_home / V1_FILE and "nothing was migrated" in str(err.value)
-    assert (seeded_home / V1_FILE).read_bytes() == b'{"_default": {"1": {"report": "x"'
+    assert err.value.path == Home(seeded_home).v1_store_path and "nothing was migrated" in str(err.value)
+    assert (Home(seeded_home).v1_store_path).read_bytes() == b'{"_default": {"1": {"report": "x"'
     assert not (seeded_home / "annotations" / "store.json").exists()
 
 

@@ -25,7 +25,7 @@ EXTRA = {
 def tui_template(_seeded_template: Path, tmp_path_factory) -> Path:
     """The session's seeded home (tests/conftest.py) plus EXTRA: the seeds are
     analysed once per session, not once per folder."""
-    from annotations.library import Library
+    from annotations.corpus.library import Library
 
     root = tmp_path_factory.mktemp("tui")
     extra = root / "extra"

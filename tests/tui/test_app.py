@@ -7,7 +7,7 @@ import orjson
 import pytest
 from textual.widgets import Input
 
-from annotations.library import Library
+from annotations.corpus.library import Library
 from annotations.store import AnnotationStore, StoreError
 from tui.app import make_app
 from tui.bindings import TABLE, binding, keys_for

@@ -9,9 +9,9 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from annotations.models import ReportMeta
+from annotations.text.vietnamese import fold, matches_words
 
 from ..bindings import bindings_for, keys_for
-from ..fold import fold, matches
 from ..widgets.key_bar import KeyBar
 from ..widgets.report_table import ReportTable
 
@@ -54,7 +54,7 @@ class LibraryScreen(Screen):
     # ------------------------------------------------------------ data
     def reload(self) -> None:
         """Re-read the index and the store's counts, keep the cursor's report."""
-        from annotations.library import LibraryError
+        from annotations.corpus.library import LibraryError
 
         try:
             self._reports = self.app.library.reports()
@@ -91,7 +91,7 @@ class LibraryScreen(Screen):
     def populate(self) -> None:
         current = self.current_id()
         query = self.filter_text
-        reports = [m for m in self._reports if not query or matches(query, self.folded(m))]
+        reports = [m for m in self._reports if not query or matches_words(query, self.folded(m))]
         if self.newest_first:
             dated = [m for m in reports if m.date]
             reports = dated[::-1] + [m for m in reports if not m.date]

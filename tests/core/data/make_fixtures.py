@@ -13,8 +13,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 sys.path[:0] = [str(ROOT), str(HERE.parent)]
 
-from annotations.clean import clean  # noqa: E402
-from annotations.dates import find_date  # noqa: E402
+from annotations.text.clean import clean  # noqa: E402
+from annotations.text.dates import find_date  # noqa: E402
 from test_decode import cp1258_encode, tcvn3_encode, tcvn3_expected, vni_encode  # noqa: E402
 
 

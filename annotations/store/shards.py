@@ -19,8 +19,8 @@ from pathlib import Path
 import orjson
 from tinydb.storages import Storage
 
-from .errors import CorruptDatabase, StoreError
-from .fsutil import atomic_write_bytes
+from ..errors import CorruptDatabase, StoreError
+from ..fsutil import atomic_write_bytes
 
 TABLE = "_default"  # TinyDB's default table: `TinyDB(...).search(...)` just works
 

@@ -17,6 +17,8 @@ real sentence is never dropped. Markup such as ``[bold]`` is plain text here.
 """
 from __future__ import annotations
 
+from ..errors import InputError
+
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -26,7 +28,7 @@ from .dates import valid_iso
 HEADER_RE = re.compile(r"date (\d{4}-\d{2}(?:-\d{2})?)(?: |$)", re.IGNORECASE)
 
 
-class CleanError(ValueError):
+class CleanError(InputError, ValueError):
     """Nothing usable is left; the message is the reason."""
 
 

@@ -35,9 +35,9 @@ from typing import BinaryIO
 
 import orjson
 
-from .fsutil import atomic_writer
-from .library import Library
-from .store import AnnotationStore
+from ..fsutil import atomic_writer
+from ..corpus.library import Library
+from ..store import AnnotationStore
 
 FORMATS = ("native", "prodigy", "doccano")
 META_FIELDS = ("id", "report_id", "report_title", "report_date", "start", "end",

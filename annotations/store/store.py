@@ -34,18 +34,13 @@ from tinydb import TinyDB
 from tinydb.queries import QueryLike
 
 from .anchoring import reanchor_docs
-from .config import DEFAULT_LABELS, Label, default_annotator, load_config
-from .errors import ConfigError, CorruptDatabase, StoreError, StoreLocked, UnknownLabel
-from .fsutil import atomic_write_bytes
-from .lock import HomeLock
-from .migrate import SCHEMA, V1_BACKUP, V1_FILE, v1_docs_to_v2
-from .models import text_sha256
-from .storage import FIELDS, TABLE, ShardStorage, file_sig, parse_shard, recovery_hint
-
-__all__ = [
-    "AnnotationStore", "Annotation", "Passage", "Label", "DEFAULT_LABELS", "StoreError",
-    "StoreLocked", "CorruptDatabase", "UnknownLabel", "ConfigError", "SCHEMA",
-]
+from ..errors import ConfigError, CorruptDatabase, StoreError, StoreLocked, UnknownLabel
+from ..fsutil import atomic_write_bytes
+from ..home import Home
+from ..models import text_sha256
+from .labels import DEFAULT_LABELS, Label, load_config
+from .migrate import SCHEMA, v1_docs_to_v2
+from .shards import FIELDS, TABLE, ShardStorage, file_sig, parse_shard, recovery_hint
 
 HISTORY_LIMIT = 1000  # undo steps kept per session
 OPEN_SHARDS = 128  # TinyDB objects kept open (their parsed data is cached)
@@ -136,19 +131,20 @@ class AnnotationStore:
     annotator: str
     labels: list[Label]  # ordered; defaults achievement/a, task/t, risk/r (+ config.toml)
 
-    def __init__(self, home: Path, *, annotator: str | None = None, readonly: bool = False):
-        self.home = Path(home)
-        self.dir = self.home / "annotations"
-        self.shards_dir = self.dir / "reports"
-        self.schema_path = self.dir / "store.json"
-        self.summary_path = self.dir / "summary.json"
-        self.texts_dir = self.home / "library" / "texts"  # the library's canonical texts
+    def __init__(self, home: Home | Path, *, annotator: str | None = None, readonly: bool = False,
+                 reserved_keys: dict[str, str] | None = None):
+        self.home = Home.of(home)
+        self.dir = self.home.store_dir
+        self.shards_dir = self.home.shards_dir
+        self.schema_path = self.home.schema_path
+        self.summary_path = self.home.summary_path
+        self.texts_dir = self.home.texts_dir  # the library's canonical texts
         self.readonly = readonly
-        config = load_config(self.home)
+        config = load_config(self.home, reserved_keys)
         self.labels = list(config.labels)
         self._by_name = {lab.name: lab for lab in self.labels}
         self._by_key = {lab.key: lab for lab in self.labels}
-        self.annotator = (annotator or "").strip() or config.annotator or default_annotator()
+        self.annotator = self.home.annotator(annotator)
         self.problems: dict[str, CorruptDatabase] = {}  # report id -> unreadable shard
         self._dbs: OrderedDict[str, TinyDB] = OrderedDict()
         self._where: dict[str, str] = {}  # annotation id -> report id, as seen
@@ -158,10 +154,10 @@ class AnnotationStore:
         self._summary: dict[str, dict] = {}
         self._summary_dirty = False
         self._verified: tuple | None = None  # (shard folder signature, when)
-        self._lock: HomeLock | None = None
+        self._writer = False  # holds the home's writer lock
         if not readonly:
-            self._lock = HomeLock(self.home)
-            self._lock.acquire(annotator=self.annotator)
+            self.home.acquire_writer(self.annotator)
+            self._writer = True
         try:
             self._open()
         except BaseException:
@@ -170,7 +166,7 @@ class AnnotationStore:
 
     # ------------------------------------------------------------ opening
     def _open(self) -> None:
-        v1 = self.home / V1_FILE
+        v1 = self.home.v1_store_path
         if not self.schema_path.exists() and v1.exists():
             self._migrate_v1(v1)
         if self.schema_path.exists():
@@ -185,7 +181,7 @@ class AnnotationStore:
                 raise StoreError(f"the annotation store in {self.dir} has schema {schema}; this "
                                  f"baocao reads schema {SCHEMA}. Use a newer baocao.")
             if not self.readonly and v1.exists():  # migrated, crashed before the rename
-                os.replace(v1, self.home / V1_BACKUP)
+                os.replace(v1, self.home.v1_backup_path)
         elif not self.readonly:
             self.shards_dir.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(self.schema_path, orjson.dumps({"schema": SCHEMA}))
@@ -195,12 +191,10 @@ class AnnotationStore:
         self._load_summary()
 
     def _migrate_v1(self, v1: Path) -> None:
-        lock = self._lock
-        temporary = lock is None  # read-only: take the lock just for the migration
+        temporary = not self._writer  # read-only: take the lock just for the migration
         if temporary:
-            lock = HomeLock(self.home)
             try:
-                lock.acquire(annotator=self.annotator, timeout=10)
+                self.home.acquire_writer(self.annotator, timeout=10)
             except StoreLocked as exc:
                 raise StoreLocked(f"{exc} (the store needs a one-time migration to schema "
                                   f"{SCHEMA}; that writer will do it)") from None
@@ -214,10 +208,10 @@ class AnnotationStore:
                 data = {TABLE: {str(i): d for i, d in enumerate(docs, 1)}}
                 atomic_write_bytes(self.shards_dir / shard_name(rid), orjson.dumps(data))
             atomic_write_bytes(self.schema_path, orjson.dumps({"schema": SCHEMA}))
-            os.replace(v1, self.home / V1_BACKUP)
+            os.replace(v1, self.home.v1_backup_path)
         finally:
             if temporary:
-                lock.release()
+                self.home.release_writer()
 
     def _load_summary(self) -> None:
         try:
@@ -297,7 +291,7 @@ class AnnotationStore:
         if lab is None:
             known = ", ".join(f"{lab.name} ({lab.key})" for lab in self.labels)
             raise UnknownLabel(f"unknown label {name_or_key!r}; labels are: {known} "
-                               f"(more can be added in {self.home / 'config.toml'})")
+                               f"(more can be added in {self.home.config_path})")
         return lab
 
     # ------------------------------------------------------------ shards
@@ -385,7 +379,7 @@ class AnnotationStore:
         if self.readonly:
             raise StoreError("the annotation store is open read-only (another baocao holds "
                              "the writer lock); nothing was changed")
-        if self._lock is None or not self._lock.is_locked:
+        if not self._writer:
             raise StoreError("the annotation store is closed")
 
     def _report_text(self, rid: str) -> tuple[str, str]:
@@ -547,7 +541,7 @@ class AnnotationStore:
     def reanchor(self, report_id: str, new_text: str, sentences, new_sha: str | None = None
                  ) -> dict[str, int]:
         """Move a report's annotations onto its new text (rule in
-        ``annotations.anchoring``). ``sentences``: (start, end) pairs or Sentence
+        ``annotations.store.anchoring``). ``sentences``: (start, end) pairs or Sentence
         objects of the new analysis. Returns {"kept", "moved", "orphaned"}."""
         self._writable()
         docs = list(self._docs(report_id).values())
@@ -595,12 +589,13 @@ class AnnotationStore:
     def close(self) -> None:
         """Save the summary and release the lock."""
         try:
-            if self._lock is not None and self._lock.is_locked and self._summary_dirty:
+            if self._writer and self._summary_dirty:
                 self._save_summary(durable=True)
         finally:
             self._dbs.clear()
-            if self._lock is not None:
-                self._lock.release()
+            if self._writer:
+                self._writer = False
+                self.home.release_writer()
 
     def __enter__(self) -> AnnotationStore:
         return self

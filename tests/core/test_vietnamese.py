@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotations.normalize import fold, fold_index, is_syllable
+from annotations.text.vietnamese import fold, fold_index, is_syllable
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

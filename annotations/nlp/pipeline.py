@@ -2,7 +2,7 @@
 
 Paragraphs are lines; sentences come from underthesea's sent_tokenize inside
 each paragraph; one ner() call per sentence gives word tokens, POS and CRF tags,
-and annotations.entities turns those into the seven entity labels.
+and annotations.nlp.entities turns those into the seven entity labels.
 underthesea rewrites what it returns (uỷ -> ủy, NFD -> NFC), so every piece is
 aligned back onto the text by comparing folded characters (no tone marks, no
 case, no whitespace); a piece that cannot be found is skipped, never guessed.
@@ -16,7 +16,8 @@ import os
 import re
 import unicodedata
 
-from .models import Analysis, Entity, Paragraph, Sentence, Token
+from ..models import Analysis, Entity, Paragraph, Sentence, Token
+from ..text.vietnamese import align_fold
 
 PIPELINE_VERSION = "1.18"
 
@@ -24,28 +25,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub model
 
 _LINE_RE = re.compile(r"[^\n]+")
 _WORD_RE = re.compile(r"\S+")
-_FOLD: dict[str, str] = {}
 _WINDOW = 8  # folded chars a piece may start after the expected position
-
-
-def _fold(ch: str) -> str:
-    """The character as compared: base letters only, case-folded; '' for marks
-    and whitespace."""
-    f = _FOLD.get(ch)
-    if f is None:
-        if ch.isspace():
-            f = ""
-        else:
-            f = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c)).casefold()
-        _FOLD[ch] = f
-    return f
 
 
 def _folded(text: str, start: int, end: int) -> tuple[str, list[int]]:
     """Folded text[start:end] and, per folded char, its index in text."""
     chars, where = [], []
     for i in range(start, end):
-        f = _fold(text[i])
+        f = align_fold(text[i])
         if f:
             chars.append(f)
             where.extend([i] * len(f))
@@ -59,7 +46,7 @@ def align(text: str, pieces: list[str], start: int, end: int) -> list[tuple[int,
     out: list[tuple[int, int] | None] = []
     pos = 0
     for piece in pieces:
-        key = "".join(_fold(c) for c in piece)
+        key = "".join(align_fold(c) for c in piece)
         i = stream.find(key, pos, pos + len(key) + _WINDOW) if key else -1
         if i < 0:
             out.append(None)

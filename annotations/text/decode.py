@@ -20,13 +20,15 @@ clash with VN3 or Windows punctuation are accepted too.
 """
 from __future__ import annotations
 
+from ..errors import InputError
+
 import re
 import unicodedata
 
-from .normalize import is_syllable
+from .vietnamese import is_syllable
 
 
-class DecodeError(ValueError):
+class DecodeError(InputError, ValueError):
     """The bytes are not text we can decode; the message is the reason."""
 
 

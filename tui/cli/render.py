@@ -1,31 +1,10 @@
-"""`baocao show`: the JSON record and the coloured terminal rendering."""
+"""`baocao show` without --json: the coloured terminal rendering of the record."""
 from __future__ import annotations
-
-from annotations.models import Analysis
 
 ENTITY_STYLES = {
     "PER": "bold magenta", "ORG": "bold cyan", "LOC": "bold green", "DOC": "bold yellow",
     "EVENT": "bold blue", "TIME": "bold red", "NUM": "bold bright_white",
 }
-
-
-def show_record(meta, text: str, analysis: Analysis, annotations: list[dict]) -> dict:
-    """PRODUCT.md's `show --json` object. ``meta`` is a ReportMeta or, for a file
-    shown without importing, a Candidate (whose id is its file stem)."""
-    return {
-        "id": getattr(meta, "id", None) or meta.stem,
-        "title": meta.title,
-        "date": meta.date,
-        "date_source": meta.date_source,
-        "text": text,
-        "paragraphs": [{"start": p.start, "end": p.end} for p in analysis.paragraphs],
-        "sentences": [{"start": s.start, "end": s.end, "paragraph": s.paragraph}
-                      for s in analysis.sentences],
-        "tokens": [{"start": t.start, "end": t.end} for t in analysis.tokens],
-        "entities": [{"start": e.start, "end": e.end, "label": e.label,
-                      "text": text[e.start:e.end]} for e in analysis.entities],
-        "annotations": annotations,
-    }
 
 
 def render_report(record: dict) -> None:

@@ -1,4 +1,4 @@
-"""Label set and default annotator, from HOME/config.toml (optional).
+"""The label set, from HOME/config.toml (optional; read by ``Home.config``).
 
     annotator = "lan"              # default name recorded on annotations
 
@@ -10,17 +10,19 @@
     color = "red"
 
 Defaults: achievement (a), task (t), risk (r). A key must be one printable
-character, not used by another label and not one of the TUI's own keys
-(RESERVED_KEYS, from PRODUCT.md). Problems raise ConfigError naming the file.
+character and not used by another label. The TUI also passes the keys its
+binding table uses (``reserved``): a label may not take those. Problems raise
+ConfigError naming the file.
 """
 from __future__ import annotations
 
-import getpass
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigError
+from ..errors import ConfigError
+from ..home import Home
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +38,6 @@ DEFAULT_LABELS = (
     Label("risk", "r", "#c62828"),  # red
 )
 
-# Keys the TUI binds itself (PRODUCT.md "Keys"): a label may not take them.
-RESERVED_KEYS = frozenset("jkJKxunqes?/.[]") | {"enter", "escape", "space", "tab"}
-
 NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 
@@ -49,36 +48,26 @@ class Config:
     path: Path
 
 
-def default_annotator() -> str:
-    try:
-        return getpass.getuser() or "unknown"
-    except Exception:  # no login name (containers without passwd entries)
-        return "unknown"
+_COLOR_RE = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}|rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\)"
+                       r"|[a-z]+(?:_[a-z]+)*\d{0,3}")
 
 
 def _valid_color(color: str) -> bool:
-    from rich.color import Color, ColorParseError
-
-    try:
-        Color.parse(color)
-    except ColorParseError:
-        return False
-    return True
+    """Hex, rgb() or a colour name's shape. Whether a name exists is the UI's
+    business: the reader falls back to its accent for one it cannot draw."""
+    return _COLOR_RE.fullmatch(color) is not None
 
 
-def load_config(home: Path) -> Config:
-    path = Path(home) / "config.toml"
-    data: dict = {}
-    if path.exists():
-        import tomllib  # only homes with a config pay for it (start-up time)
-
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+def load_config(home: Home | Path, reserved: Mapping[str, str] | None = None) -> Config:
+    """The home's label set and annotator. ``reserved``: key -> what it does,
+    for keys a label may not take."""
+    home = Home.of(home)
+    path = home.config_path
+    data = home.config()
     annotator = data.get("annotator")
     if annotator is not None and (not isinstance(annotator, str) or not annotator.strip()):
         raise ConfigError(f"{path}: 'annotator' must be a non-empty string")
+    reserved = reserved or {}
     labels = {lab.name: lab for lab in DEFAULT_LABELS}
     extra = data.get("labels", {})
     if not isinstance(extra, dict):
@@ -101,10 +90,6 @@ def load_config(home: Path) -> Config:
         if not isinstance(key, str) or len(key) != 1 or not key.isprintable() or key.isspace():
             problems.append(f"{where}: key must be one printable character, got {key!r}")
             continue
-        if key in RESERVED_KEYS:
-            problems.append(f"{where}: key {key!r} is reserved by the reader "
-                            f"(reserved: {' '.join(sorted(k for k in RESERVED_KEYS if len(k) == 1))})")
-            continue
         if not isinstance(color, str) or not _valid_color(color):
             problems.append(f"{where}: color {color!r} is not a colour (try \"#8e24aa\")")
             continue
@@ -114,6 +99,20 @@ def load_config(home: Path) -> Config:
         if lab.key in by_key:
             problems.append(f"labels {by_key[lab.key]!r} and {lab.name!r} both use key {lab.key!r}")
         by_key.setdefault(lab.key, lab.name)
+    problems += _reserved_problems(labels.values(), reserved)
     if problems:
         raise ConfigError(f"{path}: " + "; ".join(problems))
     return Config(tuple(labels.values()), annotator.strip() if annotator else None, path)
+
+
+def _reserved_problems(labels, reserved: Mapping[str, str]) -> list[str]:
+    return [f"[labels.{lab.name}]: key {lab.key!r} is taken by the reader ({reserved[lab.key]}); "
+            f"taken: {' '.join(sorted(reserved))}" for lab in labels if lab.key in reserved]
+
+
+def check_label_keys(labels, reserved: Mapping[str, str], path: Path) -> None:
+    """ConfigError when a label's key is one the UI binds itself (``reserved``:
+    key -> what it does, derived by the UI from its binding table)."""
+    problems = _reserved_problems(labels, reserved)
+    if problems:
+        raise ConfigError(f"{path}: " + "; ".join(problems))

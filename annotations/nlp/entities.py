@@ -25,22 +25,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ..text.vietnamese import fold_tones
+
 DATA = Path(__file__).parent / "data"
 LABEL_ORDER = {lab: i for i, lab in enumerate(("DOC", "EVENT", "TIME", "ORG", "LOC", "PER", "NUM"))}
-
-# --- tone-mark folding (old style "uỷ/hoà" -> new style "ủy/hòa"), length-preserving
-_OLD_TONE = {
-    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
-}
-_OLD_TONE.update({k[0].upper() + k[1]: v[0].upper() + v[1] for k, v in list(_OLD_TONE.items())})
-_OLD_TONE_RE = re.compile(r"(?<![qQ])(?:" + "|".join(_OLD_TONE) + r")(?!\w)")
-
-
-def fold_tones(s: str) -> str:
-    return _OLD_TONE_RE.sub(lambda m: _OLD_TONE[m.group()], s) if _OLD_TONE_RE.search(s) else s
-
 
 _UPPER = "".join(c for r in (range(0x41, 0x250), range(0x1E00, 0x1F00)) for c in map(chr, r) if c.isupper())
 UP = f"[{re.escape(_UPPER)}]"

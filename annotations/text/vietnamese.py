@@ -1,8 +1,14 @@
-"""Vietnamese text helpers: accent folding for search, and a syllable check.
+"""All Vietnamese folding and normalising, in one place.
 
-``fold`` makes ``xoa nha tam`` match ``xóa nhà tạm``, ``xoá`` and NFD input.
-``is_syllable`` tells whether a word is a well-formed Vietnamese syllable; the
-decoder uses it to judge how Vietnamese a candidate decoding looks.
+- ``fold`` (search, filters): lower case, no diacritics, đ -> d, so
+  ``xoa nha tam`` matches ``xóa nhà tạm``, ``xoá`` and NFD input;
+  ``matches_words`` checks a query against a folded text.
+- ``align_fold`` (aligning underthesea's rewritten output onto our text): one
+  character's base letters, case-folded, '' for marks and whitespace (đ stays).
+- ``fold_tones`` (entity rules): old-style tone placement to new style
+  (uỷ -> ủy, hoà -> hòa), same length so offsets hold.
+- ``is_syllable``: whether a word is a well-formed Vietnamese syllable; the
+  decoder uses it to judge how Vietnamese a candidate decoding looks.
 """
 from __future__ import annotations
 
@@ -36,6 +42,42 @@ def fold_index(s: str) -> tuple[str, list[int]]:
         starts.extend([i] * len(f))
     starts.append(len(s))
     return "".join(out), starts
+
+
+def matches_words(query: str, haystack_folded: str) -> bool:
+    """Every word of the query occurs in the (already folded) haystack."""
+    return all(word in haystack_folded for word in fold(query).split())
+
+
+_ALIGN: dict[str, str] = {}
+
+
+def align_fold(ch: str) -> str:
+    """The character as alignment compares it: base letters only, case-folded;
+    '' for combining marks and whitespace. Memoised (called per character)."""
+    f = _ALIGN.get(ch)
+    if f is None:
+        if ch.isspace():
+            f = ""
+        else:
+            f = "".join(c for c in unicodedata.normalize("NFD", ch)
+                        if not unicodedata.combining(c)).casefold()
+        _ALIGN[ch] = f
+    return f
+
+
+# -- old-style tone placement ("uỷ/hoà" -> "ủy/hòa"), length-preserving
+_OLD_TONE = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}
+_OLD_TONE.update({k[0].upper() + k[1]: v[0].upper() + v[1] for k, v in list(_OLD_TONE.items())})
+_OLD_TONE_RE = re.compile(r"(?<![qQ])(?:" + "|".join(_OLD_TONE) + r")(?!\w)")
+
+
+def fold_tones(s: str) -> str:
+    return _OLD_TONE_RE.sub(lambda m: _OLD_TONE[m.group()], s) if _OLD_TONE_RE.search(s) else s
 
 
 # -- syllables ---------------------------------------------------------------

@@ -27,10 +27,10 @@ from pathlib import Path
 
 import orjson
 
-from .anchoring import sentence_range
-from .errors import CorruptDatabase, StoreError
-from .library import Library
-from .store import AnnotationStore, now_iso
+from ..store.anchoring import sentence_range
+from ..errors import CorruptDatabase, StoreError
+from ..corpus.library import Library
+from ..store import AnnotationStore, now_iso
 
 MAX_PROBLEMS = 200  # listed; the count of the rest is given
 

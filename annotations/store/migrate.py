@@ -25,11 +25,9 @@ from pathlib import Path
 
 import orjson
 
-from .errors import CorruptDatabase
+from ..errors import CorruptDatabase
 
 SCHEMA = 2
-V1_FILE = "annotations.json"
-V1_BACKUP = "annotations.json.v1-migrated"
 _NS = uuid.UUID("1f6f2d52-53d5-4a57-9a3b-2b6f0b6c7a11")
 
 

@@ -10,19 +10,11 @@ import orjson
 from annotations.errors import StoreError
 
 
-def _fail(msg: str) -> None:
-    click.echo(f"baocao: {msg}", err=True)
-    sys.exit(1)
-
-
 def _store(ctx: click.Context, *, readonly: bool):
     from annotations.store import AnnotationStore
 
-    try:
-        return AnnotationStore(ctx.obj["home"], annotator=ctx.obj.get("annotator"),
-                               readonly=readonly)
-    except StoreError as exc:
-        _fail(str(exc))
+    return AnnotationStore(ctx.obj["home"], annotator=ctx.obj.get("annotator"),
+                           readonly=readonly)
 
 
 @click.command("export")
@@ -37,17 +29,16 @@ def _store(ctx: click.Context, *, readonly: bool):
 def export_cmd(ctx: click.Context, output: Path | None, fmt: str, label: str | None,
                only_annotator: str | None) -> None:
     """Annotations as JSONL, one record per line (streamed)."""
-    from annotations.export import export_to_path, iter_records, write_jsonl
-    from annotations.library import Library, LibraryError
+    from annotations.corpus.library import Library
+    from annotations.interchange.export import export_to_path, iter_records, write_jsonl
 
-    store = _store(ctx, readonly=True)
-    with store:
+    with _store(ctx, readonly=True) as store:
+        label = store.label(label).name if label else None
+        if store.problems:
+            raise StoreError("\n".join(str(p) for p in store.problems.values()))
+        records = iter_records(store, Library(ctx.obj["home"]), fmt, label=label,
+                               annotator=only_annotator)
         try:
-            label = store.label(label).name if label else None
-            if store.problems:
-                raise StoreError("\n".join(str(p) for p in store.problems.values()))
-            records = iter_records(store, Library(ctx.obj["home"]), fmt, label=label,
-                                   annotator=only_annotator)
             if output is not None:
                 n = export_to_path(records, output)
                 click.echo(f"exported {n} annotation(s) to {output}", err=True)
@@ -59,8 +50,8 @@ def export_cmd(ctx: click.Context, output: Path | None, fmt: str, label: str | N
                 except BrokenPipeError:  # `baocao export | head`
                     sys.stderr.close()
                     sys.exit(0)
-        except (StoreError, LibraryError, OSError) as exc:
-            _fail(str(exc))
+        except OSError as exc:
+            raise StoreError(f"cannot write the export: {exc.strerror or exc}") from None
 
 
 @click.command("import-annotations")
@@ -69,15 +60,11 @@ def export_cmd(ctx: click.Context, output: Path | None, fmt: str, label: str | N
 def import_annotations_cmd(ctx: click.Context, file: Path) -> None:
     """Load annotations from a native export (or bare records with report_id,
     start, end, label, text). All or nothing; importing twice changes nothing."""
-    from annotations.importer import import_file
-    from annotations.library import Library, LibraryError
+    from annotations.corpus.library import Library
+    from annotations.interchange.import_annotations import import_file
 
-    store = _store(ctx, readonly=False)
-    with store:
-        try:
-            result = import_file(store, Library(ctx.obj["home"]), file)
-        except (StoreError, LibraryError) as exc:
-            _fail(str(exc))
+    with _store(ctx, readonly=False) as store:
+        result = import_file(store, Library(ctx.obj["home"]), file)
     click.echo(f"{file}: added {result.added}, updated {result.updated}, unchanged "
                f"{result.unchanged} ({len(result.reports)} report(s) written)", err=True)
 
@@ -97,17 +84,13 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
     order."""
     from collections import Counter
 
-    from annotations.library import Library, LibraryError
+    from annotations.corpus.library import Library
 
-    store = _store(ctx, readonly=True)
-    with store:
+    with _store(ctx, readonly=True) as store:
         summary = store.summary()
         problems = list(store.problems.values())
         label_names = [lab.name for lab in store.labels]
-    try:
-        metas = {m.id: m for m in Library(ctx.obj["home"]).reports()}
-    except LibraryError as exc:
-        _fail(str(exc))
+    metas = {m.id: m for m in Library(ctx.obj["home"]).reports()}
     order = [rid for rid in metas if rid in summary] + sorted(r for r in summary if r not in metas)
     labels: Counter[str] = Counter({name: 0 for name in label_names})
     annotators: Counter[str] = Counter()

@@ -1,0 +1,134 @@
+"""Use cases shared by the command line and the TUI: they combine the library
+and the annotation store. No click, no textual: messages go to a ``warn``
+callback, failures raise BaocaoError subclasses."""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .corpus.library import Library, Report
+from .errors import StoreError, StoreLocked
+from .home import Home
+from .models import Analysis
+from .store import AnnotationStore
+
+Warn = Callable[[str], None]
+
+
+def _ignore(_msg: str) -> None:
+    pass
+
+
+def tagged_counts(home: Home, warn: Warn = _ignore) -> dict[str, int]:
+    """report id -> number of tagged sentences (cheap: no report is opened)."""
+    if not home.has_store:
+        return {}
+    try:
+        store = AnnotationStore(home, readonly=True)
+    except StoreError as exc:
+        warn(f"annotation counts unavailable: {exc}")
+        return {}
+    with store:
+        counts = store.tagged_sentences()
+        for problem in store.problems.values():
+            warn(str(problem))
+        return counts
+
+
+def annotation_records(home: Home, report_id: str, text: str) -> list[dict]:
+    """show --json's `annotations` for one report. An annotation whose passage
+    is not in the current text (orphaned) has null offsets and ``"orphaned": true``."""
+    if not home.has_store:
+        return []
+    with AnnotationStore(home, readonly=True) as store:
+        out = []
+        for a in store.for_report(report_id):
+            placed = not a.orphaned and text[a.start:a.end] == a.text
+            rec = {"id": a.id, "start": a.start if placed else None,
+                   "end": a.end if placed else None, "label": a.label, "text": a.text,
+                   "note": a.note, "annotator": a.annotator}
+            if not placed:
+                rec["orphaned"] = True
+            out.append(rec)
+        return out
+
+
+def show_record(report_id: str, meta, text: str, analysis: Analysis,
+                annotations: list[dict]) -> dict:
+    """PRODUCT.md's `show --json` object. ``meta`` is a ReportMeta or, for a file
+    shown without importing, a Candidate."""
+    return {
+        "id": report_id,
+        "title": meta.title,
+        "date": meta.date,
+        "date_source": meta.date_source,
+        "text": text,
+        "paragraphs": [{"start": p.start, "end": p.end} for p in analysis.paragraphs],
+        "sentences": [{"start": s.start, "end": s.end, "paragraph": s.paragraph}
+                      for s in analysis.sentences],
+        "tokens": [{"start": t.start, "end": t.end} for t in analysis.tokens],
+        "entities": [{"start": e.start, "end": e.end, "label": e.label,
+                      "text": text[e.start:e.end]} for e in analysis.entities],
+        "annotations": annotations,
+    }
+
+
+def show(home: Home, report: str) -> dict:
+    """The `show --json` record of a report id, or of a file path analysed
+    without importing it (raises LibraryError / InputError)."""
+    from pathlib import Path
+
+    from .errors import InputError, LibraryError
+
+    lib = Library(home)
+    if report in lib:
+        opened: Report = lib.open(report)
+        return show_record(report, opened.meta, opened.text, opened.analysis,
+                           annotation_records(home, report, opened.text))
+    path = Path(report)
+    if not path.exists():
+        raise LibraryError(f"{report}: no report with that id and no such file")
+    from .corpus.ingest import Skipped, read_candidates
+
+    cand = next(iter(read_candidates(path)), None)
+    if cand is None:
+        raise InputError(f"{path}: no report in this file")
+    if isinstance(cand, Skipped):
+        raise InputError(str(cand))
+    return show_record(cand.stem, cand, cand.text, lib.analyze_text(cand.text), [])
+
+
+@dataclass
+class Reanchored:
+    report_id: str
+    kept: int
+    moved: int
+    orphaned: int
+
+
+def import_paths(home: Home, paths: Iterable[str | os.PathLike], *, annotator: str | None = None,
+                 workers: int | None = None, progress=None, warn: Warn = _ignore,
+                 on_reanchored: Callable[[Reanchored], None] | None = None):
+    """Import into the library under the writer lock, re-anchoring the
+    annotations of every report whose text changed. Raises StoreLocked when
+    another baocao holds the home."""
+    try:
+        store = AnnotationStore(home, annotator=annotator)
+    except StoreLocked as exc:
+        raise StoreLocked(exc.message, "Import adds to the library, which has one writer: "
+                          "import again once that baocao is closed.") from None
+    with store:
+        def reanchor(report_id: str, _old: str, new_text: str, analysis: Analysis) -> None:
+            try:
+                stats = store.reanchor(report_id, new_text, analysis.sentences)
+            except (StoreError, OSError) as exc:
+                # Never abort the import half-way: the annotations keep the old
+                # text's hash, so export and show treat them as orphaned.
+                warn(f"annotations of report {report_id} were not re-anchored: {exc}")
+                return
+            if on_reanchored and (stats["moved"] or stats["orphaned"]):
+                on_reanchored(Reanchored(report_id, **stats))
+
+        return Library(home).import_paths(paths, progress=progress, workers=workers,
+                                          on_text_changed=reanchor)
