@@ -23,8 +23,8 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from importlib import resources
-from datetime import datetime, timezone
 from pathlib import Path
 
 import orjson
@@ -135,7 +135,7 @@ class HomeLock:
                               "Close that baocao first, or open read-only.")
         info = {"pid": os.getpid(), "host": socket.gethostname(), "user": default_annotator(),
                 "annotator": annotator,
-                "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+                "since": datetime.now(UTC).isoformat(timespec="seconds")}
         atomic_write_bytes(self.holder_path, orjson.dumps(info), durable=False)
 
     def holder(self) -> str:

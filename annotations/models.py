@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 
+
 def text_sha256(text: str) -> str:
     """A canonical text's identity: keys the analysis cache and anchors annotations."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -16,9 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from corpus import write_corpus, write_library  # noqa: E402
-
 from annotations.corpus.library import Library  # noqa: E402
+from corpus import write_corpus, write_library  # noqa: E402
 
 
 def verdict(ok: bool) -> str:

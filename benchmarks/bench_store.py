@@ -29,14 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from corpus import write_library  # noqa: E402
 from tinydb import TinyDB  # noqa: E402
 
+from annotations.corpus.library import Library  # noqa: E402
 from annotations.fsutil import atomic_write_bytes  # noqa: E402
 from annotations.interchange.export import export_to_path, iter_records, write_jsonl  # noqa: E402
-from annotations.corpus.library import Library  # noqa: E402
-from annotations.store.shards import TABLE, ShardStorage  # noqa: E402
 from annotations.store import AnnotationStore, Passage, now_iso, shard_name  # noqa: E402
+from annotations.store.shards import TABLE, ShardStorage  # noqa: E402
+from corpus import write_library  # noqa: E402
 
 N_REPORTS = int(os.environ.get("BENCH_STORE_REPORTS", 10_000))
 PER_REPORT = int(os.environ.get("BENCH_STORE_PER_REPORT", 10))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
@@ -59,7 +59,7 @@ def write_library(home: Path, n: int, *, seed: int = 0) -> list[ReportMeta]:
     paras = seed_paragraphs()
     texts = home / "library" / "texts"
     texts.mkdir(parents=True, exist_ok=True)
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     metas = []
     for i in range(n):
         text = make_report(rng, paras, (2, 4)).strip()

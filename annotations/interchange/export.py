@@ -35,8 +35,8 @@ from typing import BinaryIO
 
 import orjson
 
-from ..fsutil import atomic_writer
 from ..corpus.library import Library
+from ..fsutil import atomic_writer
 from ..store import AnnotationStore
 
 FORMATS = ("native", "prodigy", "doccano")

@@ -17,12 +17,11 @@ real sentence is never dropped. Markup such as ``[bold]`` is plain text here.
 """
 from __future__ import annotations
 
-from ..errors import InputError
-
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..errors import InputError
 from .dates import valid_iso
 
 HEADER_RE = re.compile(r"date (\d{4}-\d{2}(?:-\d{2})?)(?: |$)", re.IGNORECASE)

@@ -20,11 +20,10 @@ clash with VN3 or Windows punctuation are accepted too.
 """
 from __future__ import annotations
 
-from ..errors import InputError
-
 import re
 import unicodedata
 
+from ..errors import InputError
 from .vietnamese import is_syllable
 
 

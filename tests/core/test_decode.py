@@ -13,7 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotations.text.decode import (
-    TCVN3_TABLE, VNI_MARKS, VNI_SINGLE, DecodeError, decode_bytes, vietnamese_score,
+    TCVN3_TABLE,
+    VNI_MARKS,
+    VNI_SINGLE,
+    DecodeError,
+    decode_bytes,
+    vietnamese_score,
 )
 
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))

@@ -7,9 +7,8 @@ import pytest
 
 from annotations import nlp
 from annotations.corpus.cache import analyze_to_dict
-from annotations.models import Analysis, text_sha256
 from annotations.corpus.library import Library, LibraryError
-
+from annotations.models import Analysis, text_sha256
 from support import SEEDS
 
 SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))

@@ -13,9 +13,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 sys.path[:0] = [str(ROOT), str(HERE.parent)]
 
+from test_decode import cp1258_encode, tcvn3_encode, tcvn3_expected, vni_encode  # noqa: E402
+
 from annotations.text.clean import clean  # noqa: E402
 from annotations.text.dates import find_date  # noqa: E402
-from test_decode import cp1258_encode, tcvn3_encode, tcvn3_expected, vni_encode  # noqa: E402
 
 
 def seed_lines(stem: str, keep: list[int]) -> str:
@@ -54,7 +55,7 @@ def main() -> None:
     refused("french_latin1.txt", ("Le président a déclaré à la presse que l'économie était "
                                   "très forte. Même les élèves étaient là.").encode("latin-1"),
             "not in a supported encoding")
-    refused("only_noise.txt", "0:00 / 0:00\n0:00\nXem thêm\n".encode("utf-8"),
+    refused("only_noise.txt", "0:00 / 0:00\n0:00\nXem thêm\n".encode(),
             "only web noise (3 lines removed), no report text")
     refused("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10",
             "looks like an image (PNG)")
