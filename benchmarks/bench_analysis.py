@@ -25,8 +25,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotations import nlp  # noqa: E402
 from annotations.corpus.cache import analyze_to_dict  # noqa: E402
+from annotations.nlp import pipeline  # noqa: E402
 from annotations.text.clean import clean  # noqa: E402
 
 ROUNDS = 5
@@ -51,7 +51,7 @@ def sentences_of(text: str) -> list[str]:
     out = []
     for m in re.finditer(r"[^\n]+", text):
         if m.group().strip():
-            out += [text[s:e] for s, e in nlp._sentences(text, m.start(), m.end(), sent_tokenize)]
+            out += [text[s:e] for s, e in pipeline._sentences(text, m.start(), m.end(), sent_tokenize)]
     return out
 
 
@@ -65,7 +65,7 @@ def per_core(texts: list[str]) -> tuple[float, float, int]:
     sents = [sentences_of(t) for t in texts]
     for s in sents[0][:20]:  # warm up both sides
         ner(s)
-    nlp.analyze(texts[0])
+    pipeline.analyze(texts[0])
     raw = [float("inf")] * len(texts)
     ours = [float("inf")] * len(texts)
     for _ in range(ROUNDS):
@@ -74,7 +74,7 @@ def per_core(texts: list[str]) -> tuple[float, float, int]:
             for s in ss:
                 ner(s)
             t1 = time.perf_counter()
-            nlp.analyze(text)
+            pipeline.analyze(text)
             t2 = time.perf_counter()
             raw[i] = min(raw[i], t1 - t0)
             ours[i] = min(ours[i], t2 - t1)

@@ -16,7 +16,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotations import nlp  # noqa: E402
+from annotations.nlp import pipeline  # noqa: E402
 from annotations.nlp.entities import LABEL_ORDER, _crf_spans, score  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "gold_entities.jsonl"
@@ -28,8 +28,8 @@ def raw_crf(text: str) -> list[tuple[int, int, str]]:
     from underthesea import ner, sent_tokenize
 
     out = []
-    for s, e in nlp._sentences(text, 0, len(text), sent_tokenize):
-        toks = nlp._tokens(text, s, e, ner)
+    for s, e in pipeline._sentences(text, 0, len(text), sent_tokenize):
+        toks = pipeline._tokens(text, s, e, ner)
         out += [(a, b, lab) for a, b, lab in _crf_spans(toks) if lab in ("PER", "ORG", "LOC")]
     return out
 
@@ -47,7 +47,7 @@ def main() -> None:
     ours, raw = [], []
     for rec in records:
         text, gold = rec["paragraph"], [tuple(e) for e in rec["entities"]]
-        a = nlp.analyze(text)
+        a = pipeline.analyze(text)
         ours.append((gold, [(e.start, e.end, e.label) for e in a.entities]))
         raw.append((gold, raw_crf(text)))
     r_ours, r_raw = score(ours), score(raw)
