@@ -1,2 +1,3 @@
-"""baocao core: corpus loading and cleaning, dates, segmentation, entities,
-the annotation store and export. UI-free: this package never imports textual."""
+"""baocao's UI-free core, in layers (docs/ARCHITECTURE.md): text, nlp, corpus,
+store, interchange and services over the Home. It never imports textual,
+click or rich (import-linter contracts in pyproject.toml)."""
