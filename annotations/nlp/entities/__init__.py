@@ -25,9 +25,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from ..text.vietnamese import fold_tones
+from ...text.vietnamese import fold_tones
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 LABEL_ORDER = {lab: i for i, lab in enumerate(("DOC", "EVENT", "TIME", "ORG", "LOC", "PER", "NUM"))}
 
 _UPPER = "".join(c for r in (range(0x41, 0x250), range(0x1E00, 0x1F00)) for c in map(chr, r) if c.isupper())
