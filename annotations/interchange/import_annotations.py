@@ -27,10 +27,11 @@ from pathlib import Path
 
 import orjson
 
-from ..store.anchoring import sentence_range
-from ..errors import CorruptDatabase, StoreError
 from ..corpus.library import Library
+from ..errors import CorruptDatabase, StoreError
 from ..store import AnnotationStore, now_iso
+from ..store.anchoring import sentence_range
+from ..store.records import holder, passage_key
 
 MAX_PROBLEMS = 200  # listed; the count of the rest is given
 
@@ -152,13 +153,6 @@ def _check_line(rec, lineno: int, store: AnnotationStore, lib: Library, reports:
             "report_sha256": sha, "orphaned": orphaned}
 
 
-def _passage_key(d: dict) -> tuple:
-    """One label per (passage, annotator); an orphan's passage is its text."""
-    if d["orphaned"]:
-        return ("orphan", d["text"], d["annotator"])
-    return (d["start"], d["end"], d["annotator"])
-
-
 def import_file(store: AnnotationStore, lib: Library, path: Path) -> ImportResult:
     path = Path(path)
     problems: list[str] = []
@@ -189,7 +183,7 @@ def import_file(store: AnnotationStore, lib: Library, path: Path) -> ImportResul
                                     f"{seen_ids[doc['id']]}")
                     continue
                 seen_ids[doc["id"]] = lineno
-            full_key = (doc["report_id"], *_passage_key(doc))
+            full_key = (doc["report_id"], *passage_key(doc))
             if full_key in seen_keys:
                 problems.append(f"line {lineno}: the same passage and annotator as line "
                                 f"{seen_keys[full_key]} (one label per passage)")
@@ -220,8 +214,7 @@ def _merge(docs: list[dict], items: list[tuple[int, dict, bool]], result: Import
     by_id = {d["id"]: d for d in docs}
     changed = False
     for _lineno, doc, native in items:
-        key = _passage_key(doc)
-        same_passage = next((d for d in by_id.values() if _passage_key(d) == key), None)
+        same_passage = holder(by_id.values(), passage_key(doc))
         if native:
             old = by_id.get(doc["id"])
             if old is not None and old["orphaned"] and doc["orphaned"]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
+from .records import passage_key
+
 
 def sentence_range(sentences: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
     """Indexes (first, last inclusive) of the sentences overlapping [start, end);
@@ -40,25 +42,26 @@ def occurrences(text: str, needle: str, limit: int = 2) -> list[int]:
 def reanchor_docs(docs: list[dict], new_text: str, sentences: Sequence[tuple[int, int]],
                   new_sha: str, now: str) -> tuple[list[dict], dict[str, int]]:
     """New versions of annotation documents for a changed text, plus counts
-    {"kept", "moved", "orphaned"}. One label per (passage, annotator) holds:
-    when two annotations land on the same passage, the later one is orphaned."""
+    {"kept", "moved", "orphaned"}. The passage rule (``records.passage_key``)
+    holds: when two annotations land on the same passage, the later one is orphaned."""
     out: list[dict] = []
     stats = {"kept": 0, "moved": 0, "orphaned": 0}
-    taken: set[tuple[int, int, str]] = set()
+    taken: set[tuple] = set()  # passage keys already placed
     for doc in sorted(docs, key=lambda d: (d["created_at"], d["id"])):
         hits = occurrences(new_text, doc["text"])
-        new = dict(doc)
-        if len(hits) == 1 and (hits[0], hits[0] + len(doc["text"]), doc["annotator"]) not in taken:
-            start = hits[0]
-            end = start + len(doc["text"])
+        placed = None
+        if len(hits) == 1:
+            start, end = hits[0], hits[0] + len(doc["text"])
             s0, s1 = sentence_range(sentences, start, end)
+            placed = {**doc, "start": start, "end": end, "sentence_start": s0,
+                      "sentence_end": s1, "report_sha256": new_sha, "orphaned": False}
+        if placed is not None and passage_key(placed) not in taken:
+            taken.add(passage_key(placed))
+            new = placed
             moved = (start, end) != (doc["start"], doc["end"]) or doc["orphaned"]
-            new.update(start=start, end=end, sentence_start=s0, sentence_end=s1,
-                       report_sha256=new_sha, orphaned=False)
-            taken.add((start, end, doc["annotator"]))
             stats["moved" if moved else "kept"] += 1
         else:
-            new["orphaned"] = True
+            new = {**doc, "orphaned": True}
             stats["orphaned"] += 1
         if new != doc:
             new["updated_at"] = now

@@ -21,16 +21,9 @@ from tinydb.storages import Storage
 
 from ..errors import CorruptDatabase, StoreError
 from ..fsutil import atomic_write_bytes
+from .records import FIELDS
 
 TABLE = "_default"  # TinyDB's default table: `TinyDB(...).search(...)` just works
-
-# field -> accepted types, for every annotation document
-FIELDS: dict[str, tuple[type, ...]] = {
-    "id": (str,), "report_id": (str,), "start": (int,), "end": (int,),
-    "sentence_start": (int,), "sentence_end": (int,), "label": (str,), "text": (str,),
-    "note": (str,), "annotator": (str,), "created_at": (str,), "updated_at": (str,),
-    "report_sha256": (str,), "orphaned": (bool,),
-}
 
 
 def file_sig(st: os.stat_result) -> tuple[int, int, int]:
