@@ -13,19 +13,26 @@ Version 2 (current): one durable TinyDB shard per report under
 ``HOME/annotations/reports/`` plus ``store.json`` = {"schema": 2} and the
 summary cache (see ``annotations.store``).
 
-Migration runs under the writer lock when a store is opened: it writes every
+Migration runs under the writer lock when a store is opened (a read-only open
+takes the lock for the moment of the migration): it writes every
 shard, then ``store.json`` (durably), then renames the old file to
 ``annotations.json.v1-migrated`` (kept as a backup, never deleted). A crash
 before ``store.json`` exists simply migrates again on the next open.
 """
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import Path
 
 import orjson
 
-from ..errors import CorruptDatabase
+from ..errors import CorruptDatabase, StoreError, StoreLocked
+from ..fsutil import atomic_write_bytes
+from ..home import Home
+from .records import doc_order
+from .shards import TABLE
+from .shardset import shard_name
 
 SCHEMA = 2
 _NS = uuid.UUID("1f6f2d52-53d5-4a57-9a3b-2b6f0b6c7a11")
@@ -58,3 +65,49 @@ def v1_docs_to_v2(path: Path) -> dict[str, list[dict]]:
         raise CorruptDatabase(f"version-1 annotation file {path} cannot be read ({exc!r}). "
                               f"{hint}", path) from None
     return out
+
+
+def open_schema(home: Home, *, readonly: bool, annotator: str) -> None:
+    """Check the store's version marker when opening: migrate schema 1, create
+    schema 2 in a new home (writer only), refuse any other version."""
+    v1 = home.v1_store_path
+    if not home.schema_path.exists() and v1.exists():
+        _migrate_v1(home, v1, holding_lock=not readonly, annotator=annotator)
+    if home.schema_path.exists():
+        try:
+            schema = orjson.loads(home.schema_path.read_bytes())["schema"]
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            raise CorruptDatabase(f"{home.schema_path} (the store's version marker) is "
+                                  "unreadable; it was not changed. Restore it, or write "
+                                  '{"schema": 2} into it if the store was made by this '
+                                  "version of baocao.", home.schema_path) from None
+        if schema != SCHEMA:
+            raise StoreError(f"the annotation store in {home.store_dir} has schema {schema}; "
+                             f"this baocao reads schema {SCHEMA}. Use a newer baocao.")
+        if not readonly and v1.exists():  # migrated, crashed before the rename
+            os.replace(v1, home.v1_backup_path)
+    elif not readonly:
+        home.shards_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(home.schema_path, orjson.dumps({"schema": SCHEMA}))
+
+
+def _migrate_v1(home: Home, v1: Path, *, holding_lock: bool, annotator: str) -> None:
+    if not holding_lock:  # read-only: take the lock just for the migration
+        try:
+            home.acquire_writer(annotator, timeout=10)
+        except StoreLocked as exc:
+            raise StoreLocked(f"{exc} (the store needs a one-time migration to schema "
+                              f"{SCHEMA}; that writer will do it)") from None
+    try:
+        if home.schema_path.exists():  # someone migrated while we waited
+            return
+        by_report = v1_docs_to_v2(v1)
+        home.shards_dir.mkdir(parents=True, exist_ok=True)
+        for rid, docs in by_report.items():
+            data = {TABLE: {str(i): d for i, d in enumerate(sorted(docs, key=doc_order), 1)}}
+            atomic_write_bytes(home.shards_dir / shard_name(rid), orjson.dumps(data))
+        atomic_write_bytes(home.schema_path, orjson.dumps({"schema": SCHEMA}))
+        os.replace(v1, home.v1_backup_path)
+    finally:
+        if not holding_lock:
+            home.release_writer()

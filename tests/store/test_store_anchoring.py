@@ -3,12 +3,11 @@ import shutil
 
 import pytest
 
-from annotations.store.anchoring import reanchor_docs, sentence_range
 from annotations.corpus.library import Library
 from annotations.store import AnnotationStore
-
-from support import SEEDS
+from annotations.store.anchoring import reanchor_docs, sentence_range
 from storehelp import cli, json_lines, passage
+from support import SEEDS
 
 
 def doc(text, start, annotator="lan", **kw):

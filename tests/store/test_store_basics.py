@@ -5,9 +5,7 @@ import orjson
 import pytest
 from tinydb import Query
 
-from annotations.store import (AnnotationStore, CorruptDatabase, Passage, StoreError,
-                               UnknownLabel, shard_name)
-
+from annotations.store import AnnotationStore, CorruptDatabase, Passage, StoreError, UnknownLabel, shard_name
 from storehelp import passage, report_ids
 
 
@@ -227,8 +225,8 @@ def test_readonly_rescans_only_when_the_shard_folder_changed(seeded_home, store)
     time.sleep(0.15)  # let the folder's mtime age past the coarse-clock window
     with reopen(seeded_home) as ro:
         scans = []
-        real = ro._scan
-        ro._scan = lambda: scans.append(1) or real()
+        real = ro._shards.scan  # the shard folder listing
+        ro._shards.scan = lambda: scans.append(1) or real()
         assert ro.counts() and ro.counts() and scans == []  # nothing changed: no listing
         store.tag(passage(seeded_home, first=1), "risk")
         assert sum(ro.counts()[passage(seeded_home).report_id].values()) == 2

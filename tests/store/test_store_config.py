@@ -2,8 +2,8 @@
 import pytest
 
 from annotations.errors import BaocaoError
-from annotations.store.labels import DEFAULT_LABELS, load_config
-from annotations.store import AnnotationStore, ConfigError, StoreError, UnknownLabel
+from annotations.store import AnnotationStore, ConfigError, UnknownLabel
+from annotations.store.labels import load_config
 
 
 def write(home, text):

@@ -14,7 +14,6 @@ import pytest
 
 from annotations.store import AnnotationStore, summarize
 from annotations.store.shards import TABLE, parse_shard
-
 from storehelp import passage, report_ids
 
 ROUNDS = 110

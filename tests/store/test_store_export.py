@@ -7,7 +7,6 @@ import pytest
 from annotations.corpus.library import Library
 from annotations.models import ENTITY_LABELS
 from annotations.store import AnnotationStore
-
 from storehelp import cli, fill, json_lines, passage, report_ids
 
 NATIVE = ["id", "report_id", "report_title", "report_date", "label", "text", "start", "end",

@@ -4,7 +4,6 @@ import random
 import pytest
 
 from annotations.store import AnnotationStore
-
 from storehelp import passage, report_ids
 
 

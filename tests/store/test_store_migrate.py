@@ -5,7 +5,6 @@ from tinydb import TinyDB
 
 from annotations.home import Home
 from annotations.store import AnnotationStore, CorruptDatabase, StoreError
-
 from storehelp import cli, json_lines, passage, report_ids
 
 
