@@ -1,8 +1,9 @@
-import os
+import json
+from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+GOLD = Path(__file__).resolve().parent.parent / "data" / "gold_entities.jsonl"
 
 
 @pytest.fixture(scope="session")
@@ -14,3 +15,9 @@ def ents():
         return [(text[e.start:e.end], e.label) for e in analyze(text).entities]
 
     return run
+
+
+@pytest.fixture(scope="session")
+def gold_records() -> list[dict]:
+    """tests/data/gold_entities.jsonl: {"paragraph", "entities": [[start, end, label]]} per line."""
+    return [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line]

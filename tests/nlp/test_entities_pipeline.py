@@ -1,8 +1,9 @@
-"""One test per rule family, on sentences written for the tests (not the seeds)."""
+"""One test per rule family, through the whole pipeline (underthesea's
+segmentation, POS and CRF tags, then the rules), on sentences written for the
+tests (not the seeds). Rules alone: test_entity_rules.py."""
 import pytest
 
-from annotations.nlp.entities import find_entities
-from annotations.text.vietnamese import fold_tones
+from annotations.nlp.entities import score
 
 
 def labels(found, label):
@@ -23,7 +24,8 @@ def test_doc_patterns(ents, text, expected):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("Đại hội đại biểu toàn quốc lần thứ XIII của Đảng đã thành công.", "Đại hội đại biểu toàn quốc lần thứ XIII của Đảng"),
+    ("Đại hội đại biểu toàn quốc lần thứ XIII của Đảng đã thành công.",
+     "Đại hội đại biểu toàn quốc lần thứ XIII của Đảng"),
     ("Chuẩn bị tốt Đại hội XV của Đảng.", "Đại hội XV của Đảng"),
     ("Hội nghị Trung ương 6 khóa XIII bàn về quy hoạch.", "Hội nghị Trung ương 6 khóa XIII"),
     ("Kỳ họp thứ 7 Quốc hội khóa XV bế mạc.", "Kỳ họp thứ 7 Quốc hội khóa XV"),
@@ -111,27 +113,6 @@ def test_title_swallowed_by_crf_is_stripped(ents):
     found = ents("Đồng chí Bí thư Tỉnh ủy Lò Văn Hợi phát biểu tại hội nghị.")
     assert ("Lò Văn Hợi", "PER") in found
     assert not any("Bí thư" in s for s, _ in found)
-
-
-def test_old_tone_marks_fold():
-    text = "Đồng chí dự họp cùng Thành uỷ và Ban Thường vụ Tỉnh uỷ."
-    assert len(fold_tones(text)) == len(text)
-    assert fold_tones("hoà bình, quý, thuỷ lợi, hoàng") == "hòa bình, quý, thủy lợi, hoàng"
-    found = [(text[a:b], lab) for a, b, lab in find_entities(text)]
-    assert ("Thành uỷ", "ORG") in found and ("Ban Thường vụ Tỉnh uỷ", "ORG") in found
-
-
-def test_rules_run_without_tokens():
-    text = "Ngày 3/2/2030, Bộ Công an và Chỉ thị số 5-CT/TW."
-    found = {(text[a:b], lab) for a, b, lab in find_entities(text)}
-    assert found >= {("Ngày 3/2/2030", "TIME"), ("Bộ Công an", "ORG"), ("Chỉ thị số 5-CT/TW", "DOC")}
-
-
-def test_overlaps_resolve_longest_first():
-    from annotations.nlp.entities import resolve
-
-    spans = resolve([(0, 10, "ORG", 1), (5, 20, "EVENT", 1), (20, 25, "LOC", 0), (22, 30, "PER", 1)])
-    assert spans == [(5, 20, "EVENT"), (22, 30, "PER")]
 
 
 def test_heading_in_capitals_and_day_ranges(ents):
@@ -230,14 +211,16 @@ def test_foreign_leader_after_title_and_country(ents):
 
 
 def test_summit_of_an_organisation_and_day_to_day(ents):
-    found = ents("Trung Quốc tổ chức Hội nghị thượng đỉnh Tổ chức Hợp tác Thượng Hải (SCO) từ ngày 12 đến ngày 13 tháng 12 năm 2023.")
+    found = ents("Trung Quốc tổ chức Hội nghị thượng đỉnh Tổ chức Hợp tác Thượng Hải (SCO) "
+                 "từ ngày 12 đến ngày 13 tháng 12 năm 2023.")
     assert ("Hội nghị thượng đỉnh Tổ chức Hợp tác Thượng Hải", "EVENT") in found
     assert ("SCO", "ORG") in found
     assert labels(found, "TIME") == ["ngày 12", "ngày 13 tháng 12 năm 2023"]
 
 
 def test_plenum_ordinals_in_words_and_terms(ents):
-    found = ents("Hội nghị lần thứ 12 Ban Chấp hành Đảng bộ tỉnh khóa XX bế mạc; Hội nghị lần thứ chín, khóa XI khai mạc.")
+    found = ents("Hội nghị lần thứ 12 Ban Chấp hành Đảng bộ tỉnh khóa XX bế mạc; "
+                 "Hội nghị lần thứ chín, khóa XI khai mạc.")
     assert labels(found, "EVENT") == ["Hội nghị lần thứ 12 Ban Chấp hành Đảng bộ tỉnh khóa XX",
                                       "Hội nghị lần thứ chín, khóa XI"]
 
@@ -320,3 +303,16 @@ def test_holidays_with_dates_and_country_inside_a_name(ents):
     assert ("Lễ Quốc khánh 2/9", "EVENT") in found
     assert ("Sở Y tế", "ORG") in found
     assert ("Đức", "LOC") not in found
+
+
+@pytest.mark.slow
+def test_micro_f1_on_gold_is_at_least_085(gold_records):
+    """Quality gate (not timed): catches regressions in the rules."""
+    from annotations.nlp import analyze
+
+    pairs = []
+    for rec in gold_records:
+        pred = [(e.start, e.end, e.label) for e in analyze(rec["paragraph"]).entities]
+        pairs.append((rec["entities"], pred))
+    res = score(pairs)
+    assert res["micro"][2] >= 0.85, res

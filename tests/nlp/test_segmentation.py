@@ -4,11 +4,12 @@ import re
 import unicodedata
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations.text.vietnamese import _OLD_TONE, fold_tones
 from annotations.nlp import align, analyze
+from annotations.text.vietnamese import _OLD_TONE, fold_tones
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 _NEW_TO_OLD = {v: k for k, v in _OLD_TONE.items()}
@@ -84,6 +85,7 @@ def check(text: str) -> None:
     assert all(e1 <= s2 for (_, e1), (s2, _) in zip(ents, ents[1:]))
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document())
 def test_spans_slice_back_and_nest(text):
