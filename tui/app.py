@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
-from functools import partial
+from datetime import UTC, datetime
 from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from annotations.corpus.library import Library
 from annotations.errors import BaocaoError, ConfigError
@@ -23,7 +23,8 @@ from annotations.home import Home
 from annotations.store import DEFAULT_LABELS, AnnotationStore, Label, StoreError, StoreLocked
 from annotations.store.labels import check_label_keys
 
-from .bindings import bindings_for, reserved_keys
+from .bindings import bindings_for, load_keymap, reserved_keys
+from .messages import ExportFinished
 from .screens.library import LibraryScreen
 
 # The reader, help and note screens are imported when first shown: start-up
@@ -34,10 +35,17 @@ StoreFactory = Callable[..., AnnotationStore]
 FALLBACK_LABELS = list(DEFAULT_LABELS)
 
 
+def _reports_provider():
+    from .commands import ReportsProvider  # the palette module loads when first opened
+
+    return ReportsProvider
+
+
 class BaocaoApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "baocao"
     BINDINGS = bindings_for("app")
+    COMMANDS = App.COMMANDS | {_reports_provider}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (170, "-very-wide")]
 
     def __init__(self, home: Home | Path, annotator: str | None = None, *,
@@ -53,7 +61,25 @@ class BaocaoApp(App):
         self.store: AnnotationStore | None = None
         self.store_problem = ""
         self.readonly = False
+        self.keymap: dict[str, str] = {}  # binding id -> keys, from config.toml [keymap]
+        self.keymap_problem = ""
+        self._load_keymap()
         self._open_store(store_factory or AnnotationStore, annotator)
+
+    def _load_keymap(self) -> None:
+        """[keymap] of config.toml, checked; any problem: the default keys, and a
+        notification once the app runs."""
+        try:
+            raw = self.home.config().get("keymap", {})
+        except ConfigError:
+            return  # config.toml is unreadable: the store says so (it reads it too)
+        try:
+            self.keymap = load_keymap(raw, self.home.config_path)
+        except ConfigError as exc:
+            self.keymap_problem = str(exc)
+            return
+        if self.keymap:
+            self.set_keymap(self.keymap)
 
     @property
     def ansi_theme(self):
@@ -82,7 +108,8 @@ class BaocaoApp(App):
             self.store_problem = str(exc)
         if self.store is not None:
             try:
-                check_label_keys(self.store.labels, reserved_keys(), self.home.config_path)
+                check_label_keys(self.store.labels, reserved_keys(self.keymap),
+                                 self.home.config_path)
             except ConfigError as exc:
                 self.store.close()
                 self.store, self.store_problem = None, str(exc)
@@ -139,6 +166,9 @@ class BaocaoApp(App):
         elif self.readonly:
             self.notify(f"{self.store_problem}\nOpened read-only: you can read, not tag.",
                         title="Read-only", severity="warning", timeout=15, markup=False)
+        if self.keymap_problem:
+            self.notify(f"{self.keymap_problem}\nThe default keys are in use.",
+                        title="Keymap not applied", severity="error", timeout=30, markup=False)
 
     def on_unmount(self) -> None:
         self.close_store()
@@ -157,6 +187,18 @@ class BaocaoApp(App):
 
         self.push_screen(ReaderScreen(order, index))
 
+    def show_report(self, report_id: str) -> None:
+        """Open a report from anywhere (the palette): in the reader if one is
+        shown, with the whole library as its ]/[ order."""
+        from .screens.reader import ReaderScreen
+
+        order = [m.id for m in self.library.reports()]
+        if isinstance(self.screen, ReaderScreen):
+            self.screen.order = order
+            self.screen.load(report_id)
+        else:
+            self.open_report(order, order.index(report_id))
+
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 
@@ -165,36 +207,20 @@ class BaocaoApp(App):
 
     # ------------------------------------------------------------ palette
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        from .screens.reader import ReaderScreen
-
+        """App-wide commands; reports come from ReportsProvider and the reader's
+        own commands from its screen (tui/commands.py)."""
         yield from super().get_system_commands(screen)
         yield SystemCommand("Export annotations", "Write every annotation as native JSONL "
                             "under the home's exports/ folder", self.action_export)
         yield SystemCommand("Show label set", "The labels, their keys and colours",
                             self.action_show_labels)
-        if isinstance(screen, ReaderScreen):
-            yield SystemCommand("Toggle entities", "Entity colours on/off (e)",
-                                screen.action_toggle_entities)
-        order = [m.id for m in self.library.reports()]
-        for i, m in enumerate(self.library.reports()):
-            yield SystemCommand(f"Open report: {m.title}", f"{m.date or 'undated'} · {m.id}",
-                                partial(self._open_from_palette, order, i), discover=False)
-
-    def _open_from_palette(self, order: list[str], index: int) -> None:
-        from .screens.reader import ReaderScreen
-
-        if isinstance(self.screen, ReaderScreen):
-            self.screen.order = order
-            self.screen.load(order[index])
-        else:
-            self.open_report(order, index)
 
     def action_show_labels(self) -> None:
         lines = [f"{lb.key}  {lb.name}  ({lb.color})" for lb in self.labels]
         self.notify("\n".join(lines), title="Label set", timeout=8, markup=False)
 
     def export_path(self) -> Path:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         return self.home.exports_dir / f"annotations-{stamp}.jsonl"
 
     def action_export(self) -> None:
@@ -202,18 +228,30 @@ class BaocaoApp(App):
 
     @work(thread=True, exclusive=True, group="export")
     def export(self, path: Path) -> None:
+        """Off the UI thread, with its own read-only store and library: the UI's
+        are never used from another thread. Posts ExportFinished."""
         from annotations.interchange.export import export_to_path, iter_records
 
-        try:  # its own read-only store: the UI's store is never used off its thread
+        worker = get_current_worker()
+        try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with AnnotationStore(self.home, readonly=True) as store:
                 n = export_to_path(iter_records(store, Library(self.home)), path)
         except (BaocaoError, OSError) as exc:
-            self.call_from_thread(self.notify, str(exc), title="Export failed",
-                                  severity="error", timeout=15, markup=False)
-            return
-        self.call_from_thread(self.notify, f"{n} annotations written to {path}",
-                              title="Exported", timeout=15, markup=False)
+            message = ExportFinished(path, error=exc)
+        else:
+            message = ExportFinished(path, n)
+        if not worker.is_cancelled:
+            self.post_message(message)
+
+    @on(ExportFinished)
+    def _export_finished(self, message: ExportFinished) -> None:
+        if message.error is not None:
+            self.notify(str(message.error), title="Export failed", severity="error",
+                        timeout=15, markup=False)
+        else:
+            self.notify(f"{message.count} annotations written to {message.path}",
+                        title="Exported", timeout=15, markup=False)
 
 
 def make_app(home: Home | Path, annotator: str | None = None, *,

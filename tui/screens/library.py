@@ -7,11 +7,14 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
+from annotations.errors import BaocaoError, LibraryError
 from annotations.models import ReportMeta
 from annotations.text.vietnamese import fold, matches_words
 
 from ..bindings import bindings_for, keys_for
+from ..messages import SeedingFinished, SeedingProgress, SeedingStarted, TextsFolded
 from ..widgets.key_bar import KeyBar
 from ..widgets.report_table import ReportTable
 
@@ -54,8 +57,6 @@ class LibraryScreen(Screen):
     # ------------------------------------------------------------ data
     def reload(self) -> None:
         """Re-read the index and the store's counts, keep the cursor's report."""
-        from annotations.corpus.library import LibraryError
-
         try:
             self._reports = self.app.library.reports()
         except LibraryError as exc:  # shown, and the app stays up (help, quit)
@@ -75,18 +76,26 @@ class LibraryScreen(Screen):
 
     @work(thread=True, exclusive=True, group="fold")
     def prefold(self) -> None:
-        """Fold every report's text for the filter in the background (dict writes
-        are atomic); until it is done the filter matches titles, then it re-runs.
-        Started by the first `/`, not at start-up: reading every text costs
-        seconds on a large library, and most sessions never filter."""
-        for m in list(self._reports):
-            if m.id not in self._folded_text:
-                try:
-                    self._folded_text[m.id] = fold(self.app.library.text(m.id))
-                except (OSError, KeyError):
-                    self._folded_text[m.id] = ""
+        """Fold every report's text for the filter in a thread and post them;
+        until then the filter matches titles, then it re-runs. Started by the
+        first `/`, not at start-up: reading every text costs seconds on a large
+        library, and most sessions never filter."""
+        worker = get_current_worker()
+        folded: dict[str, str] = {}
+        for m in list(self._reports):  # a copy: the UI thread may replace the list
+            if worker.is_cancelled:
+                return
+            try:
+                folded[m.id] = fold(self.app.library.text(m.id))
+            except (BaocaoError, OSError, KeyError):  # missing: the title still matches
+                folded[m.id] = ""
+        self.post_message(TextsFolded(folded))
+
+    @on(TextsFolded)
+    def _texts_folded(self, message: TextsFolded) -> None:
+        self._folded_text.update(message.folded)
         if self.filter_text:
-            self.app.call_from_thread(self.populate)
+            self.populate()
 
     def populate(self) -> None:
         current = self.current_id()
@@ -178,18 +187,24 @@ class LibraryScreen(Screen):
     # ------------------------------------------------------------ first run
     @work(thread=True, exclusive=True, group="seed")
     def seed(self) -> None:
-        self.app.call_from_thread(self._seeding_started)
+        """Import the bundled seeds into an empty library, in a thread. The import
+        takes the home's writer lock: if another baocao holds it, StoreLocked
+        says who, and the library stays empty."""
+        worker = get_current_worker()
+        self.post_message(SeedingStarted())
 
         def progress(done: int, total: int, what: str) -> None:
-            self.app.call_from_thread(self._seeding_progress, done, total)
+            if not worker.is_cancelled:  # the import itself is never cut short
+                self.post_message(SeedingProgress(done, total))
 
         try:
             summary = self.app.library.ensure_seeded(progress=progress)
-        except Exception as exc:  # shown, never swallowed: the library stays usable
-            self.app.call_from_thread(self._seeding_done, None, str(exc))
+        except (BaocaoError, OSError) as exc:  # shown, never swallowed: the app stays up
+            self.post_message(SeedingFinished(None, exc))
             return
-        self.app.call_from_thread(self._seeding_done, summary, None)
+        self.post_message(SeedingFinished(summary))
 
+    @on(SeedingStarted)
     def _seeding_started(self) -> None:
         from textual.widgets import Label, ProgressBar
 
@@ -200,21 +215,26 @@ class LibraryScreen(Screen):
                    before="#library-header")
         self.query_one("#library-empty").display = False
 
-    def _seeding_progress(self, done: int, total: int) -> None:
+    @on(SeedingProgress)
+    def _seeding_progress(self, message: SeedingProgress) -> None:
         from textual.widgets import Label, ProgressBar
 
-        self.query_one("#seeding-bar", ProgressBar).update(total=total, progress=done)
-        self.query_one("#seeding-label", Label).update(
-            f"Importing the bundled sample reports… {done}/{total}")
+        for bar in self.query("#seeding-bar").results(ProgressBar):
+            bar.update(total=message.total, progress=message.done)
+        for label in self.query("#seeding-label").results(Label):
+            label.update(f"Importing the bundled sample reports… {message.done}/{message.total}")
 
-    def _seeding_done(self, summary, error: str | None) -> None:
+    @on(SeedingFinished)
+    def _seeding_finished(self, message: SeedingFinished) -> None:
         self.seeding = False
         self.query("#seeding").remove()
-        if error:
-            self.notify(error, title="Could not import the sample reports", severity="error",
-                        timeout=10, markup=False)
-        elif summary is not None:
-            self.notify(f"Imported {len(summary.imported)} sample reports.", title="Welcome", markup=False)
+        if message.error is not None:
+            self.notify(str(message.error), title="Could not import the sample reports",
+                        severity="error", timeout=15, markup=False)
+        elif message.summary is not None:
+            self.notify(f"Imported {len(message.summary.imported)} sample reports.",
+                        title="Welcome", markup=False)
+        self.app.library.reload()  # what the import wrote (or another process)
         self.reload()
 
     # ------------------------------------------------------------ actions

@@ -1,4 +1,9 @@
-"""The reader: one report, a sentence cursor, tagging keys, a side panel."""
+"""The reader: one report, a sentence cursor, tagging keys, a side panel.
+
+The report shown is ``report_id``, one reactive: setting it (opening, ]/[, the
+palette, an undo that lands in another report) updates the meta and the "i/N"
+title in one place, so they cannot disagree with the text.
+"""
 from __future__ import annotations
 
 from functools import partial
@@ -8,48 +13,64 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
+from annotations.corpus.library import Report
+from annotations.errors import BaocaoError
 from annotations.models import ENTITY_LABELS
 from annotations.store import Annotation, Passage, StoreError
 
-from ..bindings import TABLE, binding, bindings_for, keys_for, label_key
+from ..bindings import TABLE, binding, bindings_for, keys_for, keys_of, label_key, normalize_keys
+from ..messages import ReportLoaded, ReportLoadFailed
 from ..widgets.annotation_list import AnnotationList
 from ..widgets.key_bar import KeyBar
 from ..widgets.report_view import Mark, ReportView
 from .note import NoteScreen
 
 
+def _reader_commands():
+    from ..commands import ReaderCommands  # the palette module loads when first opened
+
+    return ReaderCommands
+
 
 class ReaderScreen(Screen):
     BINDINGS = bindings_for("reader")
+    COMMANDS = {_reader_commands}
+    # always_update: re-setting the same id (reload after an error) still retitles
+    report_id: reactive[str] = reactive("", always_update=True, init=False)
 
     def __init__(self, order: list[str], index: int) -> None:
         super().__init__()
         self.order = order
-        self.index = index
-        self.report_id = order[index]
-        self.meta = None
+        self.set_reactive(ReaderScreen.report_id, order[index])
+        self.meta = self.app.library.get(order[index])
         self.canonical = ""
         self.annotations: list[Annotation] = []
         self.loading_report = True
         self.label_keys = []
         # Labels come from the store (a config may add some): bind their keys first
-        # (so the footer shows them first), skipping any that would shadow a key.
+        # (so the key bar shows them first), skipping any that would shadow a key.
+        keymap = self.app.keymap
         taken = {k for spec in TABLE if spec.scope in ("reader", "app")
-                 for k in spec.keys.split(",")}
+                 for k in keys_of(spec, keymap)}
         for i, label in enumerate(self.app.labels):
-            if label.key in taken:
+            key = normalize_keys(label.key)[0]
+            if key in taken:
                 self.app.call_later(partial(self.notify, markup=False),
                                     f"Label {label.name!r}: key {label.key!r} is already "
                                     "used; it has no key.", severity="warning")
                 continue
-            taken.add(label.key)
+            taken.add(key)
             self.label_keys.append(label_key(label, i))
-        merged = BindingsMap([binding(k) for k in self.label_keys])
-        merged.key_to_bindings.update(self._bindings.key_to_bindings)
-        self._bindings = merged
+        # The keymap is applied here, not only by Textual on each key press:
+        # Textual drops every binding of a key it moves a binding away from,
+        # which would take a label given that freed key with it.
+        self._bindings = BindingsMap([binding(k, keymap)
+                                      for k in self.label_keys + keys_for("reader")])
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-title")
@@ -77,24 +98,32 @@ class ReaderScreen(Screen):
     def store(self):
         return self.app.store
 
+    @property
+    def index(self) -> int:
+        """Position of the report in ``order`` (load() keeps it there)."""
+        return self.order.index(self.report_id)
+
+    def watch_report_id(self, report_id: str) -> None:
+        self.meta = self.app.library.get(report_id)
+        self._update_title()
+
     # ------------------------------------------------------------ loading
     def load(self, report_id: str, cursor: int = 0) -> None:
-        """Show a report: its text and analysis are read in a thread (the analysis
-        may have to be computed), the store is read here, on the UI thread."""
-        self.report_id = report_id
-        if report_id in self.order:
-            self.index = self.order.index(report_id)
-        lib = self.app.library
-        self.meta = lib.get(report_id)
+        """Show a report. Usually its analysis is cached and it opens here, in one
+        paint; otherwise a thread computes it and posts ReportLoaded. The store
+        is read here, on the UI thread."""
+        if report_id not in self.order:  # e.g. an undo in a report the filter hid
+            self.order = [m.id for m in self.app.library.reports()]
         self.loading_report = True
-        self._update_title()
-        if self.app.library.is_analysed(self.meta.id):  # the usual case: no thread hop, one paint
+        self.report_id = report_id
+        lib = self.app.library
+        if lib.is_analysed(report_id):
             try:
-                text, analysis = lib.text(report_id), lib.analysis(report_id)
-            except Exception as exc:  # noqa: BLE001 - shown to the user as is
+                report = lib.open(report_id)
+            except (BaocaoError, OSError) as exc:
                 self._load_failed(report_id, exc)
                 return
-            self._show_report(report_id, text, analysis, cursor)
+            self._show_report(report, cursor)
             return
         self.set_timer(0.15, self._show_loading)
         self._read_report(report_id, cursor)
@@ -105,14 +134,24 @@ class ReaderScreen(Screen):
 
     @work(thread=True, exclusive=True, group="report")
     def _read_report(self, report_id: str, cursor: int) -> None:
-        lib = self.app.library
+        """Off the UI thread: open the report (the NLP may run), post the result."""
+        worker = get_current_worker()
         try:
-            text = lib.text(report_id)
-            analysis = lib.analysis(report_id)
-        except Exception as exc:  # noqa: BLE001 - shown to the user as is
-            self.app.call_from_thread(self._load_failed, report_id, exc)
-            return
-        self.app.call_from_thread(self._show_report, report_id, text, analysis, cursor)
+            report = self.app.library.open(report_id)
+        except (BaocaoError, OSError) as exc:
+            message = ReportLoadFailed(report_id, exc)
+        else:
+            message = ReportLoaded(report, cursor)
+        if not worker.is_cancelled:  # another report was asked for meanwhile
+            self.post_message(message)
+
+    @on(ReportLoaded)
+    def _report_loaded(self, message: ReportLoaded) -> None:
+        self._show_report(message.report, message.cursor)
+
+    @on(ReportLoadFailed)
+    def _report_load_failed(self, message: ReportLoadFailed) -> None:
+        self._load_failed(message.report_id, message.error)
 
     def _load_failed(self, report_id: str, exc: Exception) -> None:
         if report_id == self.report_id:
@@ -120,12 +159,12 @@ class ReaderScreen(Screen):
             self.notify(f"{report_id}: {exc}", title="Cannot open the report", severity="error",
                         markup=False, timeout=15)
 
-    def _show_report(self, report_id: str, text: str, analysis, cursor: int) -> None:
-        if report_id != self.report_id:
+    def _show_report(self, report: Report, cursor: int) -> None:
+        if report.id != self.report_id:
             return  # the user moved on to another report meanwhile
-        self.canonical = text
-        self.annotations = self.store.for_report(report_id) if self.store else []
-        self.view.load(text, analysis, self._marks())
+        self.canonical = report.text
+        self.annotations = self.store.for_report(report.id) if self.store else []
+        self.view.load(report.text, report.analysis, self._marks())
         if cursor:
             self.view.select(cursor)
         self.loading_report = False
@@ -214,7 +253,7 @@ class ReaderScreen(Screen):
             legend.append(f" {label.name} {counts.get(label.name, 0)}\n")
         legend.append("entities ", style="dim")
         if self.view.entities_on:
-            for i, ent in enumerate(ENTITY_LABELS):
+            for ent in ENTITY_LABELS:
                 legend.append(ent, style=self.view.get_component_rich_style(
                     f"report-view--ent-{ent.lower()}", partial=True))
                 legend.append(" ")
@@ -236,13 +275,7 @@ class ReaderScreen(Screen):
         self.view.select(0 if where == "first" else self.view.sentence_count - 1)
 
     def action_page(self, direction: int) -> None:
-        view = self.view
-        if not view.sentence_count:
-            return
-        first, _ = view.sentence_lines(view.cursor)
-        target = first + direction * max(1, view.scrollable_content_region.height - 2)
-        target = max(0, min(len(view._lines) - 1, target))
-        view.select(view.sentence_at_offset(view._lines[target][1]))
+        self.view.select(self.view.page_target(direction))
 
     def action_next_untagged(self) -> None:
         n = self.view.sentence_count

@@ -1,0 +1,123 @@
+"""Pilot tests of the library screen: order, sort, filter, first run, errors."""
+from __future__ import annotations
+
+from pilot_support import SIZE, app_for, notifications, shown_ids
+from textual.widgets import Input
+
+from annotations.corpus.library import Library
+from annotations.home import Home
+from tui.screens.library import LibraryScreen
+from tui.widgets.report_table import ReportTable
+
+
+async def test_library_lists_by_date_and_sort_flips(tui_home, store_factory):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        expected = [m.id for m in Library(tui_home).reports()]
+        assert shown_ids(app) == expected
+        assert app.screen.query_one(ReportTable).row_count == len(expected)
+        await pilot.press("s")
+        dated = [m.id for m in Library(tui_home).reports() if m.date]
+        assert shown_ids(app)[:len(dated)] == dated[::-1]
+        await pilot.press("s")
+        assert shown_ids(app) == expected
+
+
+async def test_filter_ignores_diacritics_and_tone_styles(tui_home, store_factory):
+    lib = Library(tui_home)
+
+    def has_phrase(rid: str) -> bool:  # both tone-mark styles, any case
+        haystack = f"{lib.get(rid).title} {lib.text(rid)}".lower()
+        return "xóa nhà tạm" in haystack or "xoá nhà tạm" in haystack
+
+    expected = {m.id for m in lib.reports() if has_phrase(m.id)}
+    assert {"xoa_nha_tam", "xoa_cu", "000_04edcb8ab5506732"} <= expected < {m.id for m in lib.reports()}
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"xoa nha tam")  # typed at once: no key is lost
+        assert app.screen.query_one("#filter", Input).value == "xoa nha tam"
+        await app.workers.wait_for_complete()  # the background fold of report texts
+        await pilot.pause()  # its TextsFolded message re-runs the filter
+        assert set(shown_ids(app)) == expected
+        await pilot.press("escape")  # clears the filter
+        assert len(shown_ids(app)) == len(lib)
+        assert not app.screen.query_one("#filter", Input).display
+        assert app.focused is app.screen.query_one(ReportTable)
+
+
+async def test_q_on_library_quits(tui_home, store_factory):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert app._exit
+
+
+async def test_first_run_imports_seeds_in_a_worker(home, store_factory):
+    app = app_for(home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        saw_progress = False
+        while not saw_progress and app.workers:
+            saw_progress = bool(app.screen.query("#seeding"))
+            await pilot.pause(0.01)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert saw_progress
+        assert not app.screen.query("#seeding")
+        assert len(shown_ids(app)) == 5
+        assert app.screen.query_one(ReportTable).row_count == 5
+        assert any(n.title == "Welcome" for n in notifications(app))
+    assert len(Library(home)) == 5
+
+
+async def test_empty_home_locked_by_another_process_is_not_seeded(home, store_factory):
+    """Seeding takes the writer lock: with another writer on the home the app
+    opens read-only, says who holds the lock, and leaves the library empty."""
+    other = Home(home)  # its own lock file descriptor: another writer, for flock
+    other.acquire_writer("someone-else")
+    try:
+        app = app_for(home, store_factory)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.readonly
+            [failed] = [n for n in notifications(app, "error")
+                        if n.title == "Could not import the sample reports"]
+            assert "someone-else" in failed.message and "open for writing" in failed.message
+            assert shown_ids(app) == []
+            assert not app.screen.query("#seeding")
+            assert app.screen.query_one("#library-empty").display
+            await pilot.press("question_mark")  # still alive and responsive
+            await pilot.press("escape")
+            assert isinstance(app.screen, LibraryScreen)
+        assert len(Library(home)) == 0
+    finally:
+        other.release_writer()
+
+
+async def test_missing_text_and_corrupt_index_are_shown(tui_home, store_factory):
+    lib = Library(tui_home)
+    first = lib.reports()[0].id
+    (tui_home / "library" / "texts" / f"{first}.txt").unlink()
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any(n.title == "Cannot open the report" for n in notifications(app))
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+    (tui_home / "library" / "index.json").write_text("{not json", encoding="utf-8")
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert any(n.title == "Cannot read the library" for n in notifications(app))
+        assert not app.workers  # no attempt to seed over a broken index

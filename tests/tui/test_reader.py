@@ -1,0 +1,401 @@
+"""Pilot tests of the reader: moving, tagging, undo across reports, notes,
+loading in a worker, read-only and failing stores, orphaned annotations."""
+from __future__ import annotations
+
+import threading
+
+from pilot_support import SIZE, app_for, longest, notifications, open_first, shown_ids, view_lines
+
+from annotations.corpus.library import Library
+from annotations.store import AnnotationStore, StoreError
+from tui.screens.library import LibraryScreen
+from tui.screens.note import NoteScreen
+from tui.screens.reader import ReaderScreen
+from tui.widgets.annotation_list import AnnotationList
+from tui.widgets.report_view import GUTTER, ReportView
+
+
+def title_of(reader: ReaderScreen) -> str:
+    return str(reader.query_one("#reader-title").render())
+
+
+# ---------------------------------------------------------------- moving
+
+async def test_open_move_extend_and_back(tui_home, store_factory):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        first = shown_ids(app)[0]
+        reader = await open_first(pilot)
+        view = reader.view
+        assert reader.report_id == first and view.cursor == 0
+        await pilot.press("j", "down")
+        assert view.selection == (2, 2)
+        await pilot.press("k")
+        assert view.selection == (1, 1)
+        await pilot.press("up")
+        assert view.selection == (0, 0)
+        if view.sentence_count >= 3:
+            await pilot.press("J", "shift+down")
+            assert (view.anchor, view.cursor) == (0, 2)
+            await pilot.press("K")
+            assert view.selection == (0, 1)
+            await pilot.press("shift+up")
+            assert view.selection == (0, 0)
+        await pilot.press("G")
+        assert view.cursor == view.sentence_count - 1
+        await pilot.press("g")
+        assert view.cursor == 0
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+        reader = await open_first(pilot)
+        await pilot.press("q")
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_page_keys_move_by_a_screen(tui_home, store_factory):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = await open_first(pilot, longest(tui_home))
+        view = reader.view
+        height = view.scrollable_content_region.height
+        assert view.text_layout.line_count > 2 * height  # the report is longer than a page
+        await pilot.press("pagedown")  # a screen on, keeping two lines of context
+        assert view.cursor == view.text_layout.sentence_at_line(height - 2) > 0
+        await pilot.press("space")
+        second = view.cursor
+        assert second > view.text_layout.sentence_at_line(height - 2)
+        await pilot.press("pageup")
+        assert view.cursor < second
+
+
+async def test_next_and_previous_report(tui_home, store_factory):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        order = shown_ids(app)
+        reader = await open_first(pilot)
+        assert title_of(reader).startswith(f"1/{len(order)}")
+        await pilot.press("right_square_bracket")
+        lib = Library(tui_home)
+        assert reader.report_id == order[1]
+        assert reader.canonical == lib.text(order[1])
+        assert title_of(reader).startswith(f"2/{len(order)}")
+        assert lib.get(order[1]).title in title_of(reader)
+        await pilot.press("left_square_bracket")
+        assert reader.report_id == order[0]
+        await pilot.press("left_square_bracket")  # already the first: stays
+        assert reader.report_id == order[0]
+        assert title_of(reader).startswith(f"1/{len(order)}")
+
+
+async def test_mouse_click_selects_sentence(tui_home, store_factory):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = await open_first(pilot, longest(tui_home))
+        view = reader.view
+        target = 3
+        y, _ = view.sentence_lines(target)
+        sent = view.analysis.sentences[target]
+        # the first line of the sentence may start with the previous one: click its start
+        line_start = view.text_layout.lines[y][1]
+        x = GUTTER + len(view.text[line_start:sent.start])
+        await pilot.click(ReportView, offset=(x + 1, y - view.scroll_offset.y))
+        assert view.cursor == target
+
+
+# ---------------------------------------------------------------- tagging
+
+async def test_tag_relabel_remove_undo_redo(tui_home, store_factory):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = await open_first(pilot)
+        rid = reader.report_id
+        store = app.store
+        await pilot.press("j", "a")
+        anns = store.for_report(rid)
+        assert [(a.label, a.sentence_start, a.sentence_end) for a in anns] == [("achievement", 1, 1)]
+        assert reader.view.marks[0].letter == "A"
+        assert "A" in view_lines(reader.view)[reader.view.sentence_lines(1)[0]][:GUTTER]
+        await pilot.press("t")  # relabel
+        assert [a.label for a in store.for_report(rid)] == ["task"]
+        await pilot.press("t")  # same key again: removed
+        assert store.for_report(rid) == []
+        assert reader.view.marks == []
+        assert "T" not in view_lines(reader.view)[reader.view.sentence_lines(1)[0]][:GUTTER]
+        await pilot.press("u")  # undo the removal
+        assert [a.label for a in store.for_report(rid)] == ["task"]
+        await pilot.press("ctrl+r")  # redo it
+        assert store.for_report(rid) == []
+        await pilot.press("r", "x")
+        assert store.for_report(rid) == []
+        await pilot.press("u")
+        assert [a.label for a in store.for_report(rid)] == ["risk"]
+        # the library shows the counts after going back
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = app.screen
+        row = screen._row(screen.shown.index(rid), 120).plain
+        assert f"  1/{Library(tui_home).get(rid).sentences}" in row
+    # durable: a fresh store on the same home sees it
+    again = AnnotationStore(tui_home, annotator="tester")
+    try:
+        assert [a.label for a in again.for_report(rid)] == ["risk"]
+    finally:
+        again.close()
+
+
+async def test_undo_in_another_report_opens_it_and_retitles(tui_home, store_factory):
+    """Undo of a tag made in another report loads that report: the text, the
+    i/N title and ]/[ all follow it (one reactive report id)."""
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        order = shown_ids(app)
+        reader = await open_first(pilot)
+        await pilot.press("j", "j", "a")  # tagged in report 1
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert reader.report_id == order[2]
+        assert title_of(reader).startswith(f"3/{len(order)}")
+        await pilot.press("u")  # undoes the tag in report 1: back there, on the sentence
+        await pilot.pause()
+        assert reader.report_id == order[0]
+        assert reader.canonical == Library(tui_home).text(order[0])
+        assert title_of(reader).startswith(f"1/{len(order)}")
+        assert Library(tui_home).get(order[0]).title in title_of(reader)
+        assert reader.view.cursor == 2
+        assert app.store.for_report(order[0]) == []
+        await pilot.press("right_square_bracket")
+        assert reader.report_id == order[1]
+
+
+async def test_extended_selection_tags_one_passage(tui_home, store_factory):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = await open_first(pilot, longest(tui_home))
+        await pilot.press("j", "J", "J", "a")
+        # blank lines between paragraphs stay blank (no gutter mark, no letter)
+        drawn = view_lines(reader.view)
+        for y, (p, _, _) in enumerate(reader.view.text_layout.lines):
+            if p < 0:
+                assert not drawn[y].strip(), (y, drawn[y])
+        [ann] = app.store.for_report(reader.report_id)
+        assert (ann.sentence_start, ann.sentence_end) == (1, 3)
+        text = Library(tui_home).text(reader.report_id)
+        assert text[ann.start:ann.end] == ann.text
+        assert reader.view.selection == (3, 3)  # collapsed after tagging
+        # inside the passage, a key acts on the whole passage
+        await pilot.press("k", "r")
+        [ann] = app.store.for_report(reader.report_id)
+        assert (ann.label, ann.sentence_start, ann.sentence_end) == ("risk", 1, 3)
+        options = reader.query_one(AnnotationList)
+        assert options.option_count == 1
+
+
+async def test_next_untagged_and_annotation_jump(tui_home, store_factory):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = await open_first(pilot, longest(tui_home))
+        await pilot.press("a", "j", "t", "g", "full_stop")
+        assert reader.view.cursor == 2
+        options = reader.query_one(AnnotationList)
+        options.focus()
+        options.highlighted = 1
+        await pilot.press("enter")  # second annotation: sentence 1
+        assert reader.view.cursor == 1
+        assert app.focused is reader.view
+
+
+async def test_note_dialog(tui_home, store_factory):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = await open_first(pilot)
+        await pilot.press("n")  # nothing tagged: a hint, no dialog
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("a", "n")
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press(*"xem lai", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        [ann] = app.store.for_report(reader.report_id)
+        assert ann.note == "xem lai"
+        await pilot.press("n", "escape")  # cancel keeps the note
+        await pilot.pause()
+        assert app.store.for_report(reader.report_id)[0].note == "xem lai"
+
+
+async def test_note_typed_right_after_n_goes_to_the_dialog(tui_home, store_factory):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = await open_first(pilot)
+        await pilot.press("t", "n", *"rat quan", "enter")
+        await pilot.pause()
+        [ann] = app.store.for_report(reader.report_id)
+        assert (ann.label, ann.note) == ("task", "rat quan")
+
+
+async def test_entities_toggle(tui_home, store_factory):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = await open_first(pilot, longest(tui_home))
+        view = reader.view
+        assert view.analysis.entities and view.entities_on
+        ent = view.analysis.entities[0]
+        p = view.text_layout.paragraph_at(ent.start)
+        start = view.analysis.paragraphs[p].start
+        styled = view.styled_paragraph(p)
+        assert any(s.start <= ent.start - start < s.end for s in styled.spans)
+        await pilot.press("e")
+        assert not view.entities_on
+        plain = view.styled_paragraph(p)
+        assert len(plain.spans) < len(styled.spans)
+        assert "off" in str(reader.query_one("#legend").render())
+        await pilot.press("e")
+        assert view.entities_on
+
+
+# ---------------------------------------------------------------- loading
+
+async def test_report_without_cached_analysis_loads_in_a_worker(tui_home, store_factory,
+                                                               monkeypatch):
+    """While the analysis is computed in a thread only leaving works: a tag key
+    is ignored (it would act on the old text). The thread waits on an event the
+    test sets once it has checked that state: no timing assumption."""
+    monkeypatch.setattr(Library, "is_analysed", lambda self, report_id: False)
+    release, opened_in = threading.Event(), []
+    real_open = Library.open
+
+    def gated_open(self, report_id):  # as if the NLP pipeline had to run
+        opened_in.append(threading.current_thread())
+        assert release.wait(30), "the test never released the worker"
+        return real_open(self, report_id)
+
+    monkeypatch.setattr(Library, "open", gated_open)
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        await pilot.press("a")  # ignored while the report loads: no tag on the old text
+        assert reader.loading_report and reader.view.sentence_count == 0
+        assert app.store.for_report(reader.report_id) == []
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()  # the worker's ReportLoaded message is handled
+        assert opened_in and opened_in[0] is not threading.main_thread()
+        assert not reader.loading_report and not reader.view.loading
+        assert reader.view.sentence_count == Library(tui_home).get(reader.report_id).sentences
+        await pilot.press("a")
+        assert len(app.store.for_report(reader.report_id)) == 1
+
+
+async def test_a_report_asked_for_meanwhile_wins(tui_home, store_factory, monkeypatch):
+    """]/[ while a report loads: the slow load is cancelled and never shown."""
+    monkeypatch.setattr(Library, "is_analysed", lambda self, report_id: False)
+    release = threading.Event()
+    real_open = Library.open
+    order: list[str] = []
+
+    def gated_open(self, report_id):
+        if report_id == order[0]:
+            assert release.wait(30)
+        return real_open(self, report_id)
+
+    monkeypatch.setattr(Library, "open", gated_open)
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        order += shown_ids(app)
+        await pilot.press("enter", "right_square_bracket")
+        reader = app.screen
+        while reader.loading_report:  # the second report's worker is not gated
+            await pilot.pause(0.01)
+        assert reader.report_id == order[1]
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert reader.report_id == order[1]
+        assert reader.canonical == Library(tui_home).text(order[1])
+
+
+# ---------------------------------------------------------------- failing stores
+
+async def test_store_write_failure_is_shown_and_not_drawn(tui_home, store_factory, monkeypatch):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = await open_first(pilot)
+
+        def broken(*args, **kwargs):
+            raise StoreError("disk full: annotations/reports/x.json")
+
+        monkeypatch.setattr(app.store, "tag", broken)
+        await pilot.press("a")
+        await pilot.pause()
+        assert reader.view.marks == []
+        assert app.store.for_report(reader.report_id) == []
+        errors = notifications(app, "error")
+        assert errors and "disk full" in errors[-1].message
+
+
+async def test_second_instance_is_read_only(tui_home, store_factory):
+    first = app_for(tui_home, store_factory)
+    async with first.run_test(size=SIZE):
+        assert not first.readonly
+        second = app_for(tui_home, store_factory)
+        async with second.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert second.readonly
+            assert any("read-only" in n.message.lower() for n in notifications(second, "warning"))
+            assert "READ-ONLY" in str(second.screen.query_one("#library-title").render())
+            reader = await open_first(pilot)
+            await pilot.press("a")
+            assert second.store.for_report(reader.report_id) == []
+            assert reader.view.marks == []
+
+
+async def test_orphaned_annotation_is_listed_flagged_and_never_drawn(home, tmp_path):
+    from click.testing import CliRunner
+
+    from annotations.store import Passage
+    from tui.cli import main
+
+    src = tmp_path / "bao_cao.txt"
+    src.write_text("Hội nghị đã đánh giá kết quả quý 3/2024.\n\nNhiệm vụ thời gian tới rất nặng nề.",
+                   encoding="utf-8")
+    assert CliRunner().invoke(main, ["--home", str(home), "import", str(src)]).exit_code == 0
+    lib = Library(home)
+    report = lib.open("bao_cao")
+    sent = report.analysis.sentences[1]
+    with AnnotationStore(home, annotator="tester") as store:
+        store.tag(Passage("bao_cao", sent.start, sent.end, 1, 1,
+                          report.text[sent.start:sent.end], report.meta.sha256), "risk")
+    src.write_text("Hội nghị đã đánh giá kết quả quý 3/2024.\n\nMột đoạn hoàn toàn khác.",
+                   encoding="utf-8")
+    res = CliRunner().invoke(main, ["--home", str(home), "import", str(src)])
+    assert res.exit_code == 0 and "orphaned 1" in res.stderr
+    app = app_for(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = await open_first(pilot)
+        assert reader.view.marks == [] and reader.tagged_sentences() == 0
+        [ann] = reader.annotations
+        assert ann.orphaned
+        options = reader.query_one(AnnotationList)
+        line = "".join(seg.text for seg in options.render_line(0))
+        assert "orphaned" in line
+        options.focus()
+        cursor = reader.view.cursor
+        await pilot.press("enter")  # jumping to it only explains
+        await pilot.pause()
+        assert reader.view.cursor == cursor
+        assert any("no longer in the report" in n.message for n in notifications(app))
