@@ -1,28 +1,47 @@
-"""The one binding table: Textual BINDINGS and the help screen both read it.
+"""The one binding table: Textual BINDINGS, the key bar, the help screen, the
+command palette's key hints and docs/keys.md all read it.
 
 Label keys (a/t/r and any label a config adds) are not here: they come from the
-store's label set and are bound per reader screen (see ``label_bindings``).
+store's label set and are bound per reader screen (see ``label_key``).
+
+A ``[keymap]`` table in HOME/config.toml rebinds keys by binding id::
+
+    [keymap]
+    next_report = "n,right"     # Textual key names or single characters
+    note = "N"
+
+``load_keymap`` checks it; the app hands it to ``App.set_keymap`` and every
+view of the keys (``keys_of``, ``key_label``, ``reserved_keys``) takes it.
 """
 from __future__ import annotations
 
+import difflib
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual.binding import Binding
+
+from annotations.errors import ConfigError
+
+Keymap = Mapping[str, str]  # binding id -> Textual keys string ("n,right")
 
 
 @dataclass(frozen=True, slots=True)
 class Key:
-    id: str  # stable name, also the Binding id
+    id: str  # stable name, also the Binding id and the [keymap] name
     keys: str  # Textual key names, comma separated
     action: str
     description: str
     scope: str  # "app", "library" or "reader"
-    show: bool = True  # in the footer
-    display: str = ""  # how help and the footer spell the keys
-    short: str = ""  # the footer's word (help shows the description)
+    show: bool = True  # in the key bar
+    display: str = ""  # how help and the key bar spell the default keys
+    short: str = ""  # the key bar's word (help shows the description)
     # Checked by the app before the key is passed on: the action runs before the
     # next key is routed, so a key that moves focus loses none typed after it.
     priority: bool = False
+    palette: bool = False  # also a command in the palette (reader scope)
 
     @property
     def label(self) -> str:
@@ -50,21 +69,21 @@ TABLE: tuple[Key, ...] = (
     Key("extend_up", "K,shift+up", "extend(-1)", "Extend selection up", "reader", show=False,
         display="K / shift+↑"),
     Key("remove", "x", "remove", "Remove tag", "reader", short="remove"),
-    Key("undo", "u", "undo", "Undo", "reader", short="undo"),
-    Key("redo", "ctrl+r", "redo", "Redo", "reader", show=False, display="ctrl+r"),
+    Key("undo", "u", "undo", "Undo", "reader", short="undo", palette=True),
+    Key("redo", "ctrl+r", "redo", "Redo", "reader", show=False, display="ctrl+r", palette=True),
     Key("note", "n", "note", "Note on the tag", "reader", short="note", priority=True),
     Key("next_untagged", "full_stop", "next_untagged", "Next untagged sentence", "reader",
-        show=False, display=".", short="untagged"),
+        show=False, display=".", short="untagged", palette=True),
     Key("next_report", "right_square_bracket", "other_report(1)", "Next report", "reader",
-        show=False, display="]", short="next"),
+        show=False, display="]", short="next", palette=True),
     Key("prev_report", "left_square_bracket", "other_report(-1)", "Previous report",
-        "reader", show=False, display="["),
+        "reader", show=False, display="[", palette=True),
     Key("entities", "e", "toggle_entities", "Entities on/off", "reader", show=False,
-        short="entities"),
+        short="entities", palette=True),
     Key("top", "home,g", "jump('first')", "First sentence", "reader", show=False,
-        display="g / home"),
+        display="g / home", palette=True),
     Key("bottom", "end,G", "jump('last')", "Last sentence", "reader", show=False,
-        display="G / end"),
+        display="G / end", palette=True),
     Key("page_down", "pagedown,space", "page(1)", "Page down", "reader", show=False,
         display="pgdn / space"),
     Key("page_up", "pageup", "page(-1)", "Page up", "reader", show=False, display="pgup"),
@@ -72,22 +91,7 @@ TABLE: tuple[Key, ...] = (
         short="back"),
 )
 
-def reserved_keys() -> dict[str, str]:
-    """Printable keys the app and the reader bind (key -> description): a
-    label from config.toml may not take one."""
-    from textual.keys import key_to_character
-
-    out: dict[str, str] = {}
-    for spec in TABLE:
-        if spec.scope not in ("app", "reader"):
-            continue
-        for key in spec.keys.split(","):
-            char = {"slash": "/"}.get(key) or key_to_character(key)
-            if char and char.isprintable() and not char.isspace():
-                out.setdefault(char, spec.description)
-    return out
-
-
+BY_ID = {k.id: k for k in TABLE}
 SCOPE_TITLES = {"app": "Everywhere", "library": "Library", "reader": "Reader"}
 
 
@@ -99,7 +103,11 @@ def bindings_for(scope: str) -> list[Binding]:
     return [binding(k) for k in keys_for(scope)]
 
 
-def binding(k: Key) -> Binding:
+def binding(k: Key, keymap: Keymap | None = None) -> Binding:
+    """The Textual Binding of a key; with a keymap, on the keys it gives."""
+    if keymap and k.id in keymap:
+        return Binding(",".join(keys_of(k, keymap)), k.action, k.short or k.description,
+                       show=k.show, id=k.id, tooltip=k.description, priority=k.priority)
     return Binding(k.keys, k.action, k.short or k.description, show=k.show, id=k.id,
                    key_display=k.display or None, tooltip=k.description,
                    priority=k.priority)
@@ -110,3 +118,123 @@ def label_key(label, index: int = 0) -> Key:
     return Key(f"tag_{label.name}", label.key, f"tag({index})",
                f"Tag as {label.name} (again: remove)", "reader", display=label.key,
                short=label.name)
+
+
+# ---------------------------------------------------------------- key names
+
+def normalize_keys(keys: str) -> list[str]:
+    """Textual key names of a keys string: "?" -> "question_mark" (as
+    App.set_keymap normalises them), spaces around commas dropped."""
+    from textual.keys import _character_to_key  # what set_keymap itself uses
+
+    return [_character_to_key(k) if len(k) == 1 else k
+            for k in (part.strip() for part in keys.split(",")) if k]
+
+
+def key_character(key: str) -> str | None:
+    """The printable character a key types ("slash" -> "/"), None for the others."""
+    from textual.keys import key_to_character
+
+    char = key if len(key) == 1 else key_to_character(key)
+    if char is None and "+" not in key:
+        try:  # Textual names some punctuation by its Unicode name only
+            char = unicodedata.lookup(key.replace("_", " ").upper())
+        except KeyError:
+            return None
+    return char if char and char.isprintable() and not char.isspace() else None
+
+
+def keys_of(spec: Key, keymap: Keymap | None = None) -> list[str]:
+    """The keys that run ``spec`` once the keymap is applied."""
+    keymap = keymap or {}
+    return normalize_keys(keymap[spec.id]) if spec.id in keymap else normalize_keys(spec.keys)
+
+
+def format_key(key: str) -> str:
+    from textual.keys import format_key as textual_format
+
+    return {"escape": "esc"}.get(key) or key_character(key) or textual_format(key)
+
+
+def key_label(spec: Key, keymap: Keymap | None = None) -> str:
+    """Every key of a binding as help spells it ("j / ↓")."""
+    if keymap and spec.id in keymap:
+        return " / ".join(format_key(k) for k in keys_of(spec, keymap))
+    return spec.label
+
+
+def key_hint(spec: Key, keymap: Keymap | None = None) -> str:
+    """The one key the key bar shows for a binding."""
+    if keymap and spec.id in keymap:
+        return format_key(keys_of(spec, keymap)[0])
+    return spec.display or spec.keys.split(",")[0]
+
+
+def reserved_keys(keymap: Keymap | None = None) -> dict[str, str]:
+    """Printable keys the app and the reader bind once the keymap is applied
+    (key -> description): a label from config.toml may not take one."""
+    out: dict[str, str] = {}
+    for spec in TABLE:
+        if spec.scope not in ("app", "reader"):
+            continue
+        for key in keys_of(spec, keymap):
+            char = key_character(key)
+            if char:
+                out.setdefault(char, spec.description)
+    return out
+
+
+# ---------------------------------------------------------------- [keymap]
+
+_MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+
+
+def _known_key(key: str) -> bool:
+    from textual.keys import Keys
+
+    *mods, base = key.split("+")
+    if any(m not in _MODIFIERS for m in mods) or not base:
+        return False
+    if len(base) == 1 or key in {k.value for k in Keys} or base in {k.value for k in Keys}:
+        return True
+    return key_character(base) is not None
+
+
+def load_keymap(raw: object, path: Path | str) -> dict[str, str]:
+    """The ``[keymap]`` table of config.toml, checked: binding id -> normalised
+    keys. Raises a one-line ConfigError naming ``path`` for an unknown id, a
+    value that is not a string of key names, or a key two bindings would share."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: [keymap] must be a table of binding id = \"keys\"")
+    keymap: dict[str, str] = {}
+    for bid, value in raw.items():
+        if bid not in BY_ID:
+            near = difflib.get_close_matches(bid, BY_ID, n=1)
+            hint = f"did you mean {near[0]!r}?" if near else "the ids are listed in ? help"
+            raise ConfigError(f"{path}: [keymap]: unknown binding id {bid!r} ({hint})")
+        if not isinstance(value, str) or not normalize_keys(value):
+            raise ConfigError(f"{path}: [keymap] {bid}: keys must be a string such as \"n\" "
+                              f"or \"ctrl+n,right\", got {value!r}")
+        keys = normalize_keys(value)
+        bad = [k for k in keys if not _known_key(k)]
+        if bad:
+            raise ConfigError(f"{path}: [keymap] {bid}: {bad[0]!r} is not a key name "
+                              "(examples: n, N, ctrl+n, f5, right, pageup)")
+        keymap[bid] = ",".join(keys)
+    _check_clashes(keymap, path)
+    return keymap
+
+
+def _check_clashes(keymap: Keymap, path: Path | str) -> None:
+    """Two bindings active together (the app's and one screen's) on one key:
+    Textual would silently drop one of them."""
+    for scope in ("library", "reader"):
+        owner: dict[str, Key] = {}
+        for spec in keys_for("app") + keys_for(scope):
+            for key in keys_of(spec, keymap):
+                other = owner.setdefault(key, spec)
+                if other is not spec:
+                    moved, kept = (spec, other) if spec.id in keymap else (other, spec)
+                    raise ConfigError(
+                        f"{path}: [keymap] {moved.id}: key {format_key(key)!r} is already "
+                        f"{kept.description!r} ({kept.id}); rebind that too")

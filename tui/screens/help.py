@@ -1,4 +1,4 @@
-"""Help: every key, read from the same table the app binds."""
+"""Help: every key, read from the same table the app binds, with the keymap's keys."""
 from __future__ import annotations
 
 from rich.table import Table
@@ -9,10 +9,10 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..bindings import SCOPE_TITLES, keys_for, label_key
+from ..bindings import SCOPE_TITLES, key_label, keys_for, label_key
 
 
-def help_table(labels) -> Table:
+def help_table(labels, keymap=None) -> Table:
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
@@ -22,14 +22,16 @@ def help_table(labels) -> Table:
         if scope == "reader":
             specs = [label_key(lb, i) for i, lb in enumerate(labels)] + specs
         for spec in specs:
-            table.add_row(Text(spec.label), Text(spec.description))
+            table.add_row(Text(key_label(spec, keymap)), Text(spec.description))
         table.add_row("", "")
     return table
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,q,question_mark", "close", "Close", key_display="esc"),
+        Binding("escape,q", "close", "Close", key_display="esc"),
+        # the help key closes help too, wherever the keymap put it
+        Binding("question_mark", "close", "Close", show=False, id="help"),
         Binding("j,down", "scroll(1)", "Scroll down", show=False),
         Binding("k,up", "scroll(-1)", "Scroll up", show=False),
     ]
@@ -38,7 +40,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-dialog") as box:
             box.border_title = "Keys"
             box.border_subtitle = "esc: close"
-            yield Static(help_table(self.app.labels), id="help-table")
+            yield Static(help_table(self.app.labels, self.app.keymap), id="help-table")
 
     def action_scroll(self, lines: int) -> None:
         self.query_one("#help-dialog", VerticalScroll).scroll_relative(y=lines, animate=False)
