@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-
 EXTRA = {
     "xoa_nha_tam.txt": " date 2023-02 \nXóa nhà tạm, nhà dột nát cho hộ nghèo\n\n"
                        "Tỉnh đã hoàn thành xóa nhà tạm cho 500 hộ nghèo. Công tác này được "

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from tui.widgets.report_table import ReportTable
-
 from tui.app import make_app
+from tui.widgets.report_table import ReportTable
 
 SIZES = [(120, 40), (80, 24)]
 READER_REPORT = "004_0e0ad6727c6305cf"  # a seed rich in entities
