@@ -23,7 +23,7 @@ from annotations.home import Home
 from annotations.store import DEFAULT_LABELS, AnnotationStore, Label, StoreError, StoreLocked
 from annotations.store.labels import check_label_keys
 
-from .bindings import bindings_for, load_keymap, reserved_keys
+from .bindings import bindings_for, reserved_keys
 from .messages import ExportFinished
 from .screens.library import LibraryScreen
 
@@ -73,6 +73,10 @@ class BaocaoApp(App):
             raw = self.home.config().get("keymap", {})
         except ConfigError:
             return  # config.toml is unreadable: the store says so (it reads it too)
+        if not raw:
+            return
+        from .keymap import load_keymap
+
         try:
             self.keymap = load_keymap(raw, self.home.config_path)
         except ConfigError as exc:

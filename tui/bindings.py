@@ -4,26 +4,16 @@ command palette's key hints and docs/keys.md all read it.
 Label keys (a/t/r and any label a config adds) are not here: they come from the
 store's label set and are bound per reader screen (see ``label_key``).
 
-A ``[keymap]`` table in HOME/config.toml rebinds keys by binding id::
-
-    [keymap]
-    next_report = "n,right"     # Textual key names or single characters
-    note = "N"
-
-``load_keymap`` checks it; the app hands it to ``App.set_keymap`` and every
-view of the keys (``keys_of``, ``key_label``, ``reserved_keys``) takes it.
+A ``[keymap]`` table in HOME/config.toml rebinds keys by binding id (checked
+by tui/keymap.py); the app hands it to ``App.set_keymap`` and every view of
+the keys here (``keys_of``, ``key_label``, ``key_hint``, ``reserved_keys``) takes it.
 """
 from __future__ import annotations
 
-import difflib
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from textual.binding import Binding
-
-from annotations.errors import ConfigError
 
 Keymap = Mapping[str, str]  # binding id -> Textual keys string ("n,right")
 
@@ -137,6 +127,8 @@ def key_character(key: str) -> str | None:
 
     char = key if len(key) == 1 else key_to_character(key)
     if char is None and "+" not in key:
+        import unicodedata
+
         try:  # Textual names some punctuation by its Unicode name only
             char = unicodedata.lookup(key.replace("_", " ").upper())
         except KeyError:
@@ -182,59 +174,3 @@ def reserved_keys(keymap: Keymap | None = None) -> dict[str, str]:
             if char:
                 out.setdefault(char, spec.description)
     return out
-
-
-# ---------------------------------------------------------------- [keymap]
-
-_MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
-
-
-def _known_key(key: str) -> bool:
-    from textual.keys import Keys
-
-    *mods, base = key.split("+")
-    if any(m not in _MODIFIERS for m in mods) or not base:
-        return False
-    if len(base) == 1 or key in {k.value for k in Keys} or base in {k.value for k in Keys}:
-        return True
-    return key_character(base) is not None
-
-
-def load_keymap(raw: object, path: Path | str) -> dict[str, str]:
-    """The ``[keymap]`` table of config.toml, checked: binding id -> normalised
-    keys. Raises a one-line ConfigError naming ``path`` for an unknown id, a
-    value that is not a string of key names, or a key two bindings would share."""
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: [keymap] must be a table of binding id = \"keys\"")
-    keymap: dict[str, str] = {}
-    for bid, value in raw.items():
-        if bid not in BY_ID:
-            near = difflib.get_close_matches(bid, BY_ID, n=1)
-            hint = f"did you mean {near[0]!r}?" if near else "the ids are listed in ? help"
-            raise ConfigError(f"{path}: [keymap]: unknown binding id {bid!r} ({hint})")
-        if not isinstance(value, str) or not normalize_keys(value):
-            raise ConfigError(f"{path}: [keymap] {bid}: keys must be a string such as \"n\" "
-                              f"or \"ctrl+n,right\", got {value!r}")
-        keys = normalize_keys(value)
-        bad = [k for k in keys if not _known_key(k)]
-        if bad:
-            raise ConfigError(f"{path}: [keymap] {bid}: {bad[0]!r} is not a key name "
-                              "(examples: n, N, ctrl+n, f5, right, pageup)")
-        keymap[bid] = ",".join(keys)
-    _check_clashes(keymap, path)
-    return keymap
-
-
-def _check_clashes(keymap: Keymap, path: Path | str) -> None:
-    """Two bindings active together (the app's and one screen's) on one key:
-    Textual would silently drop one of them."""
-    for scope in ("library", "reader"):
-        owner: dict[str, Key] = {}
-        for spec in keys_for("app") + keys_for(scope):
-            for key in keys_of(spec, keymap):
-                other = owner.setdefault(key, spec)
-                if other is not spec:
-                    moved, kept = (spec, other) if spec.id in keymap else (other, spec)
-                    raise ConfigError(
-                        f"{path}: [keymap] {moved.id}: key {format_key(key)!r} is already "
-                        f"{kept.description!r} ({kept.id}); rebind that too")

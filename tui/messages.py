@@ -2,10 +2,11 @@
 
 A worker never touches a widget: it posts one of these (``post_message`` is
 thread-safe) and the screen or app that started it handles it on the UI thread.
+Plain classes, not dataclasses: this module is on the start-up path, and
+building dataclasses costs milliseconds there.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,50 +20,57 @@ if TYPE_CHECKING:
 
 # ---------------------------------------------------------------- reader
 
-@dataclass
 class ReportLoaded(Message):
     """A report's text and analysis are ready (the analysis may have been computed)."""
 
-    report: Report
-    cursor: int
+    def __init__(self, report: Report, cursor: int) -> None:
+        super().__init__()
+        self.report = report
+        self.cursor = cursor
 
 
-@dataclass
 class ReportLoadFailed(Message):
-    report_id: str
-    error: Exception  # a BaocaoError, or an OSError reading the text
+    def __init__(self, report_id: str, error: BaocaoError | OSError) -> None:
+        super().__init__()
+        self.report_id = report_id
+        self.error = error
 
 
 # ---------------------------------------------------------------- library
 
-@dataclass
 class SeedingStarted(Message):
     """The bundled sample reports are being imported into an empty library."""
 
 
-@dataclass
 class SeedingProgress(Message):
-    done: int
-    total: int
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
 
 
-@dataclass
 class SeedingFinished(Message):
-    summary: ImportSummary | None  # None: the library was not empty after all
-    error: BaocaoError | OSError | None = None
+    def __init__(self, summary: ImportSummary | None,
+                 error: BaocaoError | OSError | None = None) -> None:
+        super().__init__()
+        self.summary = summary  # None: the library was not empty after all, or error
+        self.error = error
 
 
-@dataclass
 class TextsFolded(Message):
     """Report id -> folded text, for the library filter."""
 
-    folded: dict[str, str]
+    def __init__(self, folded: dict[str, str]) -> None:
+        super().__init__()
+        self.folded = folded
 
 
 # ---------------------------------------------------------------- app
 
-@dataclass
 class ExportFinished(Message):
-    path: Path
-    count: int = 0
-    error: BaocaoError | OSError | None = None
+    def __init__(self, path: Path, count: int = 0,
+                 error: BaocaoError | OSError | None = None) -> None:
+        super().__init__()
+        self.path = path
+        self.count = count
+        self.error = error

@@ -7,8 +7,9 @@ from pilot_support import SIZE, app_for, notifications, open_first, write_config
 from rich.console import Console
 
 from annotations.errors import ConfigError
-from tui.bindings import TABLE, binding, keys_for, load_keymap, reserved_keys
+from tui.bindings import TABLE, binding, keys_for, reserved_keys
 from tui.keydoc import DOC_PATH, keys_markdown
+from tui.keymap import load_keymap
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen

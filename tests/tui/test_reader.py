@@ -53,6 +53,18 @@ async def test_open_move_extend_and_back(tui_home, store_factory):
         assert isinstance(app.screen, LibraryScreen)
 
 
+async def test_tab_moves_focus_to_the_annotation_list(tui_home, store_factory):
+    """The reader's own bindings replace the table's, not Screen's (tab, ctrl+c)."""
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = await open_first(pilot)
+        await pilot.press("a", "tab")
+        assert app.focused is reader.query_one(AnnotationList)
+        await pilot.press("shift+tab")
+        assert app.focused is reader.view
+
+
 async def test_page_keys_move_by_a_screen(tui_home, store_factory):
     app = app_for(tui_home, store_factory)
     async with app.run_test(size=SIZE) as pilot:

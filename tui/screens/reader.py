@@ -23,7 +23,7 @@ from annotations.errors import BaocaoError
 from annotations.models import ENTITY_LABELS
 from annotations.store import Annotation, Passage, StoreError
 
-from ..bindings import TABLE, binding, bindings_for, keys_for, keys_of, label_key, normalize_keys
+from ..bindings import BY_ID, TABLE, binding, bindings_for, keys_for, keys_of, label_key, normalize_keys
 from ..messages import ReportLoaded, ReportLoadFailed
 from ..widgets.annotation_list import AnnotationList
 from ..widgets.key_bar import KeyBar
@@ -69,8 +69,12 @@ class ReaderScreen(Screen):
         # The keymap is applied here, not only by Textual on each key press:
         # Textual drops every binding of a key it moves a binding away from,
         # which would take a label given that freed key with it.
-        self._bindings = BindingsMap([binding(k, keymap)
-                                      for k in self.label_keys + keys_for("reader")])
+        own = BindingsMap([binding(k, keymap) for k in self.label_keys + keys_for("reader")])
+        for key, inherited in self._bindings.key_to_bindings.items():  # Screen's tab, ctrl+c
+            rest = [b for b in inherited if b.id not in BY_ID]
+            if rest and key not in own.key_to_bindings:
+                own.key_to_bindings[key] = rest
+        self._bindings = own
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-title")
