@@ -29,9 +29,18 @@ class Key:
     display: str = ""  # how help and the key bar spell the default keys
     short: str = ""  # the key bar's word (help shows the description)
     # Checked by the app before the key is passed on: the action runs before the
-    # next key is routed, so a key that moves focus loses none typed after it.
+    # next key is read, so a key that moves focus loses none typed after it.
+    # Every reader key is priority (see ``is_priority``).
     priority: bool = False
     palette: bool = False  # also a command in the palette (reader scope)
+
+    @property
+    def is_priority(self) -> bool:
+        """Reader keys all run in the order typed, each before the next is read
+        (a tag is on disk by then). A non-priority key runs only once it has
+        bubbled back to the app, behind any priority key typed after it: "j a"
+        typed at once would tag before moving, "t n" open the note before tagging."""
+        return self.priority or self.scope == "reader"
 
     @property
     def label(self) -> str:
@@ -97,10 +106,10 @@ def binding(k: Key, keymap: Keymap | None = None) -> Binding:
     """The Textual Binding of a key; with a keymap, on the keys it gives."""
     if keymap and k.id in keymap:
         return Binding(",".join(keys_of(k, keymap)), k.action, k.short or k.description,
-                       show=k.show, id=k.id, tooltip=k.description, priority=k.priority)
+                       show=k.show, id=k.id, tooltip=k.description, priority=k.is_priority)
     return Binding(k.keys, k.action, k.short or k.description, show=k.show, id=k.id,
                    key_display=k.display or None, tooltip=k.description,
-                   priority=k.priority)
+                   priority=k.is_priority)
 
 
 def label_key(label, index: int = 0) -> Key:

@@ -59,8 +59,15 @@ async def test_tab_moves_focus_to_the_annotation_list(tui_home, store_factory):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         reader = await open_first(pilot)
-        await pilot.press("a", "tab")
-        assert app.focused is reader.query_one(AnnotationList)
+        await pilot.press("a", "j", "t", "tab")
+        options = reader.query_one(AnnotationList)
+        assert app.focused is options and options.highlighted == 0
+        await pilot.press("j")  # the list's highlight moves, not the report's cursor
+        assert options.highlighted == 1 and reader.view.cursor == 1
+        await pilot.press("enter")  # jumps to sentence 1 and focuses the report
+        assert app.focused is reader.view
+        await pilot.press("k", "tab")
+        assert reader.view.cursor == 0 and app.focused is options
         await pilot.press("shift+tab")
         assert app.focused is reader.view
 
@@ -182,6 +189,34 @@ async def test_undo_in_another_report_opens_it_and_retitles(tui_home, store_fact
         assert app.store.for_report(order[0]) == []
         await pilot.press("right_square_bracket")
         assert reader.report_id == order[1]
+
+
+async def test_keys_typed_in_one_burst_run_in_order(tui_home, store_factory):
+    """Keys that arrive together (fast typing, a paste, tmux send-keys) act in
+    the order typed: each reader key is a priority binding, handled before
+    the next key is read. Before, "t" then "n" at once opened the note on the
+    untagged sentence and lost the tag; "j a" could tag before moving."""
+    from textual import events
+
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = await open_first(pilot, longest(tui_home))
+
+        async def burst(*keys: str) -> None:  # all queued before the app reads one
+            for key in keys:
+                app.post_message(events.Key(key, key if len(key) == 1 else None))
+            for _ in range(3):
+                await pilot.pause()
+
+        await burst("j", "a", "j", "j", "t", "n", "x", "y")
+        assert isinstance(app.screen, NoteScreen)
+        await burst("enter")
+        await burst("j", "r", "x", "j", "j")
+        assert isinstance(app.screen, ReaderScreen)
+        got = [(a.label, a.sentence_start, a.note) for a in app.store.for_report(reader.report_id)]
+        assert got == [("achievement", 1, ""), ("task", 3, "xy")]
+        assert reader.view.cursor == 6
 
 
 async def test_extended_selection_tags_one_passage(tui_home, store_factory):

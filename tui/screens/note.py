@@ -1,5 +1,10 @@
-"""The note dialog: edit the note of one annotation."""
+"""The note dialog: edit the note of one annotation.
+
+The note is saved (by the reader's ``save``) before the dialog closes, so the
+reader's next key acts on the store as it is after the note."""
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import on
@@ -12,12 +17,13 @@ from textual.widgets import Input, Static
 from annotations.store import Annotation
 
 
-class NoteScreen(ModalScreen[str | None]):
+class NoteScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, annotation: Annotation) -> None:
+    def __init__(self, annotation: Annotation, save: Callable[[str], None]) -> None:
         super().__init__()
         self.annotation = annotation
+        self.save = save  # called with the note on enter, before the dialog closes
 
     def compose(self) -> ComposeResult:
         a = self.annotation
@@ -34,8 +40,11 @@ class NoteScreen(ModalScreen[str | None]):
         self.query_one(Input).focus()
 
     @on(Input.Submitted)
-    def _save(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+    def _submitted(self, event: Input.Submitted) -> None:
+        # enter is the Input's own key, not a priority one: it comes after the
+        # characters typed before it, which the Input applies in order
+        self.save(event.value)
+        self.dismiss()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss()

@@ -270,6 +270,9 @@ class ReaderScreen(Screen):
 
     # ------------------------------------------------------------ moving
     def action_move(self, delta: int) -> None:
+        if isinstance(self.focused, AnnotationList):  # reader keys come first (priority):
+            self.focused.action_cursor(delta)         # j/k/arrows move the list's highlight
+            return
         self.view.select(self.view.cursor + delta)
 
     def action_extend(self, delta: int) -> None:
@@ -413,8 +416,8 @@ class ReaderScreen(Screen):
             self.notify("Tag the sentence first (a/t/r), then add a note.", timeout=3, markup=False)
             return
 
-        def save(note: str | None) -> None:
-            if note is None or note == ann.note:
+        def save(note: str) -> None:
+            if note == ann.note:
                 return
             ok, new = self._store_call("Note", self.store.set_note, ann.id, note)
             if ok:
@@ -425,6 +428,6 @@ class ReaderScreen(Screen):
         # with the dialog mounted and its box focused now (not via focus()'s
         # call_later), a note typed right after `n` never reaches the reader,
         # where its letters would be tag keys.
-        dialog = NoteScreen(ann)
-        await self.app.push_screen(dialog, save)
+        dialog = NoteScreen(ann, save)
+        await self.app.push_screen(dialog)
         dialog.set_focus(dialog.query_one("#note-input"))
