@@ -32,7 +32,8 @@ label's key relabels it.
 KEYMAP = """\
 ## Rebinding keys (`[keymap]`)
 
-`HOME/config.toml` may give any binding above other keys, by its id:
+`HOME/config.toml` may give any binding above other keys, by its id (the id
+column here and in `?` help):
 
 ```toml
 [keymap]

@@ -39,7 +39,7 @@ def load_keymap(raw: object, path: Path | str) -> dict[str, str]:
             import difflib
 
             near = difflib.get_close_matches(bid, BY_ID, n=1)
-            hint = f"did you mean {near[0]!r}?" if near else "the ids are listed in ? help"
+            hint = f"did you mean {near[0]!r}?" if near else "? help and docs/keys.md list the ids"
             raise ConfigError(f"{path}: [keymap]: unknown binding id {bid!r} ({hint})")
         if not isinstance(value, str) or not normalize_keys(value):
             raise ConfigError(f"{path}: [keymap] {bid}: keys must be a string such as \"n\" "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pilot_support import SIZE, app_for, notifications, open_first, write_config
 from rich.console import Console
+from textual import events
 
 from annotations.errors import ConfigError
 from tui.bindings import TABLE, binding, keys_for, reserved_keys
@@ -88,8 +89,9 @@ async def test_help_lists_every_binding(tui_home, store_factory):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         out = help_text(app)
-        for spec in TABLE:
-            assert spec.description in out, spec
+        for spec in TABLE:  # what it does, and the id [keymap] rebinds it by
+            assert spec.description in out and spec.id in out, spec
+        assert "[keymap] id" in out
         for label in app.labels:
             assert f"Tag as {label.name}" in out
         await pilot.press("question_mark")  # the help key closes it again
@@ -112,6 +114,10 @@ async def test_help_scrolls_with_j_and_k(tui_home, store_factory):
         await pilot.press("k")
         await pilot.pause()
         assert box.scroll_y == 2
+        for _ in range(3):  # typed at once: each scrolls (none is lost to a deferred scroll)
+            app.post_message(events.Key("j", "j"))
+        await pilot.pause()
+        assert box.scroll_y == 5
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)
 

@@ -13,17 +13,22 @@ from ..bindings import SCOPE_TITLES, key_label, keys_for, label_key
 
 
 def help_table(labels, keymap=None) -> Table:
+    """Key, what it does, and the binding id that config.toml's [keymap] takes
+    (labels have none: their keys are set in [labels])."""
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
+    table.add_column(style="dim", no_wrap=True)
     for scope, title in SCOPE_TITLES.items():
-        table.add_row(Text(title, style="bold underline"), "")
+        head = Text("[keymap] id" if scope == "app" else "")  # Text: "[keymap]" is no markup
+        table.add_row(Text(title, style="bold underline"), "", head)
         specs = keys_for(scope)
         if scope == "reader":
             specs = [label_key(lb, i) for i, lb in enumerate(labels)] + specs
         for spec in specs:
-            table.add_row(Text(key_label(spec, keymap)), Text(spec.description))
-        table.add_row("", "")
+            bid = "" if spec.id.startswith("tag_") else spec.id
+            table.add_row(Text(key_label(spec, keymap)), Text(spec.description), Text(bid))
+        table.add_row("", "", "")
     return table
 
 
@@ -43,7 +48,10 @@ class HelpScreen(ModalScreen[None]):
             yield Static(help_table(self.app.labels, self.app.keymap), id="help-table")
 
     def action_scroll(self, lines: int) -> None:
-        self.query_one("#help-dialog", VerticalScroll).scroll_relative(y=lines, animate=False)
+        # immediate: keys typed at once each scroll (a deferred scroll starts
+        # from the same position as the one before it)
+        self.query_one("#help-dialog", VerticalScroll).scroll_relative(y=lines, animate=False,
+                                                                       immediate=True)
 
     def action_close(self) -> None:
         self.dismiss(None)
