@@ -133,7 +133,7 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
     def page_target(self, direction: int) -> int:
         """The sentence a page down (1) or up (-1) from the cursor lands on."""
         return self.text_layout.page_target(self.cursor, direction,
-                                       self.scrollable_content_region.height)
+                                            self.scrollable_content_region.height)
 
     # ------------------------------------------------------------ layout
     def _relayout(self) -> None:
