@@ -127,7 +127,8 @@ async def test_help_scrolls_with_j_and_k(tui_home, store_factory):
 async def test_keymap_rebinds_keys_everywhere(tui_home, store_factory):
     """[keymap] next_report = "N": N goes to the next report and ] no longer
     does; the key bar, help and the palette's hints show N."""
-    write_config(tui_home, '[keymap]\nnext_report = "N"\nhelp = "f1"\nremove = "X"\n')
+    write_config(tui_home, '[keymap]\nnext_report = "N"\nhelp = "f1"\nremove = "X"\n'
+                           'entities = "E"\n')
     app = app_for(tui_home, store_factory)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -140,6 +141,9 @@ async def test_keymap_rebinds_keys_everywhere(tui_home, store_factory):
         assert reader.report_id == order[1]
         bar = reader.query_one(KeyBar).render_keys().plain
         assert " X remove" in bar and " x remove" not in bar
+        await pilot.press("E")
+        assert not reader.view.entities_on
+        assert "off (E)" in str(reader.query_one("#legend").render())
         await pilot.press("question_mark")
         assert app.screen is reader  # ? is no longer help
         await pilot.press("f1")

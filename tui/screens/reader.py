@@ -20,14 +20,14 @@ from textual.worker import get_current_worker
 
 from annotations.corpus.library import Report
 from annotations.errors import BaocaoError
-from annotations.models import ENTITY_LABELS
 from annotations.store import Annotation, Passage, StoreError
 
-from ..bindings import BY_ID, TABLE, binding, bindings_for, keys_for, keys_of, label_key, normalize_keys
+from ..bindings import BY_ID, TABLE, binding, bindings_for, key_hint, keys_for, keys_of, label_key, normalize_keys
 from ..messages import ReportLoaded, ReportLoadFailed
 from ..widgets.annotation_list import AnnotationList
 from ..widgets.key_bar import KeyBar
 from ..widgets.report_view import Mark, ReportView
+from ..widgets.side_panel import legend, report_info
 from .note import NoteScreen
 
 
@@ -224,49 +224,24 @@ class ReaderScreen(Screen):
         return len(self._covered())
 
     def _update_side(self) -> None:
-        m = self.meta
-        total = self.view.sentence_count
-        tagged = self.tagged_sentences()
-        info = Text()
-        info.append("Date ", style="dim")
-        info.append(m.date or "unknown")
-        if m.date_source != "unknown":
-            info.append(f" ({m.date_source})", style="dim")
-        info.append("\nTagged ", style="dim")
-        info.append(f"{tagged}/{total} sentences")
-        filled = round(20 * tagged / total) if total else 0
-        info.append("\n" + "█" * filled + "░" * (20 - filled), style="bold")
-        info.append("\nAnnotator ", style="dim")
-        info.append(self.app.annotator)
-        if self.app.readonly:
-            info.append("\nREAD-ONLY", style="bold reverse")
-            info.append(" another baocao holds this home", style="dim")
-        shape = (info.plain.count("\n"), self.view.entities_on, self.size.width)
+        view, app = self.view, self.app
+        info = report_info(self.meta, self.tagged_sentences(), view.sentence_count,
+                           app.annotator, app.readonly)
+        shape = (info.plain.count("\n"), view.entities_on, self.size.width)
         # Same shape as before: no layout pass (a layout repaints the whole screen).
         layout = shape != getattr(self, "_side_shape", None)
         self._side_shape = shape
         self.query_one("#info", Static).update(info, layout=layout)
-
-        legend = Text()
         counts: dict[str, int] = {}
         for a in self.annotations:
             counts[a.label] = counts.get(a.label, 0) + 1
-        for label in self.app.labels:
-            letter, color = self.app.letter_color(label.name)
-            legend.append(f" {letter} ", style=f"bold reverse {color}")
-            legend.append(f" {label.name} {counts.get(label.name, 0)}\n")
-        legend.append("entities ", style="dim")
-        if self.view.entities_on:
-            for ent in ENTITY_LABELS:
-                legend.append(ent, style=self.view.get_component_rich_style(
-                    f"report-view--ent-{ent.lower()}", partial=True))
-                legend.append(" ")
-        else:
-            legend.append("off (e)", style="dim")
-        self.query_one("#legend", Static).update(legend, layout=layout)
-
-        self.query_one(AnnotationList).set_annotations(self.annotations, self.app.annotator,
-                                                       self.app.letter_color)
+        entity_style = (lambda ent: view.get_component_rich_style(
+            f"report-view--ent-{ent.lower()}", partial=True)) if view.entities_on else None
+        self.query_one("#legend", Static).update(
+            legend(app.labels, app.letter_color, counts, entity_style,
+                   key_hint(BY_ID["entities"], app.keymap)), layout=layout)
+        self.query_one(AnnotationList).set_annotations(self.annotations, app.annotator,
+                                                       app.letter_color)
 
     # ------------------------------------------------------------ moving
     def action_move(self, delta: int) -> None:
