@@ -33,6 +33,13 @@ class LibraryError(BaocaoError):
     """A problem with the library itself (not with one imported file)."""
 
 
+class UnknownReport(LibraryError, KeyError):
+    """No report with that id in the library (a KeyError too: ``lib.get`` is a lookup)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return BaocaoError.__str__(self)
+
+
 class InputError(BaocaoError):
     """One input file or record cannot be used; it is skipped with this reason."""
 

@@ -79,10 +79,9 @@ def verdict(ok: bool) -> str:
 def build_home(tmp: Path) -> tuple[Path, str, int, int]:
     """1,000 synthetic reports, one imported 300-sentence report, 100,000
     annotations (100 per synthetic report, one per sentence on the long one)."""
-    from corpus import seed_paragraphs, write_library
-
     from annotations.corpus.library import Library
     from annotations.store import Annotation, AnnotationStore, now_iso
+    from corpus import seed_paragraphs, write_library
 
     home = tmp / "home"
     metas = write_library(home, N_REPORTS)
@@ -170,6 +169,7 @@ def bench_start(home: Path) -> None:
 
 async def bench_reader(home: Path, long_id: str, n_sent: int) -> None:
     from textual.screen import Screen
+
     from tui.app import make_app
     from tui.screens.reader import ReaderScreen
     from tui.widgets.report_table import ReportTable

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from ..errors import LibraryError
+from ..errors import LibraryError, UnknownReport
 from ..fsutil import atomic_write_bytes
 from ..home import Home, seeds_dir
 from ..models import Analysis, ReportMeta, text_sha256
@@ -86,7 +86,8 @@ class Library:
         try:
             return self._load_index()[report_id]
         except KeyError:
-            raise KeyError(f"no report with id {report_id!r}") from None
+            raise UnknownReport(f"no report with id {report_id!r}",
+                                "`baocao list` shows the ids.") from None
 
     def text(self, report_id: str) -> str:
         self.get(report_id)
@@ -95,7 +96,10 @@ class Library:
             return path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise LibraryError(f"the text of report {report_id!r} is missing ({path})",
-                               "Re-import the report, or run `baocao import` on its file.") from None
+                               "Re-import it with `baocao import` on its file.") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise LibraryError(f"the text of report {report_id!r} cannot be read ({path}: {exc})",
+                               "Re-import it with `baocao import` on its file.") from None
 
     def open(self, report_id: str) -> Report:
         """The report with its canonical text and analysis (computed if not cached).

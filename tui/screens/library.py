@@ -87,7 +87,7 @@ class LibraryScreen(Screen):
                 return
             try:
                 folded[m.id] = fold(self.app.library.text(m.id))
-            except (BaocaoError, OSError, KeyError):  # missing: the title still matches
+            except BaocaoError:  # missing or unreadable: the title still matches
                 folded[m.id] = ""
         self.post_message(TextsFolded(folded))
 
