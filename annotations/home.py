@@ -24,7 +24,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 
 import orjson
@@ -50,6 +49,8 @@ def default_annotator() -> str:
 
 def seeds_dir() -> Path:
     """The bundled sample reports: inside the wheel, or ../seeds in a checkout."""
+    from importlib import resources  # only a first run needs it (start-up time)
+
     packaged = resources.files("annotations") / "_seeds"
     if packaged.is_dir():
         return Path(str(packaged))

@@ -1,8 +1,22 @@
 """NLP: canonical text -> Analysis (paragraphs, sentences, tokens, entities).
 
-underthesea is imported only when ``analyze`` runs, so readers of the library
-never pay for it.
+Importing this package is cheap (readers of the library need only the
+version): the pipeline module loads on the first ``analyze``, underthesea
+inside it.
 """
-from .pipeline import PIPELINE_VERSION, align, analyze
+from __future__ import annotations
 
-__all__ = ["PIPELINE_VERSION", "align", "analyze"]
+# Keys the analysis cache: bump it whenever analyze() may give another result.
+PIPELINE_VERSION = "1.18"
+
+
+def analyze(text: str):
+    from .pipeline import analyze
+
+    return analyze(text)
+
+
+def align(text: str, pieces: list[str], start: int, end: int):
+    from .pipeline import align
+
+    return align(text, pieces, start, end)

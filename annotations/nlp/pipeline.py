@@ -19,8 +19,6 @@ import unicodedata
 from ..models import Analysis, Entity, Paragraph, Sentence, Token
 from ..text.vietnamese import align_fold
 
-PIPELINE_VERSION = "1.18"
-
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub model
 
 _LINE_RE = re.compile(r"[^\n]+")

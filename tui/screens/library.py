@@ -11,7 +11,6 @@ from textual.worker import get_current_worker
 
 from annotations.errors import BaocaoError, LibraryError
 from annotations.models import ReportMeta
-from annotations.text.vietnamese import fold, matches_words
 
 from ..bindings import bindings_for, keys_for
 from ..messages import SeedingFinished, SeedingProgress, SeedingStarted, TextsFolded
@@ -69,6 +68,8 @@ class LibraryScreen(Screen):
     def folded(self, m: ReportMeta) -> str:
         """What the filter searches: title, id, date, and the report's text once
         the background fold has read it."""
+        from annotations.text.vietnamese import fold  # loaded by the first filter
+
         title = self._folded.get(m.id)
         if title is None:
             title = self._folded[m.id] = fold(f"{m.title} {m.id} {m.date or ''}")
@@ -80,6 +81,8 @@ class LibraryScreen(Screen):
         until then the filter matches titles, then it re-runs. Started by the
         first `/`, not at start-up: reading every text costs seconds on a large
         library, and most sessions never filter."""
+        from annotations.text.vietnamese import fold
+
         worker = get_current_worker()
         folded: dict[str, str] = {}
         for m in list(self._reports):  # a copy: the UI thread may replace the list
@@ -100,7 +103,11 @@ class LibraryScreen(Screen):
     def populate(self) -> None:
         current = self.current_id()
         query = self.filter_text
-        reports = [m for m in self._reports if not query or matches_words(query, self.folded(m))]
+        reports = self._reports
+        if query:
+            from annotations.text.vietnamese import matches_words
+
+            reports = [m for m in reports if matches_words(query, self.folded(m))]
         if self.newest_first:
             dated = [m for m in reports if m.date]
             reports = dated[::-1] + [m for m in reports if not m.date]
