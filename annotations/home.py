@@ -123,10 +123,10 @@ class _FileLock:
 
 
 class HomeLock:
-    def __init__(self, home: Path):
-        self.home = Path(home)
-        self.path = self.home / ".lock"
-        self.holder_path = self.home / ".lock.holder"
+    def __init__(self, home: Path, path: Path, holder_path: Path):
+        self.home = home
+        self.path = path
+        self.holder_path = holder_path
         self._lock = (_Flock if fcntl else _FileLock)(self.path)
 
     def acquire(self, *, annotator: str, timeout: float = 0) -> None:
@@ -179,7 +179,9 @@ class Home:
         self.v1_backup_path = self.root / "annotations.json.v1-migrated"
         self.exports_dir = self.root / "exports"
         self.config_path = self.root / "config.toml"
-        self._lock = HomeLock(self.root)
+        self.lock_path = self.root / ".lock"
+        self.holder_path = self.root / ".lock.holder"
+        self._lock = HomeLock(self.root, self.lock_path, self.holder_path)
         self._depth = 0
         self._guard = threading.Lock()
         self._config: dict | None = None
@@ -248,11 +250,15 @@ class Home:
             self._config = data
         return self._config
 
+    def configured_annotator(self) -> str | None:
+        """``annotator`` in config.toml, if any."""
+        name = self.config().get("annotator")
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            raise ConfigError(f"{self.config_path}: 'annotator' must be a non-empty string")
+        return name.strip() if name else None
+
     def annotator(self, override: str | None = None) -> str:
         """--annotator, else ``annotator`` in config.toml, else the login name."""
         if override and override.strip():
             return override.strip()
-        name = self.config().get("annotator")
-        if name is not None and (not isinstance(name, str) or not name.strip()):
-            raise ConfigError(f"{self.config_path}: 'annotator' must be a non-empty string")
-        return name.strip() if name else default_annotator()
+        return self.configured_annotator() or default_annotator()

@@ -22,6 +22,7 @@ def _ignore(_msg: str) -> None:
 
 def tagged_counts(home: Home, warn: Warn = _ignore) -> dict[str, int]:
     """report id -> number of tagged sentences (cheap: no report is opened)."""
+    home = Home.of(home)
     if not home.has_store:
         return {}
     try:
@@ -39,6 +40,7 @@ def tagged_counts(home: Home, warn: Warn = _ignore) -> dict[str, int]:
 def annotation_records(home: Home, report_id: str, text: str) -> list[dict]:
     """show --json's `annotations` for one report. An annotation whose passage
     is not in the current text (orphaned) has null offsets and ``"orphaned": true``."""
+    home = Home.of(home)
     if not home.has_store:
         return []
     with AnnotationStore(home, readonly=True) as store:
@@ -81,6 +83,7 @@ def show(home: Home, report: str) -> dict:
 
     from .errors import InputError, LibraryError
 
+    home = Home.of(home)
     lib = Library(home)
     if report in lib:
         opened: Report = lib.open(report)
@@ -113,6 +116,7 @@ def import_paths(home: Home, paths: Iterable[str | os.PathLike], *, annotator: s
     """Import into the library under the writer lock, re-anchoring the
     annotations of every report whose text changed. Raises StoreLocked when
     another baocao holds the home."""
+    home = Home.of(home)  # one Home: the store and the import share its lock
     try:
         store = AnnotationStore(home, annotator=annotator)
     except StoreLocked as exc:

@@ -197,13 +197,13 @@ def add_candidates(lib: Library, candidates: list[Candidate], summary: ImportSum
     total = len(todo)
     done = 0
 
-    def finish(cand: Candidate, rid: str, sha: str) -> None:
+    def finish(cand: Candidate, rid: str, sha: str, analysis: Analysis | None = None) -> None:
         nonlocal done
         old = index.get(rid)
         text_path = lib.home.text_path(rid)
         old_text = text_path.read_text(encoding="utf-8") if old and text_path.exists() else None
         atomic_write_bytes(text_path, cand.text.encode("utf-8"), durable=False)
-        analysis = lib.cache.analysis(cand.text, sha)
+        analysis = analysis or lib.cache.analysis(cand.text, sha)
         index[rid] = ReportMeta(rid, cand.title, cand.date, cand.date_source,
                                 len(analysis.sentences), sha, cand.source_path,
                                 cand.stem_origin or cand.stem,
@@ -233,7 +233,7 @@ def add_candidates(lib: Library, candidates: list[Candidate], summary: ImportSum
                                    chunksize=max(1, min(16, len(need) // (workers * 4))))
                 for (cand, rid, sha), result in zip(need, results):
                     lib.cache.put_dict(sha, result)
-                    finish(cand, rid, sha)
+                    finish(cand, rid, sha, Analysis.from_dict(result))
         else:
             for t in need:
                 finish(*t)

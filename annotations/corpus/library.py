@@ -23,7 +23,7 @@ import orjson
 from ..errors import LibraryError, UnknownReport
 from ..fsutil import atomic_write_bytes
 from ..home import Home, seeds_dir
-from ..models import Analysis, ReportMeta, text_sha256
+from ..models import Analysis, ReportMeta
 from .cache import AnalysisCache
 
 if TYPE_CHECKING:
@@ -48,23 +48,22 @@ class Report:
 class Library:
     def __init__(self, home: Home | str | os.PathLike):
         self.home = Home.of(home)
-        self.texts_dir = self.home.texts_dir
-        self.index_path = self.home.index_path
         self.cache = AnalysisCache(self.home.analysis_dir)
         self._index: dict[str, ReportMeta] | None = None
 
     # ------------------------------------------------------------ reading
     def _load_index(self) -> dict[str, ReportMeta]:
         if self._index is None:
-            if not self.index_path.exists():
+            path = self.home.index_path
+            if not path.exists():
                 self._index = {}
             else:
                 try:
-                    doc = orjson.loads(self.index_path.read_bytes())
+                    doc = orjson.loads(path.read_bytes())
                     self._index = {r["id"]: ReportMeta.from_dict(r) for r in doc["reports"]}
                 except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
                     raise LibraryError(
-                        f"library index {self.index_path} is corrupt ({exc}); it was not changed",
+                        f"library index {path} is corrupt ({exc}); it was not changed",
                         "Restore it from a backup, or move it away and re-import.") from exc
         return self._index
 
@@ -103,10 +102,11 @@ class Library:
 
     def open(self, report_id: str) -> Report:
         """The report with its canonical text and analysis (computed if not cached).
-        The text is read once; its hash keys the cache."""
+        The text is read once; the catalogue's hash of it keys the cache (index
+        and text are written together, under the writer lock)."""
         meta = self.get(report_id)
         text = self.text(report_id)
-        return Report(meta, text, self.cache.analysis(text, text_sha256(text)))
+        return Report(meta, text, self.cache.analysis(text, meta.sha256))
 
     def is_analysed(self, report_id: str) -> bool:
         """True when opening the report needs no NLP (its analysis is cached)."""
@@ -130,7 +130,7 @@ class Library:
     def _save_index(self) -> None:
         doc = {"version": INDEX_VERSION,
                "reports": [m.to_dict() for m in self._load_index().values()]}
-        atomic_write_bytes(self.index_path, orjson.dumps(doc))
+        atomic_write_bytes(self.home.index_path, orjson.dumps(doc))
 
     def _unique_id(self, stem: str, taken: set[str]) -> str:
         from .ingest import safe_id

@@ -10,9 +10,9 @@
     color = "red"
 
 Defaults: achievement (a), task (t), risk (r). A key must be one printable
-character and not used by another label. The TUI also passes the keys its
-binding table uses (``reserved``): a label may not take those. Problems raise
-ConfigError naming the file.
+character and not used by another label; ``check_label_keys`` refuses keys
+the UI binds itself (the TUI derives them from its binding table). Problems
+raise ConfigError naming the file.
 """
 from __future__ import annotations
 
@@ -58,16 +58,12 @@ def _valid_color(color: str) -> bool:
     return _COLOR_RE.fullmatch(color) is not None
 
 
-def load_config(home: Home | Path, reserved: Mapping[str, str] | None = None) -> Config:
-    """The home's label set and annotator. ``reserved``: key -> what it does,
-    for keys a label may not take."""
+def load_config(home: Home | Path) -> Config:
+    """The home's label set and annotator."""
     home = Home.of(home)
     path = home.config_path
     data = home.config()
-    annotator = data.get("annotator")
-    if annotator is not None and (not isinstance(annotator, str) or not annotator.strip()):
-        raise ConfigError(f"{path}: 'annotator' must be a non-empty string")
-    reserved = reserved or {}
+    annotator = home.configured_annotator()
     labels = {lab.name: lab for lab in DEFAULT_LABELS}
     extra = data.get("labels", {})
     if not isinstance(extra, dict):
@@ -99,20 +95,15 @@ def load_config(home: Home | Path, reserved: Mapping[str, str] | None = None) ->
         if lab.key in by_key:
             problems.append(f"labels {by_key[lab.key]!r} and {lab.name!r} both use key {lab.key!r}")
         by_key.setdefault(lab.key, lab.name)
-    problems += _reserved_problems(labels.values(), reserved)
     if problems:
         raise ConfigError(f"{path}: " + "; ".join(problems))
-    return Config(tuple(labels.values()), annotator.strip() if annotator else None, path)
-
-
-def _reserved_problems(labels, reserved: Mapping[str, str]) -> list[str]:
-    return [f"[labels.{lab.name}]: key {lab.key!r} is taken by the reader ({reserved[lab.key]}); "
-            f"taken: {' '.join(sorted(reserved))}" for lab in labels if lab.key in reserved]
+    return Config(tuple(labels.values()), annotator, path)
 
 
 def check_label_keys(labels, reserved: Mapping[str, str], path: Path) -> None:
     """ConfigError when a label's key is one the UI binds itself (``reserved``:
     key -> what it does, derived by the UI from its binding table)."""
-    problems = _reserved_problems(labels, reserved)
+    problems = [f"[labels.{lab.name}]: key {lab.key!r} is taken by the reader ({reserved[lab.key]}); "
+                f"taken: {' '.join(sorted(reserved))}" for lab in labels if lab.key in reserved]
     if problems:
         raise ConfigError(f"{path}: " + "; ".join(problems))

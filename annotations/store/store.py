@@ -52,16 +52,12 @@ class AnnotationStore:
     annotator: str
     labels: list[Label]  # ordered; defaults achievement/a, task/t, risk/r (+ config.toml)
 
-    def __init__(self, home: Home | Path, *, annotator: str | None = None, readonly: bool = False,
-                 reserved_keys: dict[str, str] | None = None):
+    def __init__(self, home: Home | Path, *, annotator: str | None = None, readonly: bool = False):
         self.home = Home.of(home)
-        self.dir = self.home.store_dir
         self.shards_dir = self.home.shards_dir
-        self.schema_path = self.home.schema_path
         self.summary_path = self.home.summary_path
-        self.texts_dir = self.home.texts_dir  # the library's canonical texts
         self.readonly = readonly
-        config = load_config(self.home, reserved_keys)
+        config = load_config(self.home)
         self.labels = list(config.labels)
         self._by_name = {lab.name: lab for lab in self.labels}
         self._by_key = {lab.key: lab for lab in self.labels}
@@ -148,7 +144,7 @@ class AnnotationStore:
 
     def _report_text(self, rid: str) -> tuple[str, str]:
         """Canonical text and its sha256, re-read only when the file changed."""
-        path = self.texts_dir / f"{rid}.txt"
+        path = self.home.text_path(rid)  # the library's canonical text
         try:
             sig = file_sig(os.stat(path))
         except FileNotFoundError:

@@ -3,7 +3,7 @@ import pytest
 
 from annotations.errors import BaocaoError
 from annotations.store import AnnotationStore, ConfigError, UnknownLabel
-from annotations.store.labels import load_config
+from annotations.store.labels import check_label_keys, load_config
 
 
 def write(home, text):
@@ -57,7 +57,7 @@ def test_bad_config_is_a_clear_error(home, toml, message):
 def test_reserved_keys_are_refused(home):
     write(home, '[labels.opinion]\nkey = "g"\ncolor = "red"\n')
     with pytest.raises(ConfigError, match="key 'g' is taken by the reader \\(First sentence\\)"):
-        load_config(home, reserved={"g": "First sentence"})
+        check_label_keys(load_config(home).labels, {"g": "First sentence"}, home / "config.toml")
     assert load_config(home).labels[-1].key == "g"  # the core alone binds no key
 
 

@@ -279,7 +279,7 @@ def test_offsets_into_a_changed_text_are_never_exported(homes):
     text = lib.text(rid)
     cut = passage(home, rid, 1).start  # change the text before sentence 1 only
     new = text[:cut] + "Thêm. " + text[cut:]
-    (lib.texts_dir / f"{rid}.txt").write_text(new, encoding="utf-8")
+    lib.home.text_path(rid).write_text(new, encoding="utf-8")
     from annotations.models import text_sha256
 
     lib.get(rid).sha256 = text_sha256(new)
