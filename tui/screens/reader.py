@@ -6,8 +6,6 @@ title in one place, so they cannot disagree with the text.
 """
 from __future__ import annotations
 
-from functools import partial
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,7 +20,7 @@ from annotations.corpus.library import Report
 from annotations.errors import BaocaoError
 from annotations.store import Annotation, Passage, StoreError
 
-from ..bindings import BY_ID, TABLE, binding, bindings_for, key_hint, keys_for, keys_of, label_key, normalize_keys
+from ..bindings import BY_ID, binding, bindings_for, key_hint, keys_for, label_key
 from ..messages import ReportLoaded, ReportLoadFailed
 from ..widgets.annotation_list import AnnotationList
 from ..widgets.key_bar import KeyBar
@@ -51,21 +49,11 @@ class ReaderScreen(Screen):
         self.canonical = ""
         self.annotations: list[Annotation] = []
         self.loading_report = True
-        self.label_keys = []
-        # Labels come from the store (a config may add some): bind their keys first
-        # (so the key bar shows them first), skipping any that would shadow a key.
+        # Labels come from the store (a config may add some): their keys first, so
+        # the key bar shows them first. The app has refused any label set whose
+        # keys the table binds (check_label_keys), so none shadows a key here.
         keymap = self.app.keymap
-        taken = {k for spec in TABLE if spec.scope in ("reader", "app")
-                 for k in keys_of(spec, keymap)}
-        for i, label in enumerate(self.app.labels):
-            key = normalize_keys(label.key)[0]
-            if key in taken:
-                self.app.call_later(partial(self.notify, markup=False),
-                                    f"Label {label.name!r}: key {label.key!r} is already "
-                                    "used; it has no key.", severity="warning")
-                continue
-            taken.add(key)
-            self.label_keys.append(label_key(label, i))
+        self.label_keys = [label_key(label, i) for i, label in enumerate(self.app.labels)]
         # The keymap is applied here, not only by Textual on each key press:
         # Textual drops every binding of a key it moves a binding away from,
         # which would take a label given that freed key with it.
