@@ -15,10 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from annotations.corpus.library import INDEX_VERSION  # noqa: E402
-from annotations.models import (
-    ReportMeta,  # noqa: E402
-    text_sha256,  # noqa: E402
-)
+from annotations.models import ReportMeta, text_sha256  # noqa: E402
 
 OPENERS = ["Ngày {d}/{m}/{y}, tại Trụ sở Trung ương Đảng, hội nghị giao ban đã diễn ra.",
            "Chiều {d}-{m}, Tỉnh ủy tổ chức hội nghị sơ kết công tác quý {q}/{y}.",
