@@ -6,7 +6,7 @@ and its config.
     HOME/cache/analysis/<sha>-<v>.json    analyses (rebuildable)
     HOME/annotations/...                  the annotation store (docs/store.md)
     HOME/exports/                         exports written from the TUI
-    HOME/config.toml                      optional: annotator, [labels], [keymap]
+    HOME/config.toml                      optional: annotator, theme, [reader], [labels], [keymap]
     HOME/.lock, HOME/.lock.holder         the single-writer lock and who holds it
 
 Every write to a home (import, seeding, store changes, import-annotations)
@@ -34,7 +34,7 @@ except ImportError:  # Windows
     fcntl = None
 
 from .errors import ConfigError, StoreLocked
-from .fsutil import atomic_write_bytes
+from .fsutil import atomic_write_bytes, atomic_writer
 
 APP_NAME = "baocao"
 
@@ -249,6 +249,19 @@ class Home:
                     raise ConfigError(f"{self.config_path}: not valid TOML ({exc})") from exc
             self._config = data
         return self._config
+
+    def write_config(self, text: str) -> None:
+        """Replace config.toml atomically (annotations/settings.py edits it), keeping
+        its permissions and writing through a symlink (a dotfiles checkout stays
+        linked); the next ``config()`` reads it again. No writer lock: the file is
+        the user's settings, not the library's or the store's data."""
+        import stat
+
+        path = self.config_path.resolve()
+        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
+        with atomic_writer(path, mode=mode) as f:
+            f.write(text.encode("utf-8"))
+        self._config = None
 
     def configured_annotator(self) -> str | None:
         """``annotator`` in config.toml, if any."""

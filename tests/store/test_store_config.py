@@ -16,6 +16,30 @@ def test_defaults(home):
                                                           ("risk", "r")]
     assert len({lab.color for lab in cfg.labels}) == 3
     assert cfg.annotator is None
+    assert cfg.theme is None and cfg.advance is True
+
+
+def test_default_labels_have_definitions_and_vietnamese_examples(home):
+    for lab in load_config(home).labels:
+        assert lab.definition.endswith(".") and len(lab.examples) == 2, lab.name
+        assert all(any(ch in "ăâđêôơư" for ch in ex.lower()) for ex in lab.examples), lab.name
+
+
+def test_label_definition_and_examples_from_config(home):
+    write(home, '[labels.opinion]\nkey = "o"\ncolor = "red"\ndefinition = " A judgement. "\n'
+                'examples = ["Chủ trương này là đúng đắn."]\n[labels.risk]\ndefinition = "Threats."\n')
+    labels = {lab.name: lab for lab in load_config(home).labels}
+    assert labels["opinion"].definition == "A judgement."
+    assert labels["opinion"].examples == ("Chủ trương này là đúng đắn.",)
+    # a default keeps its examples when config.toml changes only its definition
+    assert labels["risk"].definition == "Threats." and len(labels["risk"].examples) == 2
+    assert labels["achievement"].definition  # untouched defaults keep theirs
+
+
+def test_theme_and_reader_settings(home):
+    write(home, 'theme = "nord"\n[reader]\nadvance = false\n')
+    cfg = load_config(home)
+    assert (cfg.theme, cfg.advance) == ("nord", False)
 
 
 def test_extra_label_and_annotator(home):
@@ -45,6 +69,14 @@ def test_login_name_is_the_last_resort(home, monkeypatch):
     ('[labels.opinion]\nkey = "o"\ncolour = "red"\n', "unknown setting"),
     ('annotator = 3\n', "annotator"),
     ('[labels\n', "not valid TOML"),
+    ('[labels.risk]\ndefinition = 3\n', "definition must be a string"),
+    ('[labels.risk]\nexamples = "Cần làm."\n', "examples must be a list of strings"),
+    ('[labels.risk]\nexamples = ["ok", 2]\n', "examples must be a list of strings"),
+    ('theme = 3\n', "theme must be a theme's name"),
+    ('theme = ""\n', "theme must be a theme's name"),
+    ('reader = 1\n', r"\[reader\] must be a table"),
+    ('[reader]\nadvance = "yes"\n', "advance must be true or false"),
+    ('[reader]\nadvanse = true\n', "unknown setting"),
 ])
 def test_bad_config_is_a_clear_error(home, toml, message):
     write(home, toml)
