@@ -394,3 +394,31 @@ class ReaderScreen(Screen):
         dialog = NoteScreen(ann, save)
         await self.app.push_screen(dialog)
         dialog.set_focus(dialog.query_one("#note-input"))
+
+    # ------------------------------------------------------------ input methods
+    async def on_key(self, event) -> None:
+        """A Vietnamese input method in Telex mode sends a backspace and a composed
+        letter in place of a key typed after a vowel (`a` `r` arrives as `a`,
+        backspace, `ả`; tui/ime.py): run the binding of the key pressed, and say
+        once how to switch the input method off. Nothing in the reader is bound
+        to backspace; it stops here, so the input method's backspace deletes nothing."""
+        from ..ime import intended_key, telex_aliases
+
+        if event.key == "backspace":
+            event.stop()
+            return
+        key = intended_key(event.character or "")
+        bindings = self._bindings.key_to_bindings.get(key) if key else None
+        if not bindings:
+            return
+        event.stop()
+        await self.run_action(bindings[0].action)
+        # This letter came the slow way (passed on to the focused widget and back),
+        # so a reader key typed after it may have run first: reader keys are priority
+        # bindings. Bound as aliases from now on, composed letters keep their order.
+        self._bindings.key_to_bindings.update(telex_aliases(self._bindings.key_to_bindings))
+        if not getattr(self.app, "ime_noticed", False):
+            self.app.ime_noticed = True  # once per app run
+            self.notify(f"A Vietnamese input method (Telex) seems to be on: '{event.character}' was "
+                        f"read as {key}. Switch it to English (e.g. ctrl+shift or the Unikey icon) "
+                        "while annotating.", markup=False)
