@@ -124,7 +124,11 @@ class AnnotationList(ScrollView, can_focus=True):
             self.post_message(self.Selected(self.annotations[self.highlighted]))
 
     def on_click(self, event: Click) -> None:
-        index = event.y + self.scroll_offset.y
+        # event.y counts from the border (the list's title row): rows start below it
+        offset = event.get_content_offset(self)
+        if offset is None:  # on the border
+            return
+        index = offset.y + self.scroll_offset.y
         if 0 <= index < len(self.annotations):
             self.highlighted = index
             self.refresh()
