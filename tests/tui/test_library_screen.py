@@ -1,7 +1,7 @@
 """Pilot tests of the library screen: order, sort, filter, first run, errors."""
 from __future__ import annotations
 
-from pilot_support import SIZE, app_for, notifications, shown_ids
+from pilot_support import SIZE, app_for, notifications, open_first, shown_ids
 from textual.widgets import Input
 
 from annotations.corpus.library import Library
@@ -121,3 +121,29 @@ async def test_missing_text_and_corrupt_index_are_shown(tui_home, store_factory)
         assert isinstance(app.screen, LibraryScreen)
         assert any(n.title == "Cannot read the library" for n in notifications(app))
         assert not app.workers  # no attempt to seed over a broken index
+
+
+async def test_library_selects_the_report_just_left(tui_home, store_factory):
+    """After ]/[ in the reader, back in the library the cursor is on the report
+    last shown, not the one opened; a report left without moving stays selected."""
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        order = shown_ids(app)
+        table = app.screen.query_one(ReportTable)
+        await open_first(pilot, order[0])
+        await pilot.press("right_square_bracket", "right_square_bracket", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert table.cursor_row == 2 and app.screen.current_id() == order[2]
+        await open_first(pilot, order[4])
+        await pilot.press("left_square_bracket", "q")
+        await pilot.pause()
+        assert app.screen.current_id() == order[3]
+        await pilot.press("question_mark", "escape")  # help over the library: cursor kept
+        await pilot.pause()
+        assert app.screen.current_id() == order[3]
+        await open_first(pilot, order[1])  # opened and left as is: not the report left before
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.current_id() == order[1]

@@ -184,12 +184,18 @@ class LibraryScreen(Screen):
             self.populate()  # the title column takes the new width
 
     def on_screen_suspend(self) -> None:
-        self._left = True
+        # Handled once the new screen is on top: the reader (or help, the palette).
+        self._left_for = self.app.screen
 
     def on_screen_resume(self) -> None:
-        if getattr(self, "_left", False) and self._reports:
-            self._left = False
-            self.populate()  # counts changed in the reader
+        over, self._left_for = getattr(self, "_left_for", None), None
+        if over is None or not self._reports:
+            return
+        self.populate()  # counts changed in the reader
+        # Select the report the reader showed last: ]/[ may have moved on from the one opened.
+        left = getattr(over, "report_id", None)
+        if left in self.shown:
+            self.query_one(ReportTable).move_cursor(self.shown.index(left))
 
     # ------------------------------------------------------------ first run
     @work(thread=True, exclusive=True, group="seed")
