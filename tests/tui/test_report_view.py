@@ -149,3 +149,52 @@ async def test_strip_cache_re_renders_exactly_what_changed(tui_home, store_facto
         rendered.clear()
         view_lines(view)
         assert rendered == []  # nothing changed: all from the cache
+
+
+# ---------------------------------------------------------------- scrolling
+
+def cursor_row(view: ReportView) -> int:
+    """The row of the view the cursor sentence's first line is drawn on."""
+    return view.sentence_lines(view.cursor)[0] - view.scroll_offset.y
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_cursor_stays_in_the_upper_third(tui_home, store_factory, size):
+    """Moving down the longest seed the cursor never sinks below the upper third
+    (the sentences after it show), and the view scrolls only when it would;
+    moving up, only when it would come within two lines of the top. At the top
+    of the report the view never scrolls (no blank lines above the text)."""
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        reader = await open_first(pilot, longest(tui_home))
+        view = reader.view
+        height = view.scrollable_content_region.height
+        assert view.text_layout.line_count > 3 * height
+        upper, lower = 2, height // 3  # the band the cursor's first line keeps to
+        steps = scrolls = 0
+        while view.sentence_lines(view.cursor)[1] < view.text_layout.line_count - height:
+            before = view.scroll_offset.y
+            await pilot.press("j")
+            steps += 1
+            row = cursor_row(view)
+            if view.scroll_offset.y != before:  # only to keep the cursor at the band's edge
+                scrolls += 1
+                assert row == lower, (view.cursor, row)
+            else:
+                assert row <= lower, (view.cursor, row)
+        assert view.scroll_offset.y > 0 and 0 < scrolls < steps
+        scrolls = 0
+        while view.cursor:
+            before = view.scroll_offset.y
+            await pilot.press("k")
+            row = cursor_row(view)
+            if view.scroll_offset.y != before:
+                scrolls += 1
+                assert row == upper or view.scroll_offset.y == 0, (view.cursor, row)
+            else:
+                assert upper <= row <= lower or before == 0, (view.cursor, row)
+        assert view.scroll_offset.y == 0 and scrolls > 0
+        await pilot.press("G")  # the end: as far as the text goes, the cursor lower
+        assert view.scroll_offset.y == view.max_scroll_y > 0
+        assert lower < cursor_row(view) < height

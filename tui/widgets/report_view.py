@@ -17,7 +17,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.color import Color, ColorParseError
 from textual.events import Click
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -160,16 +160,29 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh_lines(y0, y1 - y0)
 
     def scroll_to_sentence(self, index: int) -> None:
-        """Bring a sentence into view with a little context around it."""
+        """Keep a sentence (the cursor's) in the upper third of the view, so the
+        text after it shows. While its first line is in the band from two lines
+        below the top to a third of the height, the view stays put: j/k inside it
+        do not scroll. Leaving it, the view follows: down, the cursor rides the
+        band's lower edge; up, its upper edge (two lines of context above). A
+        sentence too long for the view below the band shows from its first line.
+        The view never scrolls past the text's ends (no blank lines at the top;
+        the last sentences of a report sit lower)."""
         if not self.sentence_count or not self.text_layout.lines:
             return
         first, last = self.text_layout.sentence_lines(index)
         view_h = max(1, self.scrollable_content_region.height)
-        context = 2 if view_h > 10 else 0
-        top = max(0, first - context)
-        bottom = min(self.text_layout.line_count - 1, last + context)
-        height = min(bottom - top + 1, view_h)
-        self.scroll_to_region(Region(0, top, 1, height), animate=False, immediate=True)
+        upper = 2 if view_h > 10 else 0  # lines of context above the cursor
+        lower = max(upper, view_h // 3)  # the lowest row its first line may sit on
+        top = y = self.scroll_offset.y
+        if first < top + upper:
+            top = first - upper
+        elif first > top + lower:
+            top = first - lower
+        top = min(max(top, last - view_h + 1), first)  # all of it if it fits, its start first
+        top = max(0, min(top, self.max_scroll_y))
+        if top != y:
+            self.scroll_to(y=top, animate=False, immediate=True)
 
     # ------------------------------------------------------------ rendering
     def _style(self, name: str) -> Style:
