@@ -20,36 +20,38 @@ def _ignore(_msg: str) -> None:
     pass
 
 
-def tagged_counts(home: Home, warn: Warn = _ignore) -> dict[str, int]:
-    """report id -> number of tagged sentences (cheap: no report is opened)."""
+def progress(home: Home, annotator: str | None = None, warn: Warn = _ignore) -> dict[str, dict]:
+    """report id -> {"tagged", "none" (sentences), "done"} of the annotator
+    (default: the home's), cheap: no report is opened."""
     home = Home.of(home)
     if not home.has_store:
         return {}
     try:
-        store = AnnotationStore(home, readonly=True)
+        store = AnnotationStore(home, annotator=annotator, readonly=True)
     except StoreError as exc:
         warn(f"annotation counts unavailable: {exc}")
         return {}
     with store:
-        counts = store.tagged_sentences()
+        counts = store.progress()
         for problem in store.problems.values():
             warn(str(problem))
         return counts
 
 
 def annotation_records(home: Home, report_id: str, text: str) -> list[dict]:
-    """show --json's `annotations` for one report. An annotation whose passage
-    is not in the current text (orphaned) has null offsets and ``"orphaned": true``."""
+    """show --json's `annotations` for one report: its passages (every
+    annotator). One whose passage is not in the current text (orphaned) has
+    null offsets and ``"orphaned": true``."""
     home = Home.of(home)
     if not home.has_store:
         return []
     with AnnotationStore(home, readonly=True) as store:
         out = []
-        for a in store.for_report(report_id):
+        for a in store.passages(report_id):
             placed = not a.orphaned and text[a.start:a.end] == a.text
             rec = {"id": a.id, "start": a.start if placed else None,
                    "end": a.end if placed else None, "label": a.label, "text": a.text,
-                   "note": a.note, "annotator": a.annotator}
+                   "note": a.note, "annotator": a.annotator, "source": a.source}
             if not placed:
                 rec["orphaned"] = True
             out.append(rec)

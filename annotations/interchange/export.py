@@ -7,22 +7,26 @@ memory at a time, so memory does not grow with the number of annotations.
 
 Records (field order as listed):
 
-native   id, report_id, report_title, report_date, label, text, start, end,
-         sentence_start, sentence_end, entities [{start, end, label, text}]
-         (offsets relative to the passage, entities wholly inside it), note
-         ("" when none), annotator, created_at, updated_at, report_sha256;
-         plus ``"orphaned": true`` only for an orphaned annotation, whose
-         start/end/sentence_start/sentence_end are null and entities [] (its
+native   one per passage (a run of consecutive sentences with the same label
+         and annotator): id (its first sentence's), report_id, report_title,
+         report_date, label (null: a "none" decision, only with --with-none),
+         text, start, end, orphaned, sentence_start, sentence_end, entities
+         [{start, end, label, text}] (offsets relative to the passage, entities
+         wholly inside it), note ("" when none; a passage joins its sentences'
+         notes with newlines), annotator, source, score, model_version,
+         created_at, updated_at, report_sha256. ``orphaned`` is true for an
+         orphaned annotation, whose start/end/sentence_start/sentence_end are
+         null and entities [] (its
          text was not found unambiguously in the current report text, so no
          offset is given rather than a wrong one). ``report_sha256`` is the
          hash of the text the offsets index into (for an orphan: the text it
          was made on).
-prodigy  text, label (upper case), answer "accept", meta {the native fields
+prodigy  text, label (upper case; NONE for none), answer "accept", meta {the native fields
          except text/label/entities}, _input_hash, _task_hash, spans
          [{start, end, label}]. Hashes are signed 32-bit ints like Prodigy's,
          but computed with BLAKE2b (4-byte digest, little-endian, signed), not
          mmh3: _input_hash from the text, _task_hash from text + "\\x1f" + label.
-doccano  text, label [name], and the native metadata fields at the top level
+doccano  text, label [name] ([] for none), and the native metadata fields at the top level
          (text classification export shape).
 """
 from __future__ import annotations
@@ -38,11 +42,12 @@ import orjson
 from ..corpus.library import Library
 from ..fsutil import atomic_writer
 from ..store import AnnotationStore
+from ..store.records import merge_run, runs
 
 FORMATS = ("native", "prodigy", "doccano")
-META_FIELDS = ("id", "report_id", "report_title", "report_date", "start", "end",
-               "sentence_start", "sentence_end", "note", "annotator", "created_at",
-               "updated_at", "report_sha256")
+META_FIELDS = ("id", "report_id", "report_title", "report_date", "start", "end", "orphaned",
+               "sentence_start", "sentence_end", "note", "annotator", "source", "score",
+               "model_version", "created_at", "updated_at", "report_sha256")
 
 
 def hash32(s: str) -> int:
@@ -80,13 +85,17 @@ def _inside(ents: list[list], starts: list[int], passage: str, s: int, e: int) -
 
 
 def iter_native(store: AnnotationStore, lib: Library, *, label: str | None = None,
-                annotator: str | None = None, entities: bool = True) -> Iterator[dict]:
-    """Native records, in export order, one report at a time.
+                annotator: str | None = None, entities: bool = True,
+                with_none: bool = False) -> Iterator[dict]:
+    """Native records, in export order, one report at a time: one per passage
+    (a run of consecutive sentences with the same label, ``records.runs``);
+    ``with_none`` adds the "none" decisions (label null).
 
     An annotation's offsets are trusted without reading the report text when its
     ``report_sha256`` is the library's current hash (every write path checked the
     slice against that text); otherwise the text is read and the slice compared,
-    and a mismatch is exported as orphaned."""
+    and a mismatch is exported as orphaned. A passage of several sentences takes
+    its text from the report."""
     summary = store.summary()
     order = [m.id for m in lib.reports() if m.id in summary]
     in_lib = set(order)
@@ -96,55 +105,52 @@ def iter_native(store: AnnotationStore, lib: Library, *, label: str | None = Non
         entry = summary[rid]
         if label is not None and not entry["labels"].get(label):
             continue
-        if annotator is not None and not entry["annotators"].get(annotator):
+        if annotator is not None and annotator not in entry["people"] \
+                and not entry["annotators"].get(annotator):
             continue
         docs = [d for d in store.documents(rid)
                 if (label is None or d["label"] == label)
                 and (annotator is None or d["annotator"] == annotator)]
-        if not docs:
-            continue
         meta = lib.get(rid) if rid in in_lib else None
         sha = meta.sha256 if meta else None
         text = None
         rows = []
         for d in docs:
-            ok = not d["orphaned"] and meta is not None
+            ok = not d["orphaned"] and meta is not None and d["decided"]
             if ok and d["report_sha256"] != sha:
                 if text is None:
                     text = lib.text(rid)
                 ok = text[d["start"]:d["end"]] == d["text"]
-            rows.append((ok, d))
-        rows.sort(key=lambda r: (0, r[1]["start"], r[1]["end"], r[1]["id"]) if r[0]
-                  else (1, 0, 0, r[1]["id"]))
-        ents = analyses.entities(rid, sha) if entities and meta and rows[0][0] else []
+            rows.append(d if ok or not d["decided"] else {**d, "orphaned": True})
+        passages = runs(rows, with_none=with_none)
+        if not passages:
+            continue
+        if text is None and any(len(r) > 1 for r in passages):
+            text = lib.text(rid)
+        ents = analyses.entities(rid, sha) if entities and meta and not passages[0][0]["orphaned"] \
+            else []
         starts = [e[0] for e in ents]
         title, date = (meta.title, meta.date) if meta else ("", None)
-        for ok, d in rows:
-            if ok:
-                s, e = d["start"], d["end"]
-                yield {"id": d["id"], "report_id": rid, "report_title": title,
-                       "report_date": date, "label": d["label"], "text": d["text"],
-                       "start": s, "end": e, "sentence_start": d["sentence_start"],
-                       "sentence_end": d["sentence_end"],
-                       "entities": _inside(ents, starts, d["text"], s, e) if ents else [],
-                       "note": d["note"], "annotator": d["annotator"],
-                       "created_at": d["created_at"], "updated_at": d["updated_at"],
-                       "report_sha256": d["report_sha256"]}
-            else:
-                yield {"id": d["id"], "report_id": rid, "report_title": title,
-                       "report_date": date, "label": d["label"], "text": d["text"],
-                       "start": None, "end": None, "sentence_start": None,
-                       "sentence_end": None, "entities": [], "note": d["note"],
-                       "annotator": d["annotator"], "created_at": d["created_at"],
-                       "updated_at": d["updated_at"], "report_sha256": d["report_sha256"],
-                       "orphaned": True}
+        for run in passages:
+            d = merge_run(run, text)
+            placed = not d["orphaned"]
+            s, e = d["start"], d["end"]
+            yield {"id": d["id"], "report_id": rid, "report_title": title,
+                   "report_date": date, "label": d["label"], "text": d["text"],
+                   "start": s if placed else None, "end": e if placed else None,
+                   "orphaned": not placed,
+                   "sentence_start": d["sentence_start"] if placed else None,
+                   "sentence_end": d["sentence_end"] if placed else None,
+                   "entities": _inside(ents, starts, d["text"], s, e) if ents and placed else [],
+                   "note": d["note"], "annotator": d["annotator"], "source": d["source"],
+                   "score": d["score"], "model_version": d["model_version"],
+                   "created_at": d["created_at"], "updated_at": d["updated_at"],
+                   "report_sha256": d["report_sha256"]}
 
 
 def to_prodigy(rec: dict) -> dict:
-    lab = rec["label"].upper()
+    lab = (rec["label"] or "none").upper()
     meta = {k: rec[k] for k in META_FIELDS}
-    if rec.get("orphaned"):
-        meta["orphaned"] = True
     h = hash32(rec["text"])
     return {"text": rec["text"], "label": lab, "answer": "accept", "meta": meta,
             "_input_hash": h, "_task_hash": hash32(rec["text"] + "\x1f" + lab),
@@ -153,19 +159,18 @@ def to_prodigy(rec: dict) -> dict:
 
 
 def to_doccano(rec: dict) -> dict:
-    out = {"text": rec["text"], "label": [rec["label"]]}
+    out = {"text": rec["text"], "label": [rec["label"]] if rec["label"] else []}
     out.update((k, rec[k]) for k in META_FIELDS)
-    if rec.get("orphaned"):
-        out["orphaned"] = True
     return out
 
 
 def iter_records(store: AnnotationStore, lib: Library, fmt: str = "native", *,
-                 label: str | None = None, annotator: str | None = None) -> Iterator[dict]:
+                 label: str | None = None, annotator: str | None = None,
+                 with_none: bool = False) -> Iterator[dict]:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
     records = iter_native(store, lib, label=label, annotator=annotator,
-                          entities=fmt != "doccano")
+                          entities=fmt != "doccano", with_none=with_none)
     if fmt == "prodigy":
         return map(to_prodigy, records)
     if fmt == "doccano":

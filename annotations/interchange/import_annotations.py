@@ -14,10 +14,15 @@ report's annotation file readable); any problem rejects the file with every
 problem listed by line number and nothing is written. Then each touched
 report's shard is replaced in one durable write.
 
-Idempotent: a record whose id exists is made equal to the record; a record
-without a known id that falls on a passage the same annotator already
-labelled updates that annotation (native: replaces it, keeping the record's
-id); anything else is added. Importing the same file twice changes nothing.
+A record is a passage; the store keeps one decision per sentence, so a
+record over several sentences of the current analysis is split into one
+document per sentence (``decisions.normalise``: the record's id and note stay
+with its first sentence). ``label`` null is the decision "none".
+
+Idempotent: a sentence the same annotator already decided is made equal to
+the record (keeping the record's id for its first sentence); anything else is
+added. A record counts as unchanged when all its sentences already read so.
+Importing the same file twice changes nothing.
 """
 from __future__ import annotations
 
@@ -30,8 +35,8 @@ import orjson
 from ..corpus.library import Library
 from ..errors import CorruptDatabase, StoreError
 from ..store import AnnotationStore, now_iso
-from ..store.anchoring import sentence_range
-from ..store.records import holder, passage_key
+from ..store.decisions import normalise
+from ..store.records import ADDED_IN_3, SOURCES, holder, passage_key, sentence_range
 
 MAX_PROBLEMS = 200  # listed; the count of the rest is given
 
@@ -95,9 +100,19 @@ def _check_line(rec, lineno: int, store: AnnotationStore, lib: Library, reports:
     orphaned = rec.get("orphaned", False)
     if not isinstance(orphaned, bool):
         bad.append("'orphaned' must be true or false")
-    for k in ("report_id", "label", "text"):
+    for k in ("report_id", "text"):
         if not isinstance(rec.get(k), str) or not rec.get(k):
             bad.append(f"{k!r} must be a non-empty string")
+    if "label" not in rec or (rec["label"] is not None and (not isinstance(rec["label"], str)
+                                                          or not rec["label"])):
+        bad.append("'label' must be a label name or null (none)")
+    if rec.get("source") is not None and rec.get("source") not in SOURCES:
+        bad.append(f"'source' must be one of {', '.join(SOURCES)}")
+    if rec.get("score") is not None and (not isinstance(rec["score"], (int, float))
+                                         or isinstance(rec["score"], bool)):
+        bad.append("'score' must be a number or null")
+    if rec.get("model_version") is not None and not isinstance(rec["model_version"], str):
+        bad.append("'model_version' must be a string or null")
     for k in ("start", "end"):
         if not _is_int(rec.get(k)) and not (orphaned is True and rec.get(k) is None):
             bad.append(f"{k!r} must be an integer")
@@ -118,7 +133,7 @@ def _check_line(rec, lineno: int, store: AnnotationStore, lib: Library, reports:
     if rid not in lib:
         problems.append(f"{where}: unknown report {rid!r} (not in this library)")
         ok = False
-    if label not in {lab.name for lab in store.labels}:
+    if label is not None and label not in {lab.name for lab in store.labels}:
         problems.append(f"{where}: unknown label {label!r} (labels: "
                         f"{', '.join(lab.name for lab in store.labels)})")
         ok = False
@@ -145,10 +160,12 @@ def _check_line(rec, lineno: int, store: AnnotationStore, lib: Library, reports:
         sha = rec.get("report_sha256") or reports.sha(rid)
     now = now_iso()
     created = rec.get("created_at") or now
-    return {"id": rec.get("id") or "", "report_id": rid, "start": start, "end": end,
-            "sentence_start": s0, "sentence_end": s1, "label": label, "text": text,
-            "note": (rec.get("note") or "").strip(),
+    return {**ADDED_IN_3, "id": rec.get("id") or "", "report_id": rid, "start": start,
+            "end": end, "sentence_start": s0, "sentence_end": s1, "label": label,
+            "text": text, "note": (rec.get("note") or "").strip(),
             "annotator": (rec.get("annotator") or store.annotator).strip(),
+            "source": rec.get("source") or "manual", "score": rec.get("score"),
+            "model_version": rec.get("model_version"),
             "created_at": created, "updated_at": rec.get("updated_at") or created,
             "report_sha256": sha, "orphaned": orphaned}
 
@@ -200,7 +217,8 @@ def import_file(store: AnnotationStore, lib: Library, path: Path) -> ImportResul
         raise ImportRejected(path, problems)
 
     result = ImportResult()
-    plans = {rid: _merge(current[rid], items, result) for rid, items in by_report.items()}
+    plans = {rid: _merge(current[rid], _split(items, reports), result)
+             for rid, items in by_report.items()}
     for rid, docs in plans.items():
         if docs is not None:
             store.replace_report(rid, docs)
@@ -208,41 +226,65 @@ def import_file(store: AnnotationStore, lib: Library, path: Path) -> ImportResul
     return result
 
 
-def _merge(docs: list[dict], items: list[tuple[int, dict, bool]], result: ImportResult
-           ) -> list[dict] | None:
-    """The report's documents after importing ``items``; None if unchanged."""
+def _split(items: list[tuple[int, dict, bool]], reports: _Reports
+           ) -> list[tuple[dict, list[dict], bool]]:
+    """Each record with its documents, one per sentence (an orphan stays whole)."""
+    out = []
+    for _lineno, doc, native in items:
+        if doc["orphaned"]:
+            out.append((doc, [doc], native))
+            continue
+        rid = doc["report_id"]
+        spans = tuple(reports.sentences(rid))
+        pieces = normalise([{**doc, "id": doc["id"] or uuid.uuid4().hex}], doc["annotator"],
+                           spans, reports.text(rid), doc["report_sha256"])
+        out.append((doc, [pieces[i] for i in sorted(pieces)] or [doc], native))
+    return out
+
+
+def _already(by_id: dict[str, dict], record: dict, pieces: list[dict]) -> bool:
+    """Do the stored documents already read as this record (same decision on each
+    of its sentences, the same notes)? Timestamps are not compared: a passage's
+    are the min/max of its sentences'."""
+    held = [holder(by_id.values(), passage_key(p)) for p in pieces]
+    if any(h is None for h in held):
+        return False
+    return (all((h["label"], h["decided"], h["annotator"]) == (record["label"], record["decided"],
+                                                               record["annotator"]) for h in held)
+            and (not record["note"] or "\n".join(h["note"] for h in held if h["note"]) == record["note"]))
+
+
+def _merge(docs: list[dict], records: list[tuple[dict, list[dict], bool]],
+           result: ImportResult) -> list[dict] | None:
+    """The report's documents after importing ``records``; None if unchanged."""
     by_id = {d["id"]: d for d in docs}
     changed = False
-    for _lineno, doc, native in items:
-        same_passage = holder(by_id.values(), passage_key(doc))
-        if native:
-            old = by_id.get(doc["id"])
-            if old is not None and old["orphaned"] and doc["orphaned"]:
+    for record, pieces, native in records:
+        if not record["orphaned"] and _already(by_id, record, pieces):
+            result.unchanged += 1
+            continue
+        added = updated = False
+        for n, doc in enumerate(pieces):
+            keep_id = native and n == 0  # the record's id names its first sentence
+            old = by_id.get(doc["id"]) if keep_id else None
+            if keep_id and old is not None and old["orphaned"] and doc["orphaned"]:
                 # an export gives no offsets for an orphan: keep the ones we have
                 doc = {**doc, **{k: old[k] for k in ("start", "end", "sentence_start",
                                                     "sentence_end")}}
+            same = holder(by_id.values(), passage_key(doc))
             if old == doc:
-                result.unchanged += 1
                 continue
-            if same_passage is not None and same_passage["id"] != doc["id"]:
-                del by_id[same_passage["id"]]  # one label per passage: the record wins
+            if same is not None and same["id"] != doc["id"]:
+                del by_id[same["id"]]  # one decision per sentence: the record wins
+                if not keep_id:
+                    doc = {**doc, "id": same["id"], "created_at": same["created_at"]}
+            if not native and same is not None:
+                doc = {**doc, "note": doc["note"] or same["note"], "updated_at": now_iso()}
+            updated |= old is not None or same is not None
+            added |= old is None and same is None
             by_id[doc["id"]] = doc
-            result.updated += old is not None or same_passage is not None
-            result.added += old is None and same_passage is None
             changed = True
-        elif same_passage is not None:
-            new = {**same_passage, "label": doc["label"], "note": doc["note"] or
-                   same_passage["note"]}
-            if new == same_passage:
-                result.unchanged += 1
-                continue
-            new["updated_at"] = now_iso()
-            by_id[new["id"]] = new
-            result.updated += 1
-            changed = True
-        else:
-            new_id = uuid.uuid4().hex
-            by_id[new_id] = {**doc, "id": new_id}
-            result.added += 1
-            changed = True
+        result.updated += updated
+        result.added += added and not updated
+        result.unchanged += not (added or updated)
     return list(by_id.values()) if changed else None

@@ -9,22 +9,9 @@ so a text restored by a re-import brings it back.
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-from .records import passage_key
-
-
-def sentence_range(sentences: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
-    """Indexes (first, last inclusive) of the sentences overlapping [start, end);
-    (-1, -1) when no sentence does. ``sentences`` are (start, end) pairs in order."""
-    ends = [s[1] for s in sentences]
-    starts = [s[0] for s in sentences]
-    first = bisect_right(ends, start)  # first sentence ending after start
-    last = bisect_left(starts, end) - 1  # last sentence starting before end
-    if first > last:
-        return (-1, -1)
-    return (first, last)
+from .records import passage_key, sentence_range
 
 
 def occurrences(text: str, needle: str, limit: int = 2) -> list[int]:

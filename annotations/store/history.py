@@ -1,23 +1,28 @@
 """Undo/redo of this session's changes.
 
-A step is one annotation before and after a change (None: absent), so undo
-and redo are the same write in opposite directions. A new change clears redo;
-a bulk replace of a report drops that report's steps, which would otherwise
-restore stale documents.
+A step is one action: the documents (and annotator states) of one report
+before and after it (None: absent), so undo and redo are the same write in
+opposite directions, and it remembers which sentences it was about so the
+reader can show them. A new change clears redo; a bulk replace of a report
+drops that report's steps, which would otherwise restore stale documents.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import NamedTuple
 
+from .records import Change
+
 HISTORY_LIMIT = 1000  # undo steps kept per session
+
+Pairs = dict[str, tuple[dict | None, dict | None]]  # key -> (old, new)
+Write = Callable[[str, dict[str, dict | None], dict[str, dict]], None]
 
 
 class Step(NamedTuple):
-    report_id: str
-    annotation_id: str
-    old: dict | None
-    new: dict | None
+    change: Change
+    docs: Pairs  # annotation id -> (old, new)
+    state: Pairs  # annotator -> (old, new) state fields (done; never the reading position)
 
 
 class History:
@@ -31,24 +36,23 @@ class History:
         del self._undo[:-self.limit]
         self._redo.clear()
 
-    def replay(self, write: Callable[[str, str, dict | None], None], *, back: bool
-               ) -> dict | None:
+    def replay(self, write: Write, *, back: bool) -> Change | None:
         """Undo (``back``) or redo the latest step through ``write(report_id,
-        annotation_id, doc)``; returns the document the step is about (as it is
-        now, or as it was if it is gone), None when there is nothing to replay.
-        If ``write`` raises, the step stays where it was."""
+        docs, state)``; returns what it was about, None when there is nothing to
+        replay. If ``write`` raises, the step stays where it was."""
         source, target = (self._undo, self._redo) if back else (self._redo, self._undo)
         if not source:
             return None
         step = source[-1]
-        want, other = (step.old, step.new) if back else (step.new, step.old)
-        write(step.report_id, step.annotation_id, want)
+        pick = 0 if back else 1
+        write(step.change.report_id, {k: v[pick] for k, v in step.docs.items()},
+              {k: v[pick] for k, v in step.state.items()})
         target.append(source.pop())
-        return want if want is not None else other
+        return step.change
 
     def drop_report(self, report_id: str) -> None:
-        self._undo = [s for s in self._undo if s.report_id != report_id]
-        self._redo = [s for s in self._redo if s.report_id != report_id]
+        self._undo = [s for s in self._undo if s.change.report_id != report_id]
+        self._redo = [s for s in self._redo if s.change.report_id != report_id]
 
     @property
     def can_undo(self) -> bool:

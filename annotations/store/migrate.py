@@ -9,9 +9,17 @@ documents shaped::
      "label": str, "text": str, "note": str | null, "annotator": str,
      "created": iso, "updated": iso, "sha256": report text hash}
 
-Version 2 (current): one durable TinyDB shard per report under
+Version 2: one durable TinyDB shard per report under
 ``HOME/annotations/reports/`` plus ``store.json`` = {"schema": 2} and the
-summary cache (see ``annotations.store``).
+summary cache (see ``annotations.store``); a document was a passage.
+
+Version 3 (current): the same files; a document is one annotator's decision
+on a sentence (``records``): it adds ``decided``, ``source``, ``score``,
+``model_version`` (a version-2 document reads as decided, manual), a label
+may be null (the decision "none"), and a shard may hold a ``state`` table
+(done, reading position per annotator). Version-2 shards need no rewrite:
+they are read as version 3 and split into sentences when next changed
+(``decisions.normalise``); a writer just updates the marker.
 
 Migration runs under the writer lock when a store is opened (a read-only open
 takes the lock for the moment of the migration): it writes every
@@ -34,7 +42,8 @@ from .records import doc_order
 from .shards import TABLE
 from .shardset import shard_name
 
-SCHEMA = 2
+SCHEMA = 3
+READABLE = (2, 3)  # schemas this version opens (2 is upgraded on read)
 _NS = uuid.UUID("1f6f2d52-53d5-4a57-9a3b-2b6f0b6c7a11")
 
 
@@ -79,13 +88,15 @@ def open_schema(home: Home, *, readonly: bool, annotator: str) -> None:
         except (orjson.JSONDecodeError, KeyError, TypeError):
             raise CorruptDatabase(f"{home.schema_path} (the store's version marker) is "
                                   "unreadable; it was not changed. Restore it, or write "
-                                  '{"schema": 2} into it if the store was made by this '
+                                  f'{{"schema": {SCHEMA}}} into it if the store was made by this '
                                   "version of baocao.", home.schema_path) from None
-        if schema != SCHEMA:
+        if schema not in READABLE:
             raise StoreError(f"the annotation store in {home.store_dir} has schema {schema}; "
                              f"this baocao reads schema {SCHEMA}. Use a newer baocao.")
         if not readonly and v1.exists():  # migrated, crashed before the rename
             os.replace(v1, home.v1_backup_path)
+        if not readonly and schema != SCHEMA:
+            atomic_write_bytes(home.schema_path, orjson.dumps({"schema": SCHEMA}))
     elif not readonly:
         home.shards_dir.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(home.schema_path, orjson.dumps({"schema": SCHEMA}))

@@ -21,9 +21,12 @@ from tinydb.storages import Storage
 
 from ..errors import CorruptDatabase, StoreError
 from ..fsutil import atomic_write_bytes
-from .records import FIELDS
+from .records import ADDED_IN_3, FIELDS
 
 TABLE = "_default"  # TinyDB's default table: `TinyDB(...).search(...)` just works
+STATE = "state"  # per annotator: {"annotator", "done", "position", "updated_at"}
+STATE_FIELDS: dict[str, tuple[type, ...]] = {
+    "annotator": (str,), "done": (bool,), "position": (int, type(None)), "updated_at": (str,)}
 
 
 def file_sig(st: os.stat_result) -> tuple[int, int, int]:
@@ -44,6 +47,11 @@ def parse_shard(raw: bytes, path: Path) -> dict:
         what = "is empty" if not raw.strip() else f"is not valid JSON ({exc})"
         raise CorruptDatabase(f"annotation file {path} {what}. {recovery_hint(path)}",
                               path) from None
+    if isinstance(data, dict) and isinstance(data.get(TABLE), dict):
+        for doc in data[TABLE].values():  # written before schema 3: add its defaults
+            if isinstance(doc, dict) and "decided" not in doc:
+                for k, v in ADDED_IN_3.items():
+                    doc.setdefault(k, v)
     problem = _shape_problem(data)
     if problem:
         raise CorruptDatabase(f"annotation file {path} is not an annotation database "
@@ -61,10 +69,25 @@ def _doc_ok(d) -> bool:
             and type(d["start"]) is int and type(d["end"]) is int
             and type(d["sentence_start"]) is int and type(d["sentence_end"]) is int
             and type(d["id"]) is str and type(d["report_id"]) is str
-            and type(d["label"]) is str and type(d["text"]) is str
+            and (d["label"] is None or type(d["label"]) is str) and type(d["text"]) is str
             and type(d["note"]) is str and type(d["annotator"]) is str
             and type(d["created_at"]) is str and type(d["updated_at"]) is str
-            and type(d["report_sha256"]) is str and type(d["orphaned"]) is bool)
+            and type(d["report_sha256"]) is str and type(d["orphaned"]) is bool
+            and type(d["decided"]) is bool and type(d["source"]) is str
+            and (d["score"] is None or type(d["score"]) in (int, float))
+            and (d["model_version"] is None or type(d["model_version"]) is str)
+            and (d["decided"] or d["label"] is None))  # a label is a decision
+
+
+def _fields_problem(what: str, doc, fields: dict[str, tuple[type, ...]]) -> str | None:
+    if not isinstance(doc, dict):
+        return f"{what} is not an object"
+    for field, types in fields.items():
+        value = doc.get(field)
+        if field not in doc or not isinstance(value, types) or (
+                bool not in types and isinstance(value, bool)):
+            return f"{what}: field {field!r} missing or of the wrong type"
+    return None
 
 
 def _shape_problem(data) -> str | None:
@@ -73,17 +96,17 @@ def _shape_problem(data) -> str | None:
     for name, table in data.items():
         if not isinstance(table, dict):
             return f"table {name!r} is not an object"
+        if name == STATE:
+            for key, doc in table.items():
+                problem = _fields_problem(f"state {key}", doc, STATE_FIELDS)
+                if problem:
+                    return problem
         if name != TABLE:
             continue
         for doc_id, doc in table.items():
-            if _doc_ok(doc):
-                continue
-            if not isinstance(doc, dict):
-                return f"document {doc_id} is not an object"
-            for field, types in FIELDS.items():
-                value = doc.get(field)
-                if not isinstance(value, types) or (types == (int,) and isinstance(value, bool)):
-                    return f"document {doc_id}: field {field!r} missing or of the wrong type"
+            if not _doc_ok(doc):
+                return (_fields_problem(f"document {doc_id}", doc, FIELDS)
+                        or f"document {doc_id} has a label but is not decided")
     return None
 
 
@@ -122,6 +145,10 @@ class ShardStorage(Storage):
         atomic_write_bytes(self.path, orjson.dumps(data), durable=self.durable)
         self._sig = file_sig(os.stat(self.path))
         self._data = data
+
+    def adopt(self, other: ShardStorage) -> None:
+        """Take over another storage's cache of the same file (no re-read)."""
+        self._data, self._sig = other._data, other._sig
 
     @property
     def sig(self) -> tuple[int, int, int] | None:

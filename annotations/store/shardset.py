@@ -19,7 +19,7 @@ from tinydb.queries import QueryLike
 
 from ..errors import CorruptDatabase
 from .records import doc_order
-from .shards import TABLE, ShardStorage, file_sig, parse_shard
+from .shards import STATE, TABLE, ShardStorage, file_sig, parse_shard
 
 OPEN_SHARDS = 128  # TinyDB objects kept open
 
@@ -67,6 +67,12 @@ class ShardSet:
         for d in table.values():
             self._where[d["id"]] = report_id
         return table
+
+    def state(self, report_id: str) -> dict[str, dict]:
+        """annotator -> that annotator's state of the report (done, position)."""
+        data = self.db(report_id).storage.read()
+        table = data.get(STATE, {}) if data else {}
+        return {d["annotator"]: d for d in table.values()}
 
     def documents(self, report_id: str) -> list[dict]:
         """A report's documents; a shard not open is read without being cached,
@@ -136,29 +142,41 @@ class ShardSet:
         return None
 
     # ------------------------------------------------------------ writing
-    def put(self, report_id: str, annotation_id: str, new: dict | None) -> None:
-        """Make one annotation equal ``new`` (None: absent), in one durable write."""
-        table = self.db(report_id).table(TABLE)
-        doc_id = next((int(k) for k, d in self.docs(report_id).items()
-                       if d["id"] == annotation_id), None)
-        if new is None:
-            if doc_id is not None:
-                table.remove(doc_ids=[doc_id])
-            self._where.pop(annotation_id, None)
-        elif doc_id is None:
-            table.insert(new)
-        else:
-            table.update(new, doc_ids=[doc_id])
+    def apply(self, report_id: str, docs: dict[str, dict | None],
+              state: dict[str, dict | None] | None = None) -> None:
+        """Documents by id (None: delete) and annotator states, in one durable write."""
+        storage = self.db(report_id).storage
+        data = dict(storage.read() or {})  # an unreadable shard raises: never overwritten
+        by_id = {d["id"]: d for d in data.get(TABLE, {}).values()}
+        for ann_id, new in docs.items():
+            if new is None:
+                by_id.pop(ann_id, None)
+                self._where.pop(ann_id, None)
+            else:
+                by_id[ann_id] = new
+        data[TABLE] = {str(i): d for i, d in enumerate(sorted(by_id.values(), key=doc_order), 1)}
+        if state:
+            states = {d["annotator"]: d for d in data.get(STATE, {}).values()}
+            for who, new in state.items():
+                if new is None:
+                    states.pop(who, None)
+                else:
+                    states[who] = new
+            data[STATE] = {str(i): states[w] for i, w in enumerate(sorted(states), 1)}
+        self._write(report_id, data)
 
     def replace(self, report_id: str, docs: list[dict]) -> None:
         """Every document of one report, in one durable write (other tables kept)."""
-        storage = self.db(report_id).storage
-        data = dict(storage.read() or {})  # an unreadable shard raises: never overwritten
+        data = dict(self.db(report_id).storage.read() or {})  # unreadable: raises, not overwritten
         data[TABLE] = {str(i): d for i, d in enumerate(sorted(docs, key=doc_order), 1)}
+        self._write(report_id, data)
+
+    def _write(self, report_id: str, data: dict) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
-        storage.write(data)
-        self._dbs.pop(report_id, None)  # TinyDB caches its next id: start afresh
-        self.db(report_id)
+        old = self.db(report_id).storage
+        old.write(data)
+        self._dbs.pop(report_id, None)  # TinyDB caches its next id: start afresh ...
+        self.db(report_id).storage.adopt(old)  # ... from what was just written
 
     def remove_temp_files(self) -> None:
         """Temp files of a writer killed mid-write (call only holding the lock)."""

@@ -1,15 +1,18 @@
-"""The annotation store: analysts' labels on passages, in TinyDB.
+"""The annotation store: analysts' decisions on sentences, in TinyDB.
 
-Offsets are str indices into the report's canonical text. Layout (schema 2,
-details and decisions in docs/store.md)::
+One label (or the decision "none") per sentence and annotator; a passage is a
+run of consecutive sentences with the same label. Offsets are str indices
+into the report's canonical text. Layout (schema 3, details and decisions in
+docs/store.md)::
 
     HOME/annotations/store.json          {"schema": 2}
     HOME/annotations/reports/<id>.json   one TinyDB database per report (a "shard")
     HOME/annotations/summary.json        cache: report -> label/annotator counts
     HOME/.lock, HOME/.lock.holder        the single-writer lock and who holds it
 
-``AnnotationStore`` is a façade: it checks and shapes each change (labels, the
-passage rule, the report's text) and hands it to three parts -- the shard set
+``AnnotationStore`` is a façade: it checks each change (labels, the report's
+text), lets ``decisions`` (the sentence rule, the one place it is written)
+shape it, and hands it to three parts -- the shard set
 (``shardset``: one durable TinyDB per report, so a tag costs the same with 10
 or 100,000 annotations in the home), the summary cache (``summary``) and the
 undo history (``history``).
@@ -17,7 +20,6 @@ undo history (``history``).
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,16 +29,18 @@ from tinydb.queries import QueryLike
 from ..errors import CorruptDatabase, StoreError, UnknownLabel
 from ..home import Home
 from ..models import text_sha256
+from . import decisions
 from .anchoring import reanchor_docs
 from .history import History, Step
 from .labels import Label, load_config
 from .migrate import open_schema
-from .records import FIELDS, Annotation, Passage, doc_order, holder, now_iso
+from .records import FIELDS, SOURCES, Annotation, Change, Selection, doc_order, merge_run, now_iso, runs
 from .shards import file_sig, recovery_hint
 from .shardset import ShardSet
 from .summary import Summary
 
-TEXTS_CACHED = 64  # report texts kept for checking passages
+TEXTS_CACHED = 64  # report texts kept for checking selections
+_NO_STATE = {"done": False, "position": None}  # an annotator's state of an untouched report
 
 
 class AnnotationStore:
@@ -125,14 +129,17 @@ class AnnotationStore:
         for doc in self._shards.query(cond):
             yield Annotation.from_doc(doc)
 
-    def find(self, passage: Passage) -> Annotation | None:
-        """This annotator's annotation on exactly that passage, if any."""
-        doc = self._holder(passage)
-        return Annotation.from_doc(doc) if doc else None
-
-    def _holder(self, passage: Passage) -> dict | None:
-        return holder(self._shards.docs(passage.report_id).values(),
-                      passage.key(self.annotator))
+    def passages(self, report_id: str, *, with_none: bool = False) -> list[Annotation]:
+        """A report's passages (all annotators): runs of consecutive sentences with
+        the same label, merged (``records.runs``), in document order."""
+        found = runs(self._shards.docs(report_id).values(), with_none=with_none)
+        text = None
+        if any(len(r) > 1 for r in found):
+            try:
+                text = self._report_text(report_id)[0]
+            except StoreError:  # no longer in the library: no run can be joined
+                found = [[d] for r in found for d in r]
+        return [Annotation.from_doc(merge_run(r, text)) for r in found]
 
     # ------------------------------------------------------------ changes
     def _writable(self) -> None:
@@ -158,86 +165,115 @@ class AnnotationStore:
         self._texts[rid] = (sig, text, text_sha256(text))
         return text, self._texts[rid][2]
 
-    def _check_passage(self, p: Passage) -> str:
-        text, sha = self._report_text(p.report_id)
-        if not (0 <= p.start < p.end <= len(text)) or text[p.start:p.end] != p.text:
-            raise StoreError(f"the passage {p.start}:{p.end} does not match the text of report "
-                             f"{p.report_id!r} (was it re-imported?); nothing was changed")
-        if not (0 <= p.sentence_start <= p.sentence_end):
-            raise StoreError(f"bad sentence range {p.sentence_start}..{p.sentence_end}")
-        return sha
+    def _check(self, sel: Selection) -> str:
+        """The report's text, if ``sel`` was made on it; else StoreError."""
+        text, sha = self._report_text(sel.report_id)
+        spans = sel.sentences
+        ok = (sha == sel.report_sha256 and 0 <= sel.first <= sel.last < len(spans)
+              and all(0 <= s < e <= len(text) for s, e in spans)
+              and all(a[1] <= b[0] for a, b in zip(spans, spans[1:])))
+        if not ok:
+            raise StoreError(f"sentences {sel.first + 1}–{sel.last + 1} do not match the text of "
+                             f"report {sel.report_id!r} (was it re-imported?); nothing was changed")
+        return text
 
-    def _write(self, rid: str, ann_id: str, new: dict | None) -> None:
-        """One annotation to ``new`` (None: absent): shard, then summary entry."""
-        self._shards.put(rid, ann_id, new)
-        self._summary.update(rid, self._shards.docs(rid).values(), self._shards.sig(rid))
+    def _commit(self, change: Change, docs: dict[str, dict | None],
+                state: dict[str, dict] | None = None) -> Change:
+        """Write one action durably and record its undo step. ``state``: annotator
+        -> the state fields it sets (merged into that annotator's state)."""
+        rid = change.report_id
+        if not docs and not state:
+            return change
+        old_docs = {d["id"]: d for d in self._shards.docs(rid).values()}
+        old_state = self._shards.state(rid)
+        self._write(rid, docs, state or {})
+        self._history.record(Step(
+            change, {k: (old_docs.get(k), v) for k, v in docs.items()},
+            {who: ({k: (old_state.get(who) or _NO_STATE)[k] for k in fields}, fields)
+             for who, fields in (state or {}).items()}))
+        return change
 
-    def _change(self, rid: str, ann_id: str, old: dict | None, new: dict | None) -> None:
-        self._write(rid, ann_id, new)
-        self._history.record(Step(rid, ann_id, old, new))
+    def _write(self, rid: str, docs: dict[str, dict | None], state: dict[str, dict]) -> None:
+        """Documents and state fields of one report: shard (one durable write), then summary."""
+        if state:
+            now, current = now_iso(), self._shards.state(rid)
+            state = {who: {**(current.get(who) or _NO_STATE), **fields, "annotator": who,
+                           "updated_at": now} for who, fields in state.items()}
+        self._shards.apply(rid, docs, state)
+        self._summary.update(rid, self._shards.docs(rid).values(),
+                             self._shards.state(rid).values(), self._shards.sig(rid))
 
-    def tag(self, passage: Passage, label: str) -> Annotation | None:
-        """Toggle: label an untagged passage, relabel a tagged one, or remove the
-        label when it is the same (returns None then)."""
+    def _act(self, sel: Selection, op: str, **kw) -> Change:
         self._writable()
+        text = self._check(sel)
+        docs, what = decisions.apply(list(self._shards.docs(sel.report_id).values()), sel,
+                                     self.annotator, text, now_iso(), op, **kw)
+        return self._commit(Change(sel.report_id, sel.first, sel.last, what if docs else ""), docs)
+
+    def tag(self, sel: Selection, label: str, *, source: str = "manual",
+            score: float | None = None, model_version: str | None = None) -> Change:
+        """Label every selected sentence; when all of them already have that label,
+        remove it (the same key again). Sentences outside the selection keep their
+        decisions, so a passage is split or merged as needed. ``Change.what`` is
+        "tagged" or "removed" ("" when nothing changed)."""
         lab = self.label(label)
-        sha = self._check_passage(passage)
-        rid = passage.report_id
-        old = self._holder(passage)
-        now = now_iso()
-        if old is None:
-            new = {"id": uuid.uuid4().hex, "report_id": rid, "start": passage.start,
-                   "end": passage.end, "sentence_start": passage.sentence_start,
-                   "sentence_end": passage.sentence_end, "label": lab.name, "text": passage.text,
-                   "note": "", "annotator": self.annotator, "created_at": now,
-                   "updated_at": now, "report_sha256": sha, "orphaned": False}
-        elif old["label"] == lab.name:
-            new = None
-        else:
-            new = {**old, "label": lab.name, "updated_at": now, "report_sha256": sha,
-                   "sentence_start": passage.sentence_start,
-                   "sentence_end": passage.sentence_end}
-        old = dict(old) if old else None
-        self._change(rid, (new or old)["id"], old, new)
-        return Annotation.from_doc(new) if new else None
+        if source not in SOURCES:
+            raise StoreError(f"unknown source {source!r} (one of {', '.join(SOURCES)})")
+        return self._act(sel, "tag", label=lab.name, source=source, score=score,
+                         model_version=model_version)
 
-    def relabel(self, annotation_id: str, label: str) -> Annotation:
+    def mark_none(self, sel: Selection) -> Change:
+        """Record the decision "none of the labels" on the selected sentences
+        (toggles back to undecided when all of them are already none)."""
+        return self._act(sel, "none")
+
+    def clear(self, sel: Selection) -> Change:
+        """Undecide the selected sentences (their notes stay)."""
+        return self._act(sel, "clear")
+
+    def set_note(self, sel: Selection, note: str) -> Change:
+        """The note on sentence ``sel.first`` (tagged, none or undecided); "" removes it."""
+        return self._act(sel, "note", note=note.strip())
+
+    # ------------------------------------------------------------ report state
+    def _state(self, report_id: str, annotator: str | None = None) -> dict | None:
+        return self._shards.state(report_id).get(annotator or self.annotator)
+
+    def is_done(self, report_id: str, annotator: str | None = None) -> bool:
+        st = self._state(report_id, annotator)
+        return bool(st and st["done"])
+
+    def set_done(self, report_id: str, done: bool) -> Change:
+        """Mark the report done (its undecided sentences count as none) or not;
+        durable and undoable like a tag."""
         self._writable()
-        lab = self.label(label)
-        rid, old = self._must_locate(annotation_id)
-        new = {**old, "label": lab.name, "updated_at": now_iso()}
-        self._change(rid, annotation_id, dict(old), new)
-        return Annotation.from_doc(new)
+        self._report_text(report_id)  # a report of the library
+        if self.is_done(report_id) == done:
+            return Change(report_id, -1, -1, "")
+        return self._commit(Change(report_id, -1, -1, "done" if done else "not done"), {},
+                            {self.annotator: {"done": done}})
 
-    def remove(self, annotation_id: str) -> None:
+    def position(self, report_id: str) -> int | None:
+        """The sentence this annotator was last at in the report, if saved."""
+        st = self._state(report_id)
+        return st["position"] if st else None
+
+    def set_position(self, report_id: str, sentence: int) -> None:
+        """Remember where the annotator is (not an undo step; a no-op read-only)."""
+        if self.readonly or not self._writer or sentence < 0:
+            return
+        if self.position(report_id) != sentence:
+            self._write(report_id, {}, {self.annotator: {"position": sentence}})
+
+    def undo(self) -> Change | None:
+        """Undo this session's last change; returns what it was about (the
+        report and sentences), None if there is nothing to undo."""
         self._writable()
-        rid, old = self._must_locate(annotation_id)
-        self._change(rid, annotation_id, dict(old), None)
+        return self._history.replay(self._write, back=True)
 
-    def set_note(self, annotation_id: str, note: str) -> Annotation:
+    def redo(self) -> Change | None:
         self._writable()
-        rid, old = self._must_locate(annotation_id)
-        new = {**old, "note": note.strip(), "updated_at": now_iso()}
-        self._change(rid, annotation_id, dict(old), new)
-        return Annotation.from_doc(new)
-
-    def _must_locate(self, annotation_id: str) -> tuple[str, dict]:
-        found = self._shards.locate(annotation_id)
-        if found is None:
-            raise StoreError(f"no annotation with id {annotation_id!r}")
-        return found
-
-    def undo(self) -> Annotation | None:
-        """Undo this session's last change; returns the annotation it touched
-        (as it is now, or as it was if it is gone), None if nothing to undo."""
-        self._writable()
-        doc = self._history.replay(self._write, back=True)
-        return Annotation.from_doc(doc) if doc else None
-
-    def redo(self) -> Annotation | None:
-        self._writable()
-        doc = self._history.replay(self._write, back=False)
-        return Annotation.from_doc(doc) if doc else None
+        return self._history.replay(self._write, back=False)
 
     @property
     def can_undo(self) -> bool:
@@ -257,7 +293,7 @@ class AnnotationStore:
                 raise StoreError(f"annotation document with fields {sorted(d)}")
         self._shards.replace(report_id, docs)
         self._summary.update(report_id, self._shards.docs(report_id).values(),
-                             self._shards.sig(report_id))
+                             self._shards.state(report_id).values(), self._shards.sig(report_id))
         self._history.drop_report(report_id)  # its steps would restore stale documents
         self._summary.save()
 
@@ -290,8 +326,15 @@ class AnnotationStore:
         unreadable shards are missing here and listed in ``problems``."""
         return self._summary.reports()
 
-    def tagged_sentences(self) -> dict[str, int]:
-        return {rid: e["tagged"] for rid, e in self.summary().items()}
+    def progress(self, annotator: str | None = None) -> dict[str, dict]:
+        """report id -> {"tagged", "none" (sentences), "done"} of one annotator
+        (default: this store's), from the summary."""
+        who = annotator or self.annotator
+        return {rid: e["people"][who] for rid, e in self.summary().items() if who in e["people"]}
+
+    def tagged_sentences(self, annotator: str | None = None) -> dict[str, int]:
+        """report id -> sentences the annotator labelled."""
+        return {rid: p["tagged"] for rid, p in self.progress(annotator).items()}
 
     def close(self) -> None:
         """Save the summary and release the lock."""

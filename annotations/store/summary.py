@@ -21,7 +21,8 @@ import orjson
 from ..errors import CorruptDatabase
 from ..fsutil import atomic_write_bytes
 from .migrate import SCHEMA
-from .shards import TABLE
+from .records import runs
+from .shards import STATE, TABLE
 from .shardset import ShardSet
 
 # A folder mtime this close to the last check may hide a later write on a file
@@ -29,21 +30,32 @@ from .shardset import ShardSet
 RACY_NS = 100_000_000
 
 
-def summarize(docs: Iterable[dict]) -> dict:
-    """Summary entry of one report's documents (without its file signature)."""
+def summarize(docs: Iterable[dict], states: Iterable[dict] = ()) -> dict:
+    """Summary entry of one report's documents and annotator states (without
+    its file signature). Counts are of passages (``records.runs``), as exported;
+    ``people`` has each annotator's sentences tagged, marked none, and done."""
+    docs = list(docs)
     labels: Counter[str] = Counter()
     annotators: Counter[str] = Counter()
-    sentences: set[int] = set()
-    orphaned = 0
+    for run in runs(docs):
+        labels[run[0]["label"]] += 1
+        annotators[run[0]["annotator"]] += 1
+    tagged: set[int] = set()
+    people: dict[str, dict] = {}
     for d in docs:
-        labels[d["label"]] += 1
-        annotators[d["annotator"]] += 1
-        if d["orphaned"]:
-            orphaned += 1
-        elif d["sentence_start"] >= 0:
-            sentences.update(range(d["sentence_start"], d["sentence_end"] + 1))
+        if d["orphaned"] or not d["decided"] or d["sentence_start"] < 0:
+            continue
+        span = range(d["sentence_start"], d["sentence_end"] + 1)
+        mine = people.setdefault(d["annotator"], {"tagged": 0, "none": 0, "done": False})
+        mine["tagged" if d["label"] is not None else "none"] += len(span)
+        if d["label"] is not None:
+            tagged.update(span)
+    for st in states:
+        if st["done"]:
+            people.setdefault(st["annotator"], {"tagged": 0, "none": 0, "done": False})["done"] = True
     return {"count": sum(labels.values()), "labels": dict(labels),
-            "annotators": dict(annotators), "tagged": len(sentences), "orphaned": orphaned}
+            "annotators": dict(annotators), "tagged": len(tagged),
+            "orphaned": sum(1 for d in docs if d["orphaned"]), "people": people}
 
 
 class Summary:
@@ -92,7 +104,8 @@ class Summary:
                 self.entries.pop(rid, None)
                 continue
             self.problems.pop(rid, None)
-            self.entries[rid] = {**summarize(data.get(TABLE, {}).values()), "sig": list(sig)}
+            self.entries[rid] = {**summarize(data.get(TABLE, {}).values(),
+                                             data.get(STATE, {}).values()), "sig": list(sig)}
         if changed:
             self.dirty = True
             self.save()
@@ -109,9 +122,9 @@ class Summary:
             return
         self.verify()
 
-    def update(self, report_id: str, docs: Iterable[dict], sig) -> None:
+    def update(self, report_id: str, docs: Iterable[dict], states: Iterable[dict], sig) -> None:
         """The entry of a report this process just wrote (shard signature ``sig``)."""
-        self.entries[report_id] = {**summarize(docs), "sig": list(sig or ())}
+        self.entries[report_id] = {**summarize(docs, states), "sig": list(sig or ())}
         self.problems.pop(report_id, None)
         self.dirty = True
 
@@ -123,7 +136,7 @@ class Summary:
         self.dirty = False
 
     def reports(self) -> dict[str, dict]:
-        """Entries of the reports with annotations, without their signatures."""
+        """Entries of the reports with decisions or orphans, without their signatures."""
         self.follow()
         return {rid: {k: v for k, v in e.items() if k != "sig"}
-                for rid, e in self.entries.items() if e["count"]}
+                for rid, e in self.entries.items() if e["count"] or e["people"] or e["orphaned"]}

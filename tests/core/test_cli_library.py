@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from support import SEEDS
 from tui.cli import main
 
-LIST_FIELDS = {"id", "title", "date", "date_source", "sentences", "tagged"}
+LIST_FIELDS = {"id", "title", "date", "date_source", "sentences", "tagged", "done"}
 SHOW_FIELDS = {"id", "title", "date", "date_source", "text", "paragraphs", "sentences",
                "tokens", "entities", "annotations"}
 

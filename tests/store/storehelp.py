@@ -5,20 +5,16 @@ import orjson
 from click.testing import CliRunner
 
 from annotations.corpus.library import Library
-from annotations.store import AnnotationStore, Passage
+from annotations.store import AnnotationStore, Selection
 
 
 def passage(home, report_id: str | None = None, first: int = 0, last: int | None = None,
-            lib: Library | None = None) -> Passage:
-    """Sentences first..last (inclusive) of a report, as the TUI would build it."""
+            lib: Library | None = None) -> Selection:
+    """Sentences first..last (inclusive) of a report, as the TUI would select them."""
     lib = lib or Library(home)
     report_id = report_id or lib.reports()[0].id
-    text = lib.text(report_id)
-    sents = lib.analysis(report_id).sentences
-    last = first if last is None else last
-    start, end = sents[first].start, sents[last].end
-    return Passage(report_id, start, end, first, last, text[start:end],
-                   lib.get(report_id).sha256)
+    return Selection.of(report_id, lib.analysis(report_id).sentences, first, last,
+                        lib.get(report_id).sha256)
 
 
 def report_ids(home) -> list[str]:
@@ -26,16 +22,15 @@ def report_ids(home) -> list[str]:
 
 
 def fill(home, annotator: str = "lan", per_report: int = 3) -> list[str]:
-    """Tag the first sentences of every report (labels cycling); returns ids."""
-    ids = []
+    """Tag the first sentences of every report (labels cycling, so each is its
+    own passage); returns the passages' ids."""
     labels = ["achievement", "task", "risk"]
     lib = Library(home)
     with AnnotationStore(home, annotator=annotator) as store:
         for n, rid in enumerate(report_ids(home)):
             for i in range(per_report):
-                a = store.tag(passage(home, rid, i, lib=lib), labels[(n + i) % 3])
-                ids.append(a.id)
-    return ids
+                store.tag(passage(home, rid, i, lib=lib), labels[(n + i) % 3])
+        return [a.id for rid in report_ids(home) for a in store.passages(rid)]
 
 
 def cli(home, *args, annotator: str | None = None):

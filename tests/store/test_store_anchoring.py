@@ -77,10 +77,11 @@ def test_reimport_through_the_cli_reanchors(tmp_path, home):
         store.tag(drop, "risk")
         store.tag(dup, "task")
     raw = src.read_text(encoding="utf-8")
-    assert drop.text in raw and dup.text in raw
+    keep_text, drop_text, dup_text = (text[p.start:p.end] for p in (keep, drop, dup))
+    assert drop_text in raw and dup_text in raw
     # (a repeated paragraph would be cleaned away as web noise: repeat it inside one)
-    raw = ("Đoạn mở đầu được thêm vào khi cập nhật bài viết, nhắc lại: " + dup.text + "\n\n"
-           + raw.replace(drop.text, ""))
+    raw = ("Đoạn mở đầu được thêm vào khi cập nhật bài viết, nhắc lại: " + dup_text + "\n\n"
+           + raw.replace(drop_text, ""))
     src.write_text(raw, encoding="utf-8")
     res = cli(home, "import", src)
     assert res.exit_code == 0, res.output
@@ -92,7 +93,7 @@ def test_reimport_through_the_cli_reanchors(tmp_path, home):
         by_label = {a.label: a for a in ro.for_report(rid)}
     moved = by_label["achievement"]
     assert not moved.orphaned and moved.start > keep.start
-    assert new_text[moved.start:moved.end] == keep.text
+    assert new_text[moved.start:moved.end] == keep_text
     assert sents[moved.sentence_start].start == moved.start
     assert sents[moved.sentence_end].end == moved.end
     assert moved.report_sha256 == lib.get(rid).sha256
@@ -102,7 +103,7 @@ def test_reimport_through_the_cli_reanchors(tmp_path, home):
     assert sorted(r["label"] for r in orphans) == ["risk", "task"]
     assert all(r["start"] is None and r["entities"] == [] for r in orphans)
     placed = [r for r in out if not r.get("orphaned")]
-    assert [new_text[r["start"]:r["end"]] for r in placed] == [keep.text]
+    assert [new_text[r["start"]:r["end"]] for r in placed] == [keep_text]
     shown = json_lines(cli(home, "show", rid, "--json").stdout)[0]["annotations"]
     assert sorted((a["label"], a.get("orphaned", False)) for a in shown) == [
         ("achievement", False), ("risk", True), ("task", True)]

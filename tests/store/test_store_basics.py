@@ -5,7 +5,8 @@ import orjson
 import pytest
 from tinydb import Query
 
-from annotations.store import AnnotationStore, CorruptDatabase, Passage, StoreError, UnknownLabel, shard_name
+from annotations.corpus.library import Library
+from annotations.store import AnnotationStore, CorruptDatabase, Selection, StoreError, UnknownLabel, shard_name
 from storehelp import passage, report_ids
 
 
@@ -20,10 +21,19 @@ def reopen(home, **kw) -> AnnotationStore:
     return AnnotationStore(home, readonly=True, **kw)
 
 
+def labels_of(store, rid):
+    """sentence index -> label of this store's annotator (None: "none")."""
+    return {a.sentence_start: a.label for a in store.for_report(rid)
+            if a.annotator == store.annotator and a.decided}
+
+
 def test_tag_is_on_disk_when_call_returns(seeded_home, store):
     p = passage(seeded_home)
-    a = store.tag(p, "risk")
-    assert (a.label, a.start, a.end, a.text, a.annotator) == ("risk", p.start, p.end, p.text, "lan")
+    change = store.tag(p, "risk")
+    assert change == (p.report_id, 0, 0, "tagged")
+    [a] = store.for_report(p.report_id)
+    s, e = p.sentences[0]
+    assert (a.label, a.start, a.end, a.annotator, a.source) == ("risk", s, e, "lan", "manual")
     assert a.created_at.endswith("Z") and a.created_at == a.updated_at
     with reopen(seeded_home) as other:  # another process's view: straight from disk
         assert other.for_report(p.report_id) == [a]
@@ -34,30 +44,74 @@ def test_shard_is_readable_utf8_not_escaped(seeded_home, store):
     p = passage(seeded_home)
     store.tag(p, "task")
     raw = (store.shards_dir / shard_name(p.report_id)).read_bytes()
-    assert p.text.encode("utf-8") in raw
+    assert store.for_report(p.report_id)[0].text.encode("utf-8") in raw
     assert b"\\u" not in raw
 
 
 def test_toggle_relabel_and_remove(seeded_home, store):
     p = passage(seeded_home)
-    first = store.tag(p, "a")  # by key
+    store.tag(p, "a")  # by key
+    [first] = store.for_report(p.report_id)
     assert first.label == "achievement"
-    relabelled = store.tag(p, "task")
+    assert store.tag(p, "task").what == "tagged"
+    [relabelled] = store.for_report(p.report_id)
     assert relabelled.id == first.id and relabelled.label == "task"
     assert relabelled.created_at == first.created_at
-    assert store.tag(p, "task") is None  # same label again removes
-    assert store.for_report(p.report_id) == [] and store.find(p) is None
+    assert store.tag(p, "task").what == "removed"  # same label again removes
+    assert store.for_report(p.report_id) == []
 
 
-def test_one_label_per_passage_and_annotator_overlaps_allowed(seeded_home, store):
+def test_a_passage_is_a_run_of_sentences_and_splits(seeded_home, store):
     rid = report_ids(seeded_home)[1]
-    one, two = passage(seeded_home, rid, 0), passage(seeded_home, rid, 0, 1)
-    store.tag(one, "risk")
-    store.tag(two, "task")  # overlapping passage: a separate annotation
-    store.tag(one, "achievement")  # relabels, never a second label on `one`
-    with reopen(seeded_home) as ro:
-        labels = sorted((a.start, a.end, a.label) for a in ro.for_report(rid))
-    assert labels == sorted([(one.start, one.end, "achievement"), (two.start, two.end, "task")])
+    store.tag(passage(seeded_home, rid, 0, 4), "risk")
+    assert [(a.sentence_start, a.sentence_end) for a in store.passages(rid)] == [(0, 4)]
+    store.clear(passage(seeded_home, rid, 2))  # x on one sentence removes just that one
+    assert [(a.sentence_start, a.sentence_end) for a in store.passages(rid)] == [(0, 1), (3, 4)]
+    store.tag(passage(seeded_home, rid, 3), "task")  # relabel one: splits again
+    got = [(a.sentence_start, a.sentence_end, a.label) for a in store.passages(rid)]
+    assert got == [(0, 1, "risk"), (3, 3, "task"), (4, 4, "risk")]
+    store.tag(passage(seeded_home, rid, 2, 3), "risk")  # over tagged ones: relabels, merges
+    assert [(a.sentence_start, a.sentence_end, a.label) for a in store.passages(rid)] == [
+        (0, 4, "risk")]
+    [whole] = store.passages(rid)
+    text = store.db(rid) and whole.text  # a merged passage is the text's slice
+    sel = passage(seeded_home, rid, 0, 4)
+    assert text.startswith(store.for_report(rid)[0].text) and len(text) == sel.sentences[4][1] - \
+        sel.sentences[0][0]
+
+
+def test_selection_toggle_removes_only_when_all_have_the_label(seeded_home, store):
+    rid = report_ids(seeded_home)[1]
+    store.tag(passage(seeded_home, rid, 1), "risk")
+    store.tag(passage(seeded_home, rid, 0, 2), "risk")  # not all risk: tags all
+    assert labels_of(store, rid) == {0: "risk", 1: "risk", 2: "risk"}
+    store.tag(passage(seeded_home, rid, 0, 2), "risk")  # all risk: removes all
+    assert labels_of(store, rid) == {}
+
+
+def test_none_is_a_decision_and_toggles(seeded_home, store):
+    rid = report_ids(seeded_home)[0]
+    store.tag(passage(seeded_home, rid, 0), "task")
+    assert store.mark_none(passage(seeded_home, rid, 0, 1)).what == "none"
+    assert labels_of(store, rid) == {0: None, 1: None}
+    assert store.progress()[rid] == {"tagged": 0, "none": 2, "done": False}
+    assert store.counts() == {}  # none is not a passage
+    assert store.mark_none(passage(seeded_home, rid, 0, 1)).what == "removed"
+    assert labels_of(store, rid) == {}
+
+
+def test_notes_on_any_sentence_survive_removal(seeded_home, store):
+    rid = report_ids(seeded_home)[0]
+    store.set_note(passage(seeded_home, rid, 3), "  kiểm tra lại số liệu  ")  # undecided
+    [a] = store.for_report(rid)
+    assert (a.note, a.decided, a.label) == ("kiểm tra lại số liệu", False, None)
+    assert store.passages(rid) == [] and store.progress() == {}
+    store.tag(passage(seeded_home, rid, 3), "risk")
+    store.clear(passage(seeded_home, rid, 3))
+    [a] = store.for_report(rid)
+    assert a.note == "kiểm tra lại số liệu" and not a.decided  # the note stays
+    store.set_note(passage(seeded_home, rid, 3), "")
+    assert store.for_report(rid) == []
 
 
 def test_other_annotators_keep_their_own_label(seeded_home, store):
@@ -66,39 +120,68 @@ def test_other_annotators_keep_their_own_label(seeded_home, store):
     store.close()
     with AnnotationStore(seeded_home, annotator="minh") as other:
         other.tag(p, "achievement")
-        assert other.find(p).label == "achievement"
+        other.clear(p)
+        other.tag(p, "achievement")
         got = sorted((a.annotator, a.label) for a in other.for_report(p.report_id))
     assert got == [("lan", "risk"), ("minh", "achievement")]
 
 
-def test_note_remove_and_relabel_by_id(seeded_home, store):
-    a = store.tag(passage(seeded_home), "risk")
-    noted = store.set_note(a.id, "  kiểm tra lại số liệu  ")
-    assert noted.note == "kiểm tra lại số liệu" and noted.updated_at >= a.updated_at
-    assert store.relabel(a.id, "task").label == "task"
-    store.remove(a.id)
-    assert store.get(a.id) is None
-    with pytest.raises(StoreError, match="no annotation"):
-        store.remove(a.id)
+def test_old_passages_split_on_first_change(seeded_home, store):
+    """A schema-2 (or imported) document over three sentences: x on the middle one."""
+    rid = report_ids(seeded_home)[0]
+    sel = passage(seeded_home, rid, 0, 2)
+    text = Library(seeded_home).text(rid)
+    s, e = sel.sentences[0][0], sel.sentences[2][1]
+    old = {"id": "f" * 32, "report_id": rid, "start": s, "end": e, "sentence_start": 0,
+           "sentence_end": 2, "label": "risk", "text": text[s:e], "note": "n",
+           "annotator": "lan", "created_at": "2025-01-01T00:00:00.000Z",
+           "updated_at": "2025-01-01T00:00:00.000Z", "report_sha256": sel.report_sha256,
+           "orphaned": False}
+    store.shards_dir.mkdir(parents=True, exist_ok=True)  # as schema 2 wrote it
+    (store.shards_dir / shard_name(rid)).write_bytes(orjson.dumps({"_default": {"1": old}}))
+    assert [(a.sentence_start, a.sentence_end) for a in store.passages(rid)] == [(0, 2)]
+    store.clear(passage(seeded_home, rid, 1))
+    got = [(a.id == old["id"], a.sentence_start, a.note) for a in store.for_report(rid)]
+    assert got == [(True, 0, "n"), (False, 2, "")]
+    assert store.undo() == (rid, 1, 1, "removed")
+    assert [a.to_doc() for a in store.for_report(rid)] == [{**old, "decided": True,
+                                                            "source": "manual", "score": None,
+                                                            "model_version": None}]
+
+
+def test_done_and_position_are_per_annotator(seeded_home, store):
+    rid = report_ids(seeded_home)[0]
+    assert not store.is_done(rid) and store.position(rid) is None
+    assert store.set_done(rid, True).what == "done"
+    store.set_position(rid, 7)
+    assert store.is_done(rid) and store.position(rid) == 7
+    assert store.progress()[rid]["done"]
+    assert store.undo() == (rid, -1, -1, "done") and not store.is_done(rid)
+    assert store.position(rid) == 7  # the reading position is not an undo step
+    store.redo()
+    store.close()
+    with AnnotationStore(seeded_home, annotator="minh") as other:
+        assert not other.is_done(rid) and other.position(rid) is None
+        assert other.is_done(rid, "lan")
 
 
 def test_undo_redo_sequence(seeded_home, store):
     p, q = passage(seeded_home, first=0), passage(seeded_home, first=1)
-    a = store.tag(p, "risk")
+    rid = p.report_id
+    store.tag(p, "risk")
     store.tag(q, "task")
     store.tag(p, "achievement")  # relabel
-    store.set_note(a.id, "ghi chú")
+    store.set_note(p, "ghi chú")
 
     def state():
-        return sorted((x.start, x.label, x.note) for x in store.for_report(p.report_id))
+        return sorted((x.sentence_start, x.label, x.note) for x in store.for_report(rid))
 
     s_all = state()
-    assert store.undo().note == ""  # note undone
-    assert store.undo().label == "risk"  # relabel undone
-    assert state() == sorted([(p.start, "risk", ""), (q.start, "task", "")])
-    gone = store.undo()  # tag of q undone: returned as it was
-    assert gone.start == q.start and store.find(q) is None
-    assert store.undo().label == "risk" and store.for_report(p.report_id) == []
+    assert store.undo() == (rid, 0, 0, "noted")
+    assert store.undo() == (rid, 0, 0, "tagged")  # relabel undone
+    assert state() == [(0, "risk", ""), (1, "task", "")]
+    assert store.undo() == (rid, 1, 1, "tagged")
+    assert store.undo() == (rid, 0, 0, "tagged") and store.for_report(rid) == []
     assert store.undo() is None  # nothing left
     for _ in range(4):
         store.redo()
@@ -107,14 +190,20 @@ def test_undo_redo_sequence(seeded_home, store):
     store.tag(q, "task")  # a new change clears the redo stack (removes q's tag here)
     assert store.redo() is None
     with reopen(seeded_home) as ro:  # every step was durable
-        assert [(x.start, x.label) for x in ro.for_report(p.report_id)] == [(p.start, "achievement")]
+        assert [(x.sentence_start, x.label) for x in ro.for_report(rid)] == [(0, "achievement")]
 
 
 def test_undo_of_remove_restores_same_id(seeded_home, store):
-    a = store.tag(passage(seeded_home), "risk")
-    assert store.tag(passage(seeded_home), "risk") is None
-    back = store.undo()
-    assert back == a and store.get(a.id) == a
+    store.tag(passage(seeded_home), "risk")
+    [a] = store.for_report(passage(seeded_home).report_id)
+    assert store.tag(passage(seeded_home), "risk").what == "removed"
+    store.undo()
+    assert store.get(a.id) == a
+
+
+def test_a_change_that_changes_nothing_is_no_undo_step(seeded_home, store):
+    assert store.clear(passage(seeded_home)).what == ""
+    assert not store.can_undo
 
 
 def test_query_with_tinydb_query(seeded_home, store):
@@ -130,11 +219,14 @@ def test_refusals_change_nothing(seeded_home, store):
     p = passage(seeded_home)
     with pytest.raises(UnknownLabel, match="achievement"):
         store.tag(p, "opinion")
-    wrong = Passage(p.report_id, p.start + 1, p.end, 0, 0, p.text, p.report_sha256)
-    with pytest.raises(StoreError, match="does not match"):
+    wrong = Selection(p.report_id, p.sentences, 0, 0, "another text's hash")
+    with pytest.raises(StoreError, match="do not match"):
         store.tag(wrong, "risk")
+    with pytest.raises(StoreError, match="do not match"):
+        store.tag(Selection(p.report_id, p.sentences, 0, len(p.sentences), p.report_sha256),
+                  "risk")
     with pytest.raises(StoreError, match="unknown report"):
-        store.tag(Passage("nope", 0, 3, 0, 0, "abc", ""), "risk")
+        store.tag(Selection("nope", ((0, 3),), 0, 0, ""), "risk")
     assert store.counts() == {}
 
 
@@ -160,10 +252,12 @@ def test_readonly_sees_writer_changes(seeded_home, store):
 def test_summary_counts_sentences_and_annotators(seeded_home, store):
     rid = report_ids(seeded_home)[0]
     store.tag(passage(seeded_home, rid, 0, 2), "risk")
-    store.tag(passage(seeded_home, rid, 1), "task")
+    store.tag(passage(seeded_home, rid, 1), "task")  # splits: risk, task, risk
+    store.mark_none(passage(seeded_home, rid, 5))
     s = store.summary()[rid]
-    assert s == {"count": 2, "labels": {"risk": 1, "task": 1}, "annotators": {"lan": 2},
-                 "tagged": 3, "orphaned": 0}
+    assert s == {"count": 3, "labels": {"risk": 2, "task": 1}, "annotators": {"lan": 3},
+                 "tagged": 3, "orphaned": 0,
+                 "people": {"lan": {"tagged": 3, "none": 1, "done": False}}}
     assert store.tagged_sentences() == {rid: 3}
 
 

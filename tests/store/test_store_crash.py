@@ -21,9 +21,10 @@ ROUNDS = 110
 CHILD = textwrap.dedent("""
     import random, sys
     import orjson
-    from annotations.store import AnnotationStore, Passage
+    from annotations.store import AnnotationStore, Selection
     home, seed, pfile = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    passages = [Passage(*p) for p in orjson.loads(open(pfile, "rb").read())]
+    passages = [Selection(p[0], tuple(map(tuple, p[1])), p[2], p[3], p[4])
+                for p in orjson.loads(open(pfile, "rb").read())]
     store = AnnotationStore(home, annotator="crash")
     out = sys.stdout
     out.write("ready\\n"); out.flush()
@@ -32,17 +33,19 @@ CHILD = textwrap.dedent("""
     while True:
         i = rng.randrange(len(passages))
         p = passages[i]
-        cur = store.find(p)
+        cur = next((a for a in store.for_report(p.report_id)
+                    if a.annotator == "crash" and a.sentence_start == p.first), None)
+        keep = cur.note if cur and cur.note else "-"
         if cur is not None and rng.random() < 0.3:
             note = "ghi chú %d" % rng.randrange(1000)
-            out.write("B %d %s %s\\n" % (i, cur.label, note)); out.flush()
-            store.set_note(cur.id, note)
+            out.write("B %d %s %s\\n" % (i, cur.label or "-", note)); out.flush()
+            store.set_note(p, note)
         else:
             label = rng.choice(labels)
             if cur is not None and cur.label == label:
-                out.write("B %d - -\\n" % i)
+                out.write("B %d - %s\\n" % (i, keep))  # toggled off; a note stays
             else:
-                out.write("B %d %s %s\\n" % (i, label, cur.note if cur and cur.note else "-"))
+                out.write("B %d %s %s\\n" % (i, label, keep))
             out.flush()
             store.tag(p, label)
         out.write("A\\n"); out.flush()  # acknowledged: the call returned
@@ -54,8 +57,19 @@ def state_of(store, passages):
     for rid in {p.report_id for p in passages}:
         for a in store.for_report(rid):
             if a.annotator == "crash":
-                found[(rid, a.start, a.end)] = (a.label, a.note or "-")
+                found[(rid, a.start, a.end)] = (a.label or "-", a.note or "-")
     return [found.get((p.report_id, p.start, p.end)) for p in passages]
+
+
+def runs_of(model, passages) -> int:
+    """Passages (runs of one label over consecutive sentences) in the model."""
+    n, prev = 0, None
+    for p, m in zip(passages, model):
+        label = m[0] if m and m[0] != "-" else None
+        if label and (prev is None or prev != (p.report_id, p.first - 1, label)):
+            n += 1
+        prev = (p.report_id, p.first, label) if label else None
+    return n
 
 
 @pytest.mark.slow
@@ -63,8 +77,7 @@ def test_sigkill_at_random_moments(seeded_home, tmp_path):
     ids = report_ids(seeded_home)
     passages = [passage(seeded_home, rid, i) for rid in ids[:3] for i in range(6)]
     pfile = tmp_path / "passages.json"
-    pfile.write_bytes(orjson.dumps([[p.report_id, p.start, p.end, p.sentence_start,
-                                     p.sentence_end, p.text, p.report_sha256]
+    pfile.write_bytes(orjson.dumps([[p.report_id, p.sentences, p.first, p.last, p.report_sha256]
                                     for p in passages]))
     rng = random.Random(1234)
     model = [None] * len(passages)
@@ -84,7 +97,7 @@ def test_sigkill_at_random_moments(seeded_home, tmp_path):
         for line in out.decode().splitlines():
             if line.startswith("B "):
                 _, i, label, note = line.split(" ", 3)
-                pending = (int(i), None if label == "-" else (label, note))
+                pending = (int(i), None if (label, note) == ("-", "-") else (label, note))
             elif line == "A" and pending:
                 model[pending[0]] = pending[1]
                 pending = None
@@ -105,8 +118,7 @@ def test_sigkill_at_random_moments(seeded_home, tmp_path):
                 docs = parse_shard(path.read_bytes(), path)[TABLE].values()
                 assert entry == summarize(docs)
             assert sum(store.counts().get(rid, Counter()).get(lab, 0) for rid in ids
-                       for lab in ("achievement", "task", "risk")) == sum(x is not None
-                                                                          for x in actual)
+                       for lab in ("achievement", "task", "risk")) == runs_of(actual, passages)
         model = actual
     assert acked_total > ROUNDS  # the kills really landed among writes ...
     assert mid_call > ROUNDS // 2  # ... most of them inside a call

@@ -10,8 +10,8 @@ from annotations.store import AnnotationStore
 from storehelp import cli, fill, json_lines, passage, report_ids
 
 NATIVE = ["id", "report_id", "report_title", "report_date", "label", "text", "start", "end",
-          "sentence_start", "sentence_end", "entities", "note", "annotator", "created_at",
-          "updated_at", "report_sha256"]
+          "orphaned", "sentence_start", "sentence_end", "entities", "note", "annotator",
+          "source", "score", "model_version", "created_at", "updated_at", "report_sha256"]
 META = [k for k in NATIVE if k not in ("label", "text", "entities")]
 
 
@@ -23,9 +23,9 @@ def homes(seeded_home, tmp_path):
     fill(seeded_home, "lan", per_report=3)
     ids = report_ids(seeded_home)
     with AnnotationStore(seeded_home, annotator="minh") as s:
-        a = s.tag(passage(seeded_home, ids[0], 0, 1), "risk")  # overlapping, 2 sentences
-        s.set_note(a.id, "Cần đối chiếu với báo cáo quý trước")
-        s.tag(passage(seeded_home, ids[0], 1), "risk")  # same passage as lan's, other label
+        s.tag(passage(seeded_home, ids[0], 0, 1), "risk")  # a passage of 2 sentences
+        s.set_note(passage(seeded_home, ids[0], 0), "Cần đối chiếu với báo cáo quý trước")
+        s.tag(passage(seeded_home, ids[0], 2), "task")  # lan's sentence too, other label
     return seeded_home, fresh
 
 
@@ -114,7 +114,8 @@ def test_filters(homes):
     minh = export(home, "--annotator", "minh")
     assert [r["annotator"] for r in minh] == ["minh", "minh"]
     assert minh == [r for r in all_recs if r["annotator"] == "minh"]
-    assert export(home, "--label", "task", "--annotator", "minh") == []
+    [task] = export(home, "--label", "task", "--annotator", "minh")
+    assert task == [r for r in all_recs if (r["label"], r["annotator"]) == ("task", "minh")][0]
     res = cli(home, "export", "--label", "opinion")
     assert res.exit_code == 1 and "unknown label" in res.output
 
@@ -174,11 +175,12 @@ def test_import_is_idempotent(homes, tmp_path):
 def test_bare_records(homes, tmp_path):
     _, fresh = homes
     p = passage(fresh, report_ids(fresh)[2], 1, 2)
+    start, end = p.sentences[1][0], p.sentences[2][1]
+    text = Library(fresh).text(p.report_id)[start:end]
     bare = tmp_path / "bare.jsonl"
-    rec = {"report_id": p.report_id, "start": p.start, "end": p.end, "label": "task",
-           "text": p.text}
+    rec = {"report_id": p.report_id, "start": start, "end": end, "label": "task", "text": text}
     bare.write_bytes(orjson.dumps(rec) + b"\n\n" + orjson.dumps(
-        {**rec, "start": p.start, "end": p.start + 5, "text": p.text[:5], "note": "n",
+        {**rec, "start": start, "end": start + 5, "text": text[:5], "note": "n",
          "annotator": "khoa"}) + b"\n")
     res = cli(fresh, "import-annotations", bare, annotator="lan")
     assert res.exit_code == 0 and "added 2" in res.output, res.output
@@ -248,13 +250,16 @@ def test_stats(homes):
 def test_list_and_show_report_annotations(homes):
     home, _ = homes
     rows = json_lines(cli(home, "list", "--json").stdout)
-    assert {r["id"]: r["tagged"] for r in rows} == {rid: 3 for rid in report_ids(home)}
+    assert {r["id"]: r["tagged"] for r in rows} == {rid: 0 for rid in report_ids(home)}
+    rows = json_lines(cli(home, "list", "--json", annotator="lan").stdout)  # per annotator
+    assert {r["id"]: (r["tagged"], r["done"]) for r in rows} == {
+        rid: (3, False) for rid in report_ids(home)}
     rid = report_ids(home)[0]
     shown = json_lines(cli(home, "show", rid, "--json").stdout)[0]
     anns = shown["annotations"]
     assert len(anns) == 5
     for a in anns:
-        assert set(a) == {"id", "start", "end", "label", "text", "note", "annotator"}
+        assert set(a) == {"id", "start", "end", "label", "text", "note", "annotator", "source"}
         assert shown["text"][a["start"]:a["end"]] == a["text"]
 
 
@@ -277,7 +282,7 @@ def test_offsets_into_a_changed_text_are_never_exported(homes):
     lib = Library(home)
     rid = report_ids(home)[0]
     text = lib.text(rid)
-    cut = passage(home, rid, 1).start  # change the text before sentence 1 only
+    cut = passage(home, rid, 1).sentences[1][0]  # change the text before sentence 1 only
     new = text[:cut] + "Thêm. " + text[cut:]
     lib.home.text_path(rid).write_text(new, encoding="utf-8")
     from annotations.models import text_sha256

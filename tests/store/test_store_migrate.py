@@ -5,6 +5,7 @@ from tinydb import TinyDB
 
 from annotations.home import Home
 from annotations.store import AnnotationStore, CorruptDatabase, StoreError
+from annotations.corpus.library import Library
 from storehelp import cli, json_lines, passage, report_ids
 
 
@@ -15,8 +16,9 @@ def make_v1(home) -> list[dict]:
     for n, rid in enumerate(ids[:3]):
         p = passage(home, rid, n, n + 1)
         docs.append({"report": rid, "start": p.start, "end": p.end,
-                     "sentences": [p.sentence_start, p.sentence_end],
-                     "label": ["achievement", "task", "risk"][n], "text": p.text,
+                     "sentences": [p.first, p.last],
+                     "label": ["achievement", "task", "risk"][n],
+                     "text": Library(home).text(rid)[p.start:p.end],
                      "note": None if n else "ghi chú cũ", "annotator": "lan",
                      "created": "2024-05-01T08:00:00Z", "updated": "2024-05-02T08:00:00Z",
                      "sha256": p.report_sha256})
@@ -44,7 +46,7 @@ def test_v1_store_is_migrated_on_open(seeded_home):
         store.tag(passage(seeded_home, docs[0]["report"], 0), "risk")  # usable at once
     assert not (Home(seeded_home).v1_store_path).exists()
     assert (Home(seeded_home).v1_backup_path).read_bytes() == raw  # kept as a backup
-    assert orjson.loads((seeded_home / "annotations" / "store.json").read_bytes()) == {"schema": 2}
+    assert orjson.loads((seeded_home / "annotations" / "store.json").read_bytes()) == {"schema": 3}
     with AnnotationStore(seeded_home, readonly=True) as again:  # a second open: no-op
         assert sum(e["count"] for e in again.summary().values()) == 4
 
@@ -76,6 +78,6 @@ def test_broken_v1_is_reported_and_left_alone(seeded_home):
 
 def test_newer_schema_is_refused(home):
     (home / "annotations").mkdir()
-    (home / "annotations" / "store.json").write_bytes(b'{"schema": 3}')
-    with pytest.raises(StoreError, match="schema 3"):
+    (home / "annotations" / "store.json").write_bytes(b'{"schema": 4}')
+    with pytest.raises(StoreError, match="schema 4"):
         AnnotationStore(home)

@@ -4,16 +4,16 @@ import time
 
 import pytest
 
-from annotations.store import Passage, passage_key
+from annotations.store import Change, passage_key
 from annotations.store.history import History, Step
-from annotations.store.records import holder
+from annotations.store.records import ADDED_IN_3, holder
 from annotations.store.summary import Summary
 
 
 def doc(**kw):
     d = {"id": "a", "report_id": "r", "start": 0, "end": 10, "sentence_start": 0,
          "sentence_end": 0, "label": "risk", "text": "Kết quả t.", "note": "", "annotator": "lan",
-         "created_at": "", "updated_at": "", "report_sha256": "", "orphaned": False}
+         "created_at": "", "updated_at": "", "report_sha256": "", "orphaned": False, **ADDED_IN_3}
     return {**d, **kw}
 
 
@@ -22,8 +22,7 @@ def test_one_label_per_exact_passage_and_annotator():
     d = doc()
     assert passage_key(doc(id="b", label="task")) == passage_key(d)  # same passage: one label
     assert passage_key(doc(annotator="minh")) != passage_key(d)  # others keep their own
-    assert passage_key(doc(end=11)) != passage_key(d)  # overlapping passages are separate
-    assert Passage("r", 0, 10, 0, 0, d["text"], "").key("lan") == passage_key(d)
+    assert passage_key(doc(end=11)) != passage_key(d)  # another span is another key
 
 
 def test_an_orphans_passage_is_its_text():
@@ -36,7 +35,7 @@ def test_an_orphans_passage_is_its_text():
 
 # ---------------------------------------------------------------- undo history
 def step(n, rid="r"):
-    return Step(rid, f"id{n}", None, {"n": n})
+    return Step(Change(rid, n, n, "tagged"), {f"id{n}": (None, {"n": n})}, {})
 
 
 def test_history_keeps_the_last_limit_steps():
@@ -44,7 +43,7 @@ def test_history_keeps_the_last_limit_steps():
     for n in range(5):
         h.record(step(n))
     replayed = []
-    while h.replay(lambda rid, aid, d: replayed.append(aid), back=True) is not None:
+    while h.replay(lambda rid, docs, state: replayed.extend(docs), back=True) is not None:
         pass
     assert replayed == ["id4", "id3", "id2"]
 
@@ -68,7 +67,7 @@ def test_a_failed_write_keeps_the_step():
     with pytest.raises(OSError):
         h.replay(fail, back=True)
     assert h.can_undo and not h.can_redo
-    assert h.replay(lambda *a: None, back=True) == {"n": 1}  # shown as it was: now gone
+    assert h.replay(lambda *a: None, back=True) == ("r", 1, 1, "tagged")
 
 
 def test_dropping_a_report_keeps_the_others_steps():

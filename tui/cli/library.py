@@ -60,20 +60,23 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None) ->
 def list_cmd(ctx: click.Context, as_json: bool) -> None:
     """Reports sorted by date (oldest first)."""
     from annotations.corpus.library import Library
-    from annotations.services import tagged_counts
+    from annotations.services import progress
 
     reports = Library(ctx.obj["home"]).reports()
-    tagged = tagged_counts(ctx.obj["home"], warn=_warn)
+    mine = progress(ctx.obj["home"], ctx.obj.get("annotator"), warn=_warn)
+    nothing = {"tagged": 0, "none": 0, "done": False}
     if as_json:
         out = sys.stdout.buffer
         for m in reports:
+            p = mine.get(m.id, nothing)
             out.write(orjson.dumps({"id": m.id, "title": m.title, "date": m.date,
                                     "date_source": m.date_source, "sentences": m.sentences,
-                                    "tagged": tagged.get(m.id, 0)}) + b"\n")
+                                    "tagged": p["tagged"], "done": p["done"]}) + b"\n")
         return
     for m in reports:
+        p = mine.get(m.id, nothing)
         click.echo(f"{m.date or '?':<10}  {m.id:<24}  {m.sentences:>4} sent  "
-                   f"{tagged.get(m.id, 0):>4} tagged  {m.title}")
+                   f"{p['tagged']:>4} tagged {'✓' if p['done'] else ' '}  {m.title}")
 
 
 @click.command("show")

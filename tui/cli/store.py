@@ -1,4 +1,4 @@
-"""Annotation commands: export, import-annotations, stats."""
+"""Annotation commands: export, import-annotations, stats, done."""
 from __future__ import annotations
 
 import sys
@@ -25,9 +25,11 @@ def _store(ctx: click.Context, *, readonly: bool):
               default="native", show_default=True)
 @click.option("--label", help="Only this label (name or key).")
 @click.option("--annotator", "only_annotator", help="Only this annotator's annotations.")
+@click.option("--with-none", is_flag=True,
+              help='Also the "none" decisions, as records with label null.')
 @click.pass_context
 def export_cmd(ctx: click.Context, output: Path | None, fmt: str, label: str | None,
-               only_annotator: str | None) -> None:
+               only_annotator: str | None, with_none: bool) -> None:
     """Annotations as JSONL, one record per line (streamed)."""
     from annotations.corpus.library import Library
     from annotations.interchange.export import export_to_path, iter_records, write_jsonl
@@ -37,7 +39,7 @@ def export_cmd(ctx: click.Context, output: Path | None, fmt: str, label: str | N
         if store.problems:
             raise StoreError("\n".join(str(p) for p in store.problems.values()))
         records = iter_records(store, Library(ctx.obj["home"]), fmt, label=label,
-                               annotator=only_annotator)
+                               annotator=only_annotator, with_none=with_none)
         try:
             if output is not None:
                 n = export_to_path(records, output)
@@ -139,7 +141,25 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
         sys.exit(1)
 
 
+@click.command("done")
+@click.argument("report_ids", nargs=-1, required=True)
+@click.option("--undo", is_flag=True, help="Mark them not done again.")
+@click.pass_context
+def done_cmd(ctx: click.Context, report_ids: tuple[str, ...], undo: bool) -> None:
+    """Mark reports done for the annotator: their undecided sentences count as none."""
+    from annotations.corpus.library import Library
+
+    lib = Library(ctx.obj["home"])
+    for rid in report_ids:
+        lib.get(rid)  # UnknownReport names the id before anything is written
+    with _store(ctx, readonly=False) as store:
+        for rid in report_ids:
+            change = store.set_done(rid, not undo)
+            state = "not done" if undo else "done"
+            click.echo(f"{rid}: {state}" + ("" if change.what else " (already)"))
+
+
 def register(group: click.Group) -> None:
     """Add the annotation commands to the `baocao` group."""
-    for cmd in (export_cmd, import_annotations_cmd, stats_cmd):
+    for cmd in (export_cmd, import_annotations_cmd, stats_cmd, done_cmd):
         group.add_command(cmd)
