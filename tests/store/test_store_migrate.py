@@ -3,9 +3,9 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
+from annotations.corpus.library import Library
 from annotations.home import Home
 from annotations.store import AnnotationStore, CorruptDatabase, StoreError
-from annotations.corpus.library import Library
 from storehelp import cli, json_lines, passage, report_ids
 
 

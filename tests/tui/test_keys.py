@@ -61,7 +61,7 @@ def test_reserved_keys_follow_the_keymap():
     ({"next_report": 3}, ["next_report", "must be a string"]),
     ({"next_report": ""}, ["next_report", "must be a string"]),
     ({"next_report": "ctrl+nope"}, ["'ctrl+nope' is not a key name"]),
-    ({"next_report": "n"}, ["key 'n' is already 'Note on the tag'"]),
+    ({"next_report": "n"}, ["key 'n' is already 'Note on the sentence'"]),
     (["n"], ["[keymap] must be a table"]),
 ])
 def test_bad_keymaps_are_refused_in_one_line(raw, words):

@@ -83,7 +83,7 @@ async def test_reader_commands_live_on_the_reader(tui_home, store_factory):
         assert "key: e" in toggle.help
         await palette_choose(pilot, "entities on")
         assert app.screen is reader and not reader.view.entities_on
-        await palette_choose(pilot, "next untagged")
+        await palette_choose(pilot, "next undecided")
         assert reader.view.cursor == 1
 
 

@@ -7,7 +7,7 @@ from pilot_support import SIZE, app_for, longest, open_first, shown_ids, view_li
 from annotations.corpus.library import Library
 from annotations.store import AnnotationStore
 from tui.screens.library import LibraryScreen
-from tui.screens.note import NoteScreen
+from tui.screens.note import PromptScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.annotation_list import AnnotationList
 from tui.widgets.report_view import GUTTER, ReportView
@@ -57,7 +57,7 @@ async def test_tab_moves_focus_to_the_annotation_list(tui_home, store_factory):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         reader = await open_first(pilot)
-        await pilot.press("a", "j", "t", "tab")
+        await pilot.press("a", "t", "k", "tab")  # a then t: sentences 0 and 1
         options = reader.query_one(AnnotationList)
         assert app.focused is options and options.highlighted == 0
         await pilot.press("j")  # the list's highlight moves, not the report's cursor
@@ -135,19 +135,20 @@ async def test_tag_relabel_remove_undo_redo(tui_home, store_factory):
         await pilot.press("j", "a")
         anns = store.for_report(rid)
         assert [(a.label, a.sentence_start, a.sentence_end) for a in anns] == [("achievement", 1, 1)]
+        assert reader.view.cursor == 2  # tag and advance
         assert reader.view.marks[0].letter == "A"
         assert "A" in view_lines(reader.view)[reader.view.sentence_lines(1)[0]][:GUTTER]
-        await pilot.press("t")  # relabel
+        await pilot.press("k", "t")  # relabel
         assert [a.label for a in store.for_report(rid)] == ["task"]
-        await pilot.press("t")  # same key again: removed
-        assert store.for_report(rid) == []
+        await pilot.press("k", "t")  # same key again: removed, and the cursor stays
+        assert store.for_report(rid) == [] and reader.view.cursor == 1
         assert reader.view.marks == []
         assert "T" not in view_lines(reader.view)[reader.view.sentence_lines(1)[0]][:GUTTER]
-        await pilot.press("u")  # undo the removal
-        assert [a.label for a in store.for_report(rid)] == ["task"]
+        await pilot.press("j", "u")  # undo the removal: the cursor goes to it
+        assert [a.label for a in store.for_report(rid)] == ["task"] and reader.view.cursor == 1
         await pilot.press("ctrl+r")  # redo it
         assert store.for_report(rid) == []
-        await pilot.press("r", "x")
+        await pilot.press("r", "k", "x")
         assert store.for_report(rid) == []
         await pilot.press("u")
         assert [a.label for a in store.for_report(rid)] == ["risk"]
@@ -173,7 +174,7 @@ async def test_undo_in_another_report_opens_it_and_retitles(tui_home, store_fact
         await pilot.pause()
         order = shown_ids(app)
         reader = await open_first(pilot)
-        await pilot.press("j", "j", "a")  # tagged in report 1
+        await pilot.press("j", "j", "a")  # tagged in report 1 (sentence 2)
         await pilot.press("right_square_bracket", "right_square_bracket")
         assert reader.report_id == order[2]
         assert title_of(reader).startswith(f"3/{len(order)}")
@@ -207,10 +208,10 @@ async def test_keys_typed_in_one_burst_run_in_order(tui_home, store_factory):
             for _ in range(3):
                 await pilot.pause()
 
-        await burst("j", "a", "j", "j", "t", "n", "x", "y")
-        assert isinstance(app.screen, NoteScreen)
+        await burst("j", "a", "j", "t", "k", "n", "x", "y")
+        assert isinstance(app.screen, PromptScreen)
         await burst("enter")
-        await burst("j", "r", "x", "j", "j")
+        await burst("j", "r", "k", "x", "j", "j")
         assert isinstance(app.screen, ReaderScreen)
         got = [(a.label, a.sentence_start, a.note) for a in app.store.for_report(reader.report_id)]
         assert got == [("achievement", 1, ""), ("task", 3, "xy")]
@@ -228,17 +229,25 @@ async def test_extended_selection_tags_one_passage(tui_home, store_factory):
         for y, (p, _, _) in enumerate(reader.view.text_layout.lines):
             if p < 0:
                 assert not drawn[y].strip(), (y, drawn[y])
-        [ann] = app.store.for_report(reader.report_id)
+        [ann] = app.store.passages(reader.report_id)
         assert (ann.sentence_start, ann.sentence_end) == (1, 3)
+        assert len(app.store.for_report(reader.report_id)) == 3  # one decision per sentence
         text = Library(tui_home).text(reader.report_id)
         assert text[ann.start:ann.end] == ann.text
-        assert reader.view.selection == (3, 3)  # collapsed after tagging
-        # inside the passage, a key acts on the whole passage
-        await pilot.press("k", "r")
-        [ann] = app.store.for_report(reader.report_id)
-        assert (ann.label, ann.sentence_start, ann.sentence_end) == ("risk", 1, 3)
+        assert reader.view.selection == (4, 4)  # collapsed, and moved past the selection
+        # a key acts on the sentence: relabelling one splits the passage
+        await pilot.press("k", "k", "r")
+        got = [(a.label, a.sentence_start, a.sentence_end)
+               for a in app.store.passages(reader.report_id)]
+        assert got == [("achievement", 1, 1), ("risk", 2, 2), ("achievement", 3, 3)]
         options = reader.query_one(AnnotationList)
-        assert options.option_count == 1
+        assert options.option_count == 3
+        # a selection over tagged sentences relabels them: one passage, no overlap
+        await pilot.press("k", "k", "J", "J", "t")
+        got = [(a.label, a.sentence_start, a.sentence_end)
+               for a in app.store.passages(reader.report_id)]
+        assert got == [("task", 1, 3)] and options.option_count == 1
+        assert {m.letter for m in reader.view.marks} == {"T"}
 
 
 async def test_next_untagged_and_annotation_jump(tui_home, store_factory):
@@ -246,13 +255,13 @@ async def test_next_untagged_and_annotation_jump(tui_home, store_factory):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         reader = await open_first(pilot, longest(tui_home))
-        await pilot.press("a", "j", "t", "g", "full_stop")
-        assert reader.view.cursor == 2
+        await pilot.press("a", "minus", "t", "g", "full_stop")  # none counts as decided
+        assert reader.view.cursor == 3
         options = reader.query_one(AnnotationList)
         options.focus()
         options.highlighted = 1
-        await pilot.press("enter")  # second annotation: sentence 1
-        assert reader.view.cursor == 1
+        await pilot.press("enter")  # second annotation: sentence 2
+        assert reader.view.cursor == 2
         assert app.focused is reader.view
 
 
@@ -261,15 +270,17 @@ async def test_note_dialog(tui_home, store_factory):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         reader = await open_first(pilot)
-        await pilot.press("n")  # nothing tagged: a hint, no dialog
-        assert isinstance(app.screen, ReaderScreen)
-        await pilot.press("a", "n")
-        assert isinstance(app.screen, NoteScreen)
+        await pilot.press("n")  # an untagged sentence takes a note too
+        assert isinstance(app.screen, PromptScreen)
         await pilot.press(*"xem lai", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
         [ann] = app.store.for_report(reader.report_id)
-        assert ann.note == "xem lai"
+        assert (ann.note, ann.decided, ann.sentence_start) == ("xem lai", False, 0)
+        assert "xem lai" in str(reader.query_one("#note").render())  # shown in the side panel
+        await pilot.press("a", "k")  # tagging keeps the note
+        [ann] = app.store.for_report(reader.report_id)
+        assert (ann.label, ann.note) == ("achievement", "xem lai")
         await pilot.press("n", "escape")  # cancel keeps the note
         await pilot.pause()
         assert app.store.for_report(reader.report_id)[0].note == "xem lai"
@@ -280,7 +291,7 @@ async def test_note_typed_right_after_n_goes_to_the_dialog(tui_home, store_facto
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         reader = await open_first(pilot)
-        await pilot.press("t", "n", *"rat quan", "enter")
+        await pilot.press("t", "k", "n", *"rat quan", "enter")
         await pilot.pause()
         [ann] = app.store.for_report(reader.report_id)
         assert (ann.label, ann.note) == ("task", "rat quan")

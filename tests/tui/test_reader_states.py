@@ -116,7 +116,7 @@ async def test_second_instance_is_read_only(tui_home, store_factory):
 async def test_orphaned_annotation_is_listed_flagged_and_never_drawn(home, tmp_path):
     from click.testing import CliRunner
 
-    from annotations.store import Passage
+    from annotations.store import Selection
     from tui.cli import main
 
     src = tmp_path / "bao_cao.txt"
@@ -125,10 +125,9 @@ async def test_orphaned_annotation_is_listed_flagged_and_never_drawn(home, tmp_p
     assert CliRunner().invoke(main, ["--home", str(home), "import", str(src)]).exit_code == 0
     lib = Library(home)
     report = lib.open("bao_cao")
-    sent = report.analysis.sentences[1]
     with AnnotationStore(home, annotator="tester") as store:
-        store.tag(Passage("bao_cao", sent.start, sent.end, 1, 1,
-                          report.text[sent.start:sent.end], report.meta.sha256), "risk")
+        store.tag(Selection.of("bao_cao", report.analysis.sentences, 1, 1, report.meta.sha256),
+                  "risk")
     src.write_text("Hội nghị đã đánh giá kết quả quý 3/2024.\n\nMột đoạn hoàn toàn khác.",
                    encoding="utf-8")
     res = CliRunner().invoke(main, ["--home", str(home), "import", str(src)])

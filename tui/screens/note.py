@@ -1,7 +1,7 @@
-"""The note dialog: edit the note of one annotation.
+"""A one-line prompt dialog: the note on a sentence, the sentence to go to.
 
-The note is saved (by the reader's ``save``) before the dialog closes, so the
-reader's next key acts on the store as it is after the note."""
+The answer is handled (by the reader's ``save``) before the dialog closes, so
+the reader's next key acts on the store as it is after the note."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -14,26 +14,26 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from annotations.store import Annotation
 
-
-class NoteScreen(ModalScreen[None]):
+class PromptScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, annotation: Annotation, save: Callable[[str], None]) -> None:
+    def __init__(self, heading: Text, excerpt: str, value: str, save: Callable[[str], None],
+                 placeholder: str) -> None:
         super().__init__()
-        self.annotation = annotation
-        self.save = save  # called with the note on enter, before the dialog closes
+        self.heading = heading
+        self.excerpt = excerpt
+        self.value = value
+        self.placeholder = placeholder
+        self.save = save  # called with the answer on enter, before the dialog closes
 
     def compose(self) -> ComposeResult:
-        a = self.annotation
         with Vertical(id="note-dialog"):
-            head = Text(f"Note on {a.label}", style="bold")
-            head.append(f"  sentences {a.sentence_start + 1}–{a.sentence_end + 1}", style="dim")
-            yield Static(head)
-            yield Static(Text(a.text[:300] + ("…" if len(a.text) > 300 else "")),
-                         id="note-passage")
-            yield Input(a.note, placeholder="note (empty removes it)", id="note-input")
+            yield Static(self.heading)
+            if self.excerpt:
+                yield Static(Text(self.excerpt[:300] + ("…" if len(self.excerpt) > 300 else "")),
+                             id="note-passage")
+            yield Input(self.value, placeholder=self.placeholder, id="note-input")
             yield Static(Text("enter: save · escape: cancel", style="dim"))
 
     def on_mount(self) -> None:

@@ -18,15 +18,18 @@ from textual.worker import get_current_worker
 
 from annotations.corpus.library import Report
 from annotations.errors import BaocaoError
-from annotations.store import Annotation, Passage, StoreError
+from annotations.store import Annotation, Selection, StoreError
+from annotations.store.records import sentence_range
 
 from ..bindings import BY_ID, binding, bindings_for, key_hint, keys_for, label_key
 from ..messages import ReportLoaded, ReportLoadFailed
 from ..widgets.annotation_list import AnnotationList
 from ..widgets.key_bar import KeyBar
 from ..widgets.report_view import Mark, ReportView
-from ..widgets.side_panel import legend, report_info
-from .note import NoteScreen
+from ..widgets.side_panel import legend, note_text, report_info, status_line
+from .note import PromptScreen
+
+NONE_MARK = "·"  # the gutter's mark of a sentence decided "none"
 
 
 def _reader_commands():
@@ -47,7 +50,9 @@ class ReaderScreen(Screen):
         self.set_reactive(ReaderScreen.report_id, order[index])
         self.meta = self.app.library.get(order[index])
         self.canonical = ""
-        self.annotations: list[Annotation] = []
+        self.spans: tuple[tuple[int, int], ...] = ()  # the report's sentences
+        self.annotations: list[Annotation] = []  # passages, every annotator
+        self.mine: dict[int, Annotation] = {}  # sentence -> this annotator's decision/note
         self.loading_report = True
         # Labels come from the store (a config may add some): their keys first, so
         # the key bar shows them first. The app has refused any label set whose
@@ -66,10 +71,12 @@ class ReaderScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-title")
+        yield Static(id="status")  # the folded side panel of a narrow terminal
         with Horizontal(id="reader-body"):
             yield ReportView(id="report")
             with Vertical(id="side"):
                 yield Static(id="info")
+                yield Static(id="note")
                 yield Static(id="legend")
                 yield AnnotationList(id="annotations")
         yield KeyBar(self.label_keys + keys_for("reader") + keys_for("app"), id="keys")
@@ -100,10 +107,11 @@ class ReaderScreen(Screen):
         self._update_title()
 
     # ------------------------------------------------------------ loading
-    def load(self, report_id: str, cursor: int = 0) -> None:
-        """Show a report. Usually its analysis is cached and it opens here, in one
-        paint; otherwise a thread computes it and posts ReportLoaded. The store
-        is read here, on the UI thread."""
+    def load(self, report_id: str, cursor: int | None = None) -> None:
+        """Show a report, at ``cursor`` or (None) where this annotator left it.
+        Usually its analysis is cached and it opens here, in one paint; otherwise
+        a thread computes it and posts ReportLoaded. The store is read here, on
+        the UI thread."""
         if report_id not in self.order:  # e.g. an undo in a report the filter hid
             self.order = [m.id for m in self.app.library.reports()]
         self.loading_report = True
@@ -125,7 +133,7 @@ class ReaderScreen(Screen):
             self.view.loading = True
 
     @work(thread=True, exclusive=True, group="report")
-    def _read_report(self, report_id: str, cursor: int) -> None:
+    def _read_report(self, report_id: str, cursor: int | None) -> None:
         """Off the UI thread: open the report (the NLP may run), post the result."""
         worker = get_current_worker()
         try:
@@ -151,14 +159,17 @@ class ReaderScreen(Screen):
             self.notify(f"{report_id}: {exc}", title="Cannot open the report", severity="error",
                         markup=False, timeout=15)
 
-    def _show_report(self, report: Report, cursor: int) -> None:
+    def _show_report(self, report: Report, cursor: int | None) -> None:
         if report.id != self.report_id:
             return  # the user moved on to another report meanwhile
         self.canonical = report.text
-        self.annotations = self.store.for_report(report.id) if self.store else []
-        self.view.load(report.text, report.analysis, self._marks())
+        self.spans = tuple((s.start, s.end) for s in report.analysis.sentences)
+        self.view.load(report.text, report.analysis, [])
+        self._refresh_annotations()
+        if cursor is None and self.store is not None:  # where this annotator left it
+            cursor = self.store.position(report.id)
         if cursor:
-            self.view.select(cursor)
+            self.view.select(min(cursor, self.view.sentence_count - 1))
         self.loading_report = False
         self.view.loading = False
         self._update_side()
@@ -172,57 +183,70 @@ class ReaderScreen(Screen):
         return True
 
     def _marks(self) -> list[Mark]:
-        # Orphaned annotations point into an older text: listed, never drawn.
-        return [Mark(a.start, a.end, a.sentence_start, a.sentence_end, *self.app.letter_color(a.label))
-                for a in self.annotations if not a.orphaned]
+        # Orphaned annotations point into an older text: listed, never drawn. A
+        # "none" decision of this annotator is a dim dot in the gutter.
+        marks = [Mark(a.start, a.end, a.sentence_start, a.sentence_end,
+                      *self.app.letter_color(a.label))
+                 for a in self.annotations if not a.orphaned]
+        marks += [Mark(*self.spans[i], i, i, NONE_MARK, "grey50")
+                  for i, d in self.mine.items() if d.decided and d.label is None]
+        return marks
 
-    def _refresh_annotations(self, annotations: list[Annotation] | None = None) -> None:
-        if annotations is None:
-            annotations = self.store.for_report(self.report_id) if self.store else []
-        self.annotations = annotations
+    def _refresh_annotations(self) -> None:
+        """Read the report's passages and this annotator's decisions from the store
+        (cached there: no file is read unless another process wrote)."""
+        store = self.store
+        docs = store.for_report(self.report_id) if store else []
+        self.annotations = store.passages(self.report_id) if store else []
+        me = self.app.annotator
+        self.mine = {}  # sentence -> this annotator's document on it
+        for d in docs:
+            if d.annotator == me and not d.orphaned:
+                first, last = sentence_range(self.spans, d.start, d.end)
+                for i in range(first, last + 1) if first >= 0 else ():
+                    self.mine[i] = d
         self.view.set_marks(self._marks())
         self._update_side()
-
-    def _replace_own(self, passage: Passage, ann: Annotation | None) -> None:
-        """Show a tag's result without re-reading the store: tag() returned the
-        annotation now on that passage (None: removed)."""
-        me = self.app.annotator
-        kept = [a for a in self.annotations
-                if not (a.annotator == me and a.start == passage.start and a.end == passage.end)]
-        if ann is not None:
-            kept.append(ann)
-            kept.sort(key=lambda a: (a.start, a.end, a.id))
-        self._refresh_annotations(kept)
 
     def _update_title(self) -> None:
         m = self.meta
         title = Text(f"{self.index + 1}/{len(self.order)}  ", style="dim")
         title.append(m.title, style="bold")
+        if not self.loading_report and self.view.sentence_count:
+            title.append(f"  sentence {self.view.cursor + 1}/{self.view.sentence_count}",
+                         style="dim")
         self.query_one("#reader-title", Static).update(title)
 
-    def _covered(self) -> set[int]:
-        """Sentences inside a (non-orphaned) annotation."""
-        covered: set[int] = set()
-        for a in self.annotations:
-            if not a.orphaned:
-                covered.update(range(a.sentence_start, a.sentence_end + 1))
-        return covered
+    def decided(self) -> set[int]:
+        """Sentences this annotator decided (a label or none); all of them once done."""
+        if self.done:
+            return set(range(self.view.sentence_count))
+        return {i for i, d in self.mine.items() if d.decided}
 
     def tagged_sentences(self) -> int:
-        return len(self._covered())
+        return sum(1 for d in self.mine.values() if d.decided and d.label is not None)
+
+    @property
+    def done(self) -> bool:
+        return bool(self.store and self.store.is_done(self.report_id))
 
     def _update_side(self) -> None:
         view, app = self.view, self.app
-        info = report_info(self.meta, self.tagged_sentences(), view.sentence_count,
-                           app.annotator, app.readonly)
+        counts: dict[str, int] = {}
+        for a in self.annotations:
+            counts[a.label] = counts.get(a.label, 0) + 1
+        decided, total = len(self.decided()), view.sentence_count
+        info = report_info(self.meta, self.tagged_sentences(), total, app.annotator, app.readonly,
+                           decided=decided, done=self.done)
         shape = (info.plain.count("\n"), view.entities_on, self.size.width)
         # Same shape as before: no layout pass (a layout repaints the whole screen).
         layout = shape != getattr(self, "_side_shape", None)
         self._side_shape = shape
         self.query_one("#info", Static).update(info, layout=layout)
-        counts: dict[str, int] = {}
-        for a in self.annotations:
-            counts[a.label] = counts.get(a.label, 0) + 1
+        self.query_one("#status", Static).update(status_line(
+            self.meta, decided, total, app.annotator, app.readonly, counts, app.labels,
+            app.letter_color, width=self.size.width, done=self.done), layout=False)
+        self._update_cursor_info(layout)
         entity_style = (lambda ent: view.get_component_rich_style(
             f"report-view--ent-{ent.lower()}", partial=True)) if view.entities_on else None
         self.query_one("#legend", Static).update(
@@ -231,44 +255,109 @@ class ReaderScreen(Screen):
         self.query_one(AnnotationList).set_annotations(self.annotations, app.annotator,
                                                        app.letter_color)
 
+    def _update_cursor_info(self, layout: bool = False) -> None:
+        """What follows the cursor: the title's "sentence i/N" and its note."""
+        view = self.view
+        mine = self.mine.get(view.cursor) if view.sentence_count else None
+        note = note_text(mine.note if mine else "", view.cursor if view.sentence_count else None,
+                         self.query_one("#side").size.width or 40)
+        if note.plain != getattr(self, "_note_shown", None):
+            self._note_shown = note.plain
+            self.query_one("#note", Static).update(note, layout=True)
+        self._update_title()
+
+    def refresh_theme(self) -> None:
+        """The app's theme changed: redraw what is drawn from styles."""
+        if not self.loading_report:
+            self._update_side()
+
     # ------------------------------------------------------------ moving
     def action_move(self, delta: int) -> None:
         if isinstance(self.focused, AnnotationList):  # reader keys come first (priority):
             self.focused.action_cursor(delta)         # j/k/arrows move the list's highlight
             return
-        self.view.select(self.view.cursor + delta)
+        self._select(self.view.cursor + delta)
+
+    def _select(self, cursor: int, anchor: int | None = None) -> None:
+        self.view.select(cursor, anchor)
+        self._update_cursor_info()
 
     def action_extend(self, delta: int) -> None:
-        self.view.select(self.view.cursor + delta, self.view.anchor)
+        self._select(self.view.cursor + delta, self.view.anchor)
 
     def action_jump(self, where: str) -> None:
-        self.view.select(0 if where == "first" else self.view.sentence_count - 1)
+        self._select(0 if where == "first" else self.view.sentence_count - 1)
 
     def action_page(self, direction: int) -> None:
-        self.view.select(self.view.page_target(direction))
+        self._select(self.view.page_target(direction))
 
     def action_next_untagged(self) -> None:
         n = self.view.sentence_count
-        covered = self._covered()
+        decided = self.decided()
         for step in range(1, n + 1):
             i = (self.view.cursor + step) % n
-            if i not in covered:
-                self.view.select(i)
+            if i not in decided:
+                self._select(i)
                 return
-        self.notify("Every sentence of this report is tagged.", markup=False)
+        key = key_hint(BY_ID["done"], self.app.keymap)
+        self.notify("Every sentence of this report is decided." +
+                    ("" if self.done else f" Press {key} to mark it done."), markup=False)
+
+    async def action_goto(self) -> None:
+        n = self.view.sentence_count
+
+        def go(answer: str) -> None:
+            try:
+                i = int(answer.strip()) - 1
+            except ValueError:
+                i = -1
+            if 0 <= i < n:
+                self._select(i)
+            elif answer.strip():
+                self.notify(f"No sentence {answer.strip()!r}: this report has 1–{n}.",
+                            severity="warning", markup=False)
+
+        await self._prompt(PromptScreen(Text("Go to sentence", style="bold"), f"1–{n}", "", go,
+                                        placeholder="sentence number"))
+
+    async def _prompt(self, dialog: PromptScreen) -> None:
+        # A priority key: the app waits for this before routing the next key, so
+        # with the dialog mounted and its box focused now (not via focus()'s
+        # call_later), text typed right after the key never reaches the reader,
+        # where its letters would be tag keys.
+        await self.app.push_screen(dialog)
+        dialog.set_focus(dialog.query_one("#note-input"))
+
+    def _leave(self) -> None:
+        """Remember where the annotator is in the report being left."""
+        if self.store is not None and not self.loading_report and self.view.sentence_count:
+            try:
+                self.store.set_position(self.report_id, self.view.cursor)
+            except (StoreError, OSError):
+                pass  # a convenience: never in the way of leaving
+        self.app.last_report_id = self.report_id
 
     def action_other_report(self, delta: int) -> None:
         target = self.index + delta
         if not 0 <= target < len(self.order):
             self.notify("This is the last report." if delta > 0 else "This is the first report.", markup=False)
             return
+        self._leave()
         self.load(self.order[target])
 
     def action_toggle_entities(self) -> None:
         self.view.set_entities(not self.view.entities_on)
         self._update_side()
 
+    def action_toggle_panel(self) -> None:
+        self.toggle_class("-panel")
+
     def action_back(self) -> None:
+        lo, hi = self.view.selection
+        if lo != hi:  # escape first cancels a selection
+            self._select(self.view.cursor)
+            return
+        self._leave()
         self.app.pop_screen()
 
     @on(AnnotationList.Selected)
@@ -279,10 +368,10 @@ class ReaderScreen(Screen):
                         "(it changed on re-import); it is kept and exported as orphaned.",
                         title="Orphaned annotation", severity="warning", markup=False)
             return
-        self.view.select(ann.sentence_end, ann.sentence_start)
+        self._select(ann.sentence_end, ann.sentence_start)
         self.view.focus()
 
-    # ------------------------------------------------------------ tagging
+    # ------------------------------------------------------------ deciding
     def _writable(self) -> bool:
         if self.store is None:
             self.notify(self.app.store_problem or "No annotation store.", severity="error", markup=False)
@@ -293,22 +382,9 @@ class ReaderScreen(Screen):
             return False
         return True
 
-    def own_annotation_at(self, sentence: int) -> Annotation | None:
-        for a in self.annotations:
-            if a.annotator == self.app.annotator and a.sentence_start <= sentence <= a.sentence_end:
-                return a
-        return None
-
-    def _passage(self) -> Passage:
-        lo, hi = self.view.selection
-        if lo == hi:  # the cursor inside a tagged passage acts on that passage
-            ann = self.own_annotation_at(lo)
-            if ann is not None:
-                lo, hi = ann.sentence_start, ann.sentence_end
-        sents = self.view.analysis.sentences
-        start, end = sents[lo].start, sents[hi].end
-        return Passage(self.report_id, start, end, lo, hi, self.canonical[start:end],
-                       self.meta.sha256)
+    def _selection(self, whole: bool = True) -> Selection:
+        lo, hi = self.view.selection if whole else (self.view.cursor, self.view.cursor)
+        return Selection(self.report_id, self.spans, lo, hi, self.meta.sha256)
 
     def _store_call(self, what: str, fn, *args):
         """Run a store write; on failure tell the user and show the store as it is."""
@@ -322,78 +398,113 @@ class ReaderScreen(Screen):
                 pass
             return False, None
 
-    def action_tag(self, index: int) -> None:
+    def _decide(self, what: str, fn, *args) -> None:
+        """A decision on the selection (or the sentence): write it, show it, and
+        with tag-and-advance move to the sentence after the selection."""
         if not self._writable() or not self.view.sentence_count:
             return
-        label = self.app.labels[index]
-        passage = self._passage()
-        ok, ann = self._store_call("Tag", self.store.tag, passage, label.name)
+        ok, change = self._store_call(what, fn, self._selection(), *args)
         if not ok:
             return
-        self.view.select(self.view.cursor)  # collapse the selection
-        self._replace_own(passage, ann)
-        if ann is None:
-            self.notify(f"Removed the {label.name} tag.", timeout=2, markup=False)
+        self._refresh_annotations()
+        if change.what in ("tagged", "none") and self.app.advance:
+            self._select(min(change.last + 1, self.view.sentence_count - 1))
+        else:
+            self._select(self.view.cursor)  # collapse the selection
+        if change.what == "removed":
+            n = change.last - change.first + 1
+            self.notify(f"Removed the decision on {n} sentence{'s' if n > 1 else ''}.",
+                        timeout=2, markup=False)
+        self._maybe_all_decided(change)
+
+    def _maybe_all_decided(self, change) -> None:
+        if change.what in ("tagged", "none") and not self.done and \
+                len(self.decided()) == self.view.sentence_count:
+            key = key_hint(BY_ID["done"], self.app.keymap)
+            self.notify(f"Every sentence is decided: press {key} to mark the report done.",
+                        timeout=4, markup=False)
+
+    def action_tag(self, index: int) -> None:
+        self._decide("Tag", self.store.tag if self.store else None, self.app.labels[index].name)
+
+    def action_none(self) -> None:
+        self._decide("None", self.store.mark_none if self.store else None)
 
     def action_remove(self) -> None:
         if not self._writable() or not self.view.sentence_count:
             return
-        ann = self.own_annotation_at(self.view.cursor)
-        if ann is None:
-            others = [a for a in self.annotations
-                      if a.sentence_start <= self.view.cursor <= a.sentence_end]
-            self.notify(f"Tagged by {others[0].annotator}, not by you." if others
-                        else "No tag here.", timeout=3, markup=False)
+        ok, change = self._store_call("Removal", self.store.clear, self._selection())
+        if not ok:
             return
-        ok, _ = self._store_call("Removal", self.store.remove, ann.id)
-        if ok:
-            self._refresh_annotations([a for a in self.annotations if a.id != ann.id])
+        if not change.what:
+            lo, hi = self.view.selection
+            others = [a for a in self.annotations if a.annotator != self.app.annotator
+                      and a.sentence_start <= hi and lo <= a.sentence_end]
+            self.notify(f"Tagged by {others[0].annotator}, not by you." if others
+                        else "Nothing to remove here.", timeout=3, markup=False)
+        self._refresh_annotations()
+        self._select(self.view.cursor)
 
-    def _after_history(self, ann: Annotation | None, word: str) -> None:
-        if ann is None:
+    def action_toggle_done(self) -> None:
+        if not self._writable():
+            return
+        undecided = self.view.sentence_count - len(self.decided())
+        ok, change = self._store_call("Done", self.store.set_done, self.report_id, not self.done)
+        if not ok:
+            return
+        self._update_side()
+        if change.what == "done":
+            extra = f" Its {undecided} undecided sentences count as none." if undecided else ""
+            self.notify("Report marked done." + extra, timeout=3, markup=False)
+        else:
+            self.notify("Report no longer done.", timeout=2, markup=False)
+
+    def _after_history(self, change, word: str) -> None:
+        if change is None:
             self.notify(f"Nothing to {word}.", timeout=2, markup=False)
             return
-        if ann.report_id != self.report_id and ann.report_id in self.app.library:
-            self.load(ann.report_id, ann.sentence_start)
-        else:
-            self._refresh_annotations()
-            self.view.select(ann.sentence_start)
+        if change.report_id != self.report_id and change.report_id in self.app.library:
+            self._leave()
+            self.load(change.report_id, max(change.first, 0))
+            return
+        self._refresh_annotations()
+        if change.first >= 0:  # show what it changed
+            self._select(change.last, change.first)
+        self.notify(f"{word.capitalize()}: {change.what}", timeout=2, markup=False)
 
     def action_undo(self) -> None:
         if self._writable():
-            ok, ann = self._store_call("Undo", self.store.undo)
+            ok, change = self._store_call("Undo", self.store.undo)
             if ok:
-                self._after_history(ann, "undo")
+                self._after_history(change, "undo")
 
     def action_redo(self) -> None:
         if self._writable():
-            ok, ann = self._store_call("Redo", self.store.redo)
+            ok, change = self._store_call("Redo", self.store.redo)
             if ok:
-                self._after_history(ann, "redo")
+                self._after_history(change, "redo")
 
     async def action_note(self) -> None:
         if not self._writable() or not self.view.sentence_count:
             return
-        ann = self.own_annotation_at(self.view.cursor)
-        if ann is None:
-            self.notify("Tag the sentence first (a/t/r), then add a note.", timeout=3, markup=False)
-            return
+        i = self.view.cursor
+        mine = self.mine.get(i)
+        old = mine.note if mine else ""
+        sel = self._selection(whole=False)
 
         def save(note: str) -> None:
-            if note == ann.note:
+            if note.strip() == old:
                 return
-            ok, new = self._store_call("Note", self.store.set_note, ann.id, note)
+            ok, _ = self._store_call("Note", self.store.set_note, sel, note)
             if ok:
-                self._refresh_annotations([new if a.id == ann.id else a
-                                           for a in self.annotations])
+                self._refresh_annotations()
 
-        # A priority key: the app waits for this before routing the next key, so
-        # with the dialog mounted and its box focused now (not via focus()'s
-        # call_later), a note typed right after `n` never reaches the reader,
-        # where its letters would be tag keys.
-        dialog = NoteScreen(ann, save)
-        await self.app.push_screen(dialog)
-        dialog.set_focus(dialog.query_one("#note-input"))
+        what = (mine.label or "none") if mine and mine.decided else "undecided"
+        head = Text(f"Note on sentence {i + 1}", style="bold")
+        head.append(f"  ({what})", style="dim")
+        s, e = self.spans[i]
+        await self._prompt(PromptScreen(head, self.canonical[s:e], old, save,
+                                        placeholder="note (empty removes it)"))
 
     # ------------------------------------------------------------ input methods
     async def on_key(self, event) -> None:
