@@ -21,7 +21,7 @@ from annotations.corpus.library import Library
 from annotations.errors import BaocaoError, ConfigError
 from annotations.home import Home
 from annotations.store import DEFAULT_LABELS, AnnotationStore, Label, StoreError, StoreLocked
-from annotations.store.labels import check_label_keys
+from annotations.store.labels import check_label_keys, load_config
 
 from .bindings import bindings_for, reserved_keys
 from .messages import ExportFinished
@@ -46,7 +46,9 @@ class BaocaoApp(App):
     TITLE = "baocao"
     BINDINGS = bindings_for("app")
     COMMANDS = App.COMMANDS | {_reports_provider}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (170, "-very-wide")]
+    # -narrow: the reader folds its side panel into a status line (app.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (110, "-wide"),
+                              (170, "-very-wide")]
 
     def __init__(self, home: Home | Path, annotator: str | None = None, *,
                  store_factory: StoreFactory | None = None, seed: bool = True) -> None:
@@ -63,7 +65,10 @@ class BaocaoApp(App):
         self.readonly = False
         self.keymap: dict[str, str] = {}  # binding id -> keys, from config.toml [keymap]
         self.keymap_problem = ""
+        self.advance = True  # [reader] advance: a label key tags, then moves on
+        self.saved_theme: str | None = None  # the theme config.toml names
         self._load_keymap()
+        self._load_settings()
         self._open_store(store_factory or AnnotationStore, annotator)
 
     def _load_keymap(self) -> None:
@@ -84,6 +89,46 @@ class BaocaoApp(App):
             return
         if self.keymap:
             self.set_keymap(self.keymap)
+
+    def _load_settings(self) -> None:
+        """``theme`` and [reader] of config.toml. A config.toml with problems
+        is reported once, by the store (which reads it too): defaults here."""
+        try:
+            config = load_config(self.home)
+        except ConfigError:
+            return
+        self.advance = config.advance
+        self.saved_theme = config.theme
+
+    def _restore_theme(self) -> None:
+        name = self.saved_theme
+        if name is None or name == self.theme:
+            return
+        if name in self.available_themes:
+            self.theme = name
+        else:  # a theme of another Textual version, or a typo
+            self.notify(f"{self.home.config_path}: no theme named {name!r}; using {self.theme}. "
+                        "Pick one with ctrl+p, Change theme.", title="Theme not applied",
+                        severity="warning", timeout=15, markup=False)
+
+    def _theme_changed(self, theme) -> None:
+        """Once the new theme's styles are in place: screens that draw texts from
+        styles (the reader's legend) redraw them; the theme is saved to config.toml."""
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_theme", None)
+            if refresh is not None:
+                refresh()
+        if theme.name == self.saved_theme:
+            return
+        from annotations.settings import save_theme
+
+        try:
+            save_theme(self.home, theme.name)
+        except (ConfigError, OSError) as exc:
+            self.notify(str(exc), title="Theme not saved", severity="warning", timeout=10,
+                        markup=False)
+        else:
+            self.saved_theme = theme.name
 
     @property
     def ansi_theme(self):
@@ -162,6 +207,8 @@ class BaocaoApp(App):
         self._settle_timer = self.set_timer(0.4, self.settle_memory)
 
     def on_mount(self) -> None:
+        self._restore_theme()
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.push_screen(LibraryScreen())
         self.schedule_settle()
         if self.store is None:
@@ -220,8 +267,9 @@ class BaocaoApp(App):
                             self.action_show_labels)
 
     def action_show_labels(self) -> None:
-        lines = [f"{lb.key}  {lb.name}  ({lb.color})" for lb in self.labels]
-        self.notify("\n".join(lines), title="Label set", timeout=8, markup=False)
+        from .commands import label_set_text
+
+        self.notify(label_set_text(self.labels), title="Label set", timeout=20, markup=False)
 
     def export_path(self) -> Path:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -104,6 +104,19 @@ class ReportsProvider(Provider):
                       help=f"{meta.date or 'undated'} · {meta.id}")
 
 
+def label_set_text(labels) -> str:
+    """The palette's "Show label set": each label's key, name, colour,
+    definition and examples (plain text: a notification, no markup)."""
+    blocks = []
+    for lb in labels:
+        lines = [f"{lb.key}  {lb.name}  ({lb.color})"]
+        if lb.definition:
+            lines.append(f"   {lb.definition}")
+        lines += [f"   e.g. {example}" for example in lb.examples]
+        blocks.append("\n".join(lines))
+    return "\n".join(blocks)
+
+
 class ReaderCommands(Provider):
     """The reader's keys marked ``palette`` in the binding table, with their key."""
 

@@ -58,16 +58,34 @@ report in the library to open it.
 ## Command palette (`ctrl+p`)
 
 Everywhere: Export annotations (native JSONL under `HOME/exports/`, the path is
-shown), Show label set, Textual's own commands (themes, keys, screenshot,
-quit), and Open report: type words of a title, diacritics optional
-(`xoa nha tam` finds "Xóa nhà tạm…"). In the reader also: every reader key
-marked for the palette in the table (entities on/off, next untagged sentence,
-next/previous report, first/last sentence, undo, redo).
+shown), Show label set (keys, colours, definitions, examples), Textual's own
+commands (themes: the one chosen is saved as `theme` in `config.toml` and
+restored at the next start; keys, screenshot, quit), and Open report: type
+words of a title, diacritics optional (`xoa nha tam` finds "Xóa nhà tạm…").
+In the reader also: every reader key marked for the palette in the table
+(entities on/off, next untagged sentence, next/previous report, first/last
+sentence, undo, redo).
 """
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
+
+
+LABELS_TAIL = """\
+A `[labels.<name>]` table in `config.toml` may give any label (a default or
+its own) a `definition = "..."` and `examples = ["...", ...]`; `?` help and
+the palette's "Show label set" show them.
+"""
+
+
+def labels_markdown() -> str:
+    """The default labels: key, definition, examples (as `?` help shows them)."""
+    rows = ["| key | label | what it marks | examples |", "|---|---|---|---|"]
+    for lb in DEFAULT_LABELS:
+        examples = "<br>".join(f"“{_cell(e)}”" for e in lb.examples)
+        rows.append(f"| `{lb.key}` | {lb.name} | {_cell(lb.definition)} | {examples} |")
+    return "## Labels\n\n" + "\n".join(rows) + "\n\n" + LABELS_TAIL
 
 
 def keys_markdown() -> str:
@@ -82,7 +100,7 @@ def keys_markdown() -> str:
             bid = "(label)" if spec.id.startswith("tag_") else f"`{spec.id}`"
             rows.append(f"| `{_cell(spec.label)}` | {bid} | {_cell(spec.description)} |")
         parts.append(f"## {title}\n\n" + "\n".join(rows) + "\n")
-    parts += [KEYMAP, TRAILER]
+    parts += [labels_markdown(), KEYMAP, TRAILER]
     return "\n".join(parts)
 
 

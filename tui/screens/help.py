@@ -1,4 +1,5 @@
-"""Help: every key, read from the same table the app binds, with the keymap's keys."""
+"""Help: every key, read from the same table the app binds, with the keymap's
+keys, and what each label is for (definition and examples)."""
 from __future__ import annotations
 
 from rich.table import Table
@@ -32,6 +33,23 @@ def help_table(labels, keymap=None) -> Table:
     return table
 
 
+def labels_table(labels) -> Table:
+    """What each label is for: its key, definition and examples (Text, never
+    markup: a definition from config.toml is shown as written)."""
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    table.add_row(Text("Labels", style="bold underline"), "")
+    for lb in labels:
+        what = Text(lb.name, style="bold")
+        if lb.definition:
+            what.append(f": {lb.definition}")
+        table.add_row(Text(lb.key), what)
+        for example in lb.examples:
+            table.add_row("", Text(f"“{example}”", style="italic"))
+    return table
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q", "close", "Close", key_display="esc"),
@@ -46,6 +64,7 @@ class HelpScreen(ModalScreen[None]):
             box.border_title = "Keys"
             box.border_subtitle = "esc: close"
             yield Static(help_table(self.app.labels, self.app.keymap), id="help-table")
+            yield Static(labels_table(self.app.labels), id="help-labels")
 
     def action_scroll(self, lines: int) -> None:
         # immediate: keys typed at once each scroll (a deferred scroll starts
