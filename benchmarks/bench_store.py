@@ -34,7 +34,8 @@ from tinydb import TinyDB  # noqa: E402
 from annotations.corpus.library import Library  # noqa: E402
 from annotations.fsutil import atomic_write_bytes  # noqa: E402
 from annotations.interchange.export import export_to_path, iter_records, write_jsonl  # noqa: E402
-from annotations.store import AnnotationStore, Passage, now_iso, shard_name  # noqa: E402
+from annotations.store import AnnotationStore, Selection, now_iso, shard_name  # noqa: E402
+from annotations.store.records import ADDED_IN_3  # noqa: E402
 from annotations.store.shards import TABLE, ShardStorage  # noqa: E402
 from corpus import write_library  # noqa: E402
 
@@ -97,16 +98,15 @@ def build_home(home: Path, n_reports: int, per_report: int) -> dict[str, list]:
         sentences[m.id] = sents
         docs, used = {}, set()
         while len(docs) < per_report:
-            i = rng.randrange(len(sents))
-            j = min(len(sents) - 1, i + rng.choice([0, 0, 0, 1]))
+            i = rng.randrange(len(sents))  # one decision per sentence and annotator
             who = rng.choice(annotators)
-            if (i, j, who) in used:
+            if (i, who) in used:
                 continue
-            used.add((i, j, who))
-            s, e = sents[i][0], sents[j][1]
+            used.add((i, who))
+            s, e = sents[i][0], sents[i][1]
             docs[str(len(docs) + 1)] = {
-                "id": f"{m.id}-{len(docs):02d}", "report_id": m.id, "start": s, "end": e,
-                "sentence_start": i, "sentence_end": j, "label": rng.choice(labels),
+                **ADDED_IN_3, "id": f"{m.id}-{len(docs):02d}", "report_id": m.id, "start": s,
+                "end": e, "sentence_start": i, "sentence_end": i, "label": rng.choice(labels),
                 "text": text[s:e], "note": "", "annotator": who, "created_at": now,
                 "updated_at": now, "report_sha256": m.sha256, "orphaned": False}
         # the store's own storage; fsync once at the end rather than 10,000 times
@@ -152,15 +152,14 @@ def bench_tag(home: Path, sentences: dict[str, list]) -> list[dict]:
     docs = []
     with AnnotationStore(home, annotator="bench") as store:
         for rid in rids:
-            text = lib.text(rid)
             sents = sentences[rid]
             i = rng.randrange(len(sents))
-            s, e = sents[i][0], sents[i][1]
-            p = Passage(rid, s, e, i, i, text[s:e], "")
+            sel = Selection.of(rid, sents, i, i, lib.get(rid).sha256)
             t0 = time.perf_counter()
-            a = store.tag(p, rng.choice(["a", "t", "r"]))
+            store.tag(sel, rng.choice(["a", "t", "r"]))
             times.append(time.perf_counter() - t0)
-            docs.append(a.to_doc())
+            docs.append(next(d for d in store.documents(rid)
+                             if d["annotator"] == "bench" and d["sentence_start"] == i))
     floor = []
     for _ in range(len(times) // 4):  # the disk's own cost of one durable atomic write
         t0 = time.perf_counter()
