@@ -39,6 +39,8 @@ def test_status_line_drops_the_least_important_parts_first():
     assert status(8) == "20/51 d…"  # progress stays, cut
     assert status(32, readonly=True, done=True) == "20/51 decided ✓ done · READ-ONLY"
     assert status(45, readonly=True) == "20/51 decided · A3 T2 R1 · READ-ONLY"
+    assert status(80, panel_key="p") == full + " · p panel"  # the key that unfolds the panel
+    assert status(len(full), panel_key="p") == full  # ... goes first
 
 
 def test_status_line_is_one_line_within_its_width():

@@ -63,11 +63,12 @@ def _counts(labels: Iterable, letter_color: LetterColor, counts: Mapping[str, in
 
 def status_line(meta: ReportMeta, decided: int, total: int, annotator: str, readonly: bool,
                 counts: Mapping[str, int], labels: Iterable, letter_color: LetterColor,
-                width: int = 0, done: bool = False) -> Text:
+                width: int = 0, done: bool = False, panel_key: str = "") -> Text:
     """The side panel folded into one line: date · progress · label counts ·
-    annotator (· READ-ONLY). When ``width`` cells are too few, the annotator
-    goes first, then the date, then the counts; progress and READ-ONLY stay
-    (cut with an ellipsis only if even they do not fit). ``width`` 0: no limit."""
+    annotator (· READ-ONLY) (· "p panel": the key that unfolds it). When
+    ``width`` cells are too few, the key hint goes first, then the annotator,
+    the date, the counts; progress and READ-ONLY stay (cut with an ellipsis only
+    if even they do not fit). ``width`` 0: no limit."""
     progress = Text(f"{decided}/{total} decided")
     if done:
         progress.append(" ✓ done", style="bold")
@@ -79,6 +80,8 @@ def status_line(meta: ReportMeta, decided: int, total: int, annotator: str, read
     ]
     if readonly:
         parts.append((Text("READ-ONLY", style="bold reverse"), 0))
+    if panel_key:
+        parts.append((Text(f"{panel_key} panel", style="dim"), 4))
 
     def joined() -> Text:
         return Text(SEPARATOR, style="dim").join(t for t, _ in parts)
