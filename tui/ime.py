@@ -71,6 +71,7 @@ def telex_aliases(key_to_bindings: Mapping[str, list]) -> dict[str, list]:
     own bindings under the letter's name (a letter is its own Textual key
     name), hidden from the key bar and the keys panel, without an id (a
     [keymap] moves the key, not its aliases)."""
-    return {char: [replace(b, key=char, show=False, system=True, id=None)
-                   for b in key_to_bindings[key]]
+    return {char: [replace(b, key=char, show=False, system=True, id=None,
+                           action=f"composed({char!r}, {key!r})")
+                   for b in key_to_bindings[key][:1]]
             for char, key in composed_letters().items() if key in key_to_bindings}

@@ -22,6 +22,7 @@ from annotations.store import Annotation, Selection, StoreError
 from annotations.store.records import sentence_range
 
 from ..bindings import BY_ID, binding, bindings_for, key_hint, keys_for, label_key
+from ..ime import telex_aliases
 from ..messages import ReportLoaded, ReportLoadFailed
 from ..widgets.annotation_list import AnnotationList
 from ..widgets.key_bar import KeyBar
@@ -30,6 +31,7 @@ from ..widgets.side_panel import legend, note_text, report_info, status_line
 from .note import PromptScreen
 
 NONE_MARK = "·"  # the gutter's mark of a sentence decided "none"
+NOTE_MARK = "✎"  # ... and of a sentence with a note
 
 
 def _reader_commands():
@@ -67,6 +69,9 @@ class ReaderScreen(Screen):
             rest = [b for b in inherited if b.id not in BY_ID]
             if rest and key not in own.key_to_bindings:
                 own.key_to_bindings[key] = rest
+        # A composed letter stands for the Telex key typed (tui/ime.py): bound as
+        # priority aliases, so it keeps its place among the keys typed around it.
+        own.key_to_bindings.update(telex_aliases(own.key_to_bindings))
         self._bindings = own
 
     def compose(self) -> ComposeResult:
@@ -184,13 +189,15 @@ class ReaderScreen(Screen):
 
     def _marks(self) -> list[Mark]:
         # Orphaned annotations point into an older text: listed, never drawn. A
-        # "none" decision of this annotator is a dim dot in the gutter.
+        # "none" decision of this annotator is a dim dot in the gutter, a note ✎.
         marks = [Mark(a.start, a.end, a.sentence_start, a.sentence_end,
                       *self.app.letter_color(a.label))
                  for a in self.annotations if not a.orphaned]
         marks += [Mark(*self.spans[i], i, i, NONE_MARK, "grey50")
                   for i, d in self.mine.items() if d.decided and d.label is None]
-        return marks
+        marks += [Mark(*self.spans[i], i, i, NOTE_MARK, "grey70")
+                  for i, d in self.mine.items() if d.note]
+        return sorted(marks, key=lambda m: (m.start, m.end))
 
     def _refresh_annotations(self) -> None:
         """Read the report's passages and this annotator's decisions from the store
@@ -211,10 +218,9 @@ class ReaderScreen(Screen):
     def _update_title(self) -> None:
         m = self.meta
         title = Text(f"{self.index + 1}/{len(self.order)}  ", style="dim")
+        if not self.loading_report and self.view.sentence_count:  # before the title: never cut
+            title.append(f"sentence {self.view.cursor + 1}/{self.view.sentence_count}  ")
         title.append(m.title, style="bold")
-        if not self.loading_report and self.view.sentence_count:
-            title.append(f"  sentence {self.view.cursor + 1}/{self.view.sentence_count}",
-                         style="dim")
         self.query_one("#reader-title", Static).update(title)
 
     def decided(self) -> set[int]:
@@ -245,13 +251,16 @@ class ReaderScreen(Screen):
         self.query_one("#info", Static).update(info, layout=layout)
         self.query_one("#status", Static).update(status_line(
             self.meta, decided, total, app.annotator, app.readonly, counts, app.labels,
-            app.letter_color, width=self.size.width, done=self.done), layout=False)
+            app.letter_color, width=self.size.width - 2, done=self.done,
+            panel_key=key_hint(BY_ID["panel"], app.keymap)), layout=False)
         self._update_cursor_info(layout)
         entity_style = (lambda ent: view.get_component_rich_style(
             f"report-view--ent-{ent.lower()}", partial=True)) if view.entities_on else None
         self.query_one("#legend", Static).update(
             legend(app.labels, app.letter_color, counts, entity_style,
-                   key_hint(BY_ID["entities"], app.keymap)), layout=layout)
+                   key_hint(BY_ID["entities"], app.keymap),
+                   mark_style=view.get_component_rich_style("report-view--cursor-mark", partial=True),
+                   width=self.query_one("#side").size.width), layout=layout)
         self.query_one(AnnotationList).set_annotations(self.annotations, app.annotator,
                                                        app.letter_color)
 
@@ -335,7 +344,6 @@ class ReaderScreen(Screen):
                 self.store.set_position(self.report_id, self.view.cursor)
             except (StoreError, OSError):
                 pass  # a convenience: never in the way of leaving
-        self.app.last_report_id = self.report_id
 
     def action_other_report(self, delta: int) -> None:
         target = self.index + delta
@@ -508,28 +516,22 @@ class ReaderScreen(Screen):
 
     # ------------------------------------------------------------ input methods
     async def on_key(self, event) -> None:
+        """Nothing in the reader is bound to backspace: it stops here, so the
+        backspace a Vietnamese input method sends before a composed letter deletes
+        nothing (the letter itself is bound: ``telex_aliases``)."""
+        if event.key == "backspace":
+            event.stop()
+
+    async def action_composed(self, char: str, key: str) -> None:
         """A Vietnamese input method in Telex mode sends a backspace and a composed
         letter in place of a key typed after a vowel (`a` `r` arrives as `a`,
         backspace, `ả`; tui/ime.py): run the binding of the key pressed, and say
-        once how to switch the input method off. Nothing in the reader is bound
-        to backspace; it stops here, so the input method's backspace deletes nothing."""
-        from ..ime import intended_key, telex_aliases
-
-        if event.key == "backspace":
-            event.stop()
-            return
-        key = intended_key(event.character or "")
-        bindings = self._bindings.key_to_bindings.get(key) if key else None
-        if not bindings:
-            return
-        event.stop()
-        await self.run_action(bindings[0].action)
-        # This letter came the slow way (passed on to the focused widget and back),
-        # so a reader key typed after it may have run first: reader keys are priority
-        # bindings. Bound as aliases from now on, composed letters keep their order.
-        self._bindings.key_to_bindings.update(telex_aliases(self._bindings.key_to_bindings))
+        once how to switch the input method off."""
+        bindings = self._bindings.key_to_bindings.get(key)
+        if bindings:
+            await self.run_action(bindings[0].action)
         if not getattr(self.app, "ime_noticed", False):
             self.app.ime_noticed = True  # once per app run
-            self.notify(f"A Vietnamese input method (Telex) seems to be on: '{event.character}' was "
+            self.notify(f"A Vietnamese input method (Telex) seems to be on: '{char}' was "
                         f"read as {key}. Switch it to English (e.g. ctrl+shift or the Unikey icon) "
                         "while annotating.", markup=False)
