@@ -118,7 +118,7 @@ class LibraryScreen(Screen):
         self._populated_width = self.size.width
         table = self.query_one(ReportTable)
         self.query_one("#library-header", Static).update(
-            self._row_text("Date", "Title", Text(f"{'Tagged/sentences':<{BAR + 9}}"),
+            self._row_text("Date", "Title", Text(f"{'Decided/sentences':<{BAR + 9}}"),
                            [Text(f"{lb.key.upper():>3}", style=f"bold {lb.color}")
                             for lb in labels], self._title_width()))
         table.set_rows(len(reports), self._row)
@@ -127,11 +127,12 @@ class LibraryScreen(Screen):
         self._update_title(len(reports))
 
     def _title_width(self) -> int:
-        fixed = 10 + 2 + 2 + (BAR + 9) + 4 * len(self.app.labels) + 2
+        fixed = 10 + 2 + 2 + (BAR + 9) + 2 + 4 * len(self.app.labels) + 2
         return max(12, self.size.width - fixed)
 
     @staticmethod
-    def _row_text(date, title, progress: Text, counts: list[Text], title_width: int) -> Text:
+    def _row_text(date, title, progress: Text, counts: list[Text], title_width: int,
+                  done: Text | str = "") -> Text:
         row = Text(no_wrap=True, end="")
         row.append_text(date if isinstance(date, Text) else Text(f"{date:<10}"))
         row.append("  ")
@@ -140,6 +141,8 @@ class LibraryScreen(Screen):
         row.append_text(head)
         row.append("  ")
         row.append_text(progress)
+        row.append(" ")
+        row.append_text(done if isinstance(done, Text) else Text(done or " "))
         for count in counts:
             row.append(" ")
             row.append_text(count)
@@ -149,14 +152,19 @@ class LibraryScreen(Screen):
         m = self._rows[index]
         entry = self._summary.get(m.id)
         per_label = entry["labels"] if entry else {}
-        tagged = min(entry["tagged"], m.sentences) if entry else 0
+        # this annotator's decided sentences (tagged or none); all once done
+        mine = entry["people"].get(self.app.annotator) if entry else None
+        done = bool(mine and mine["done"])
+        decided = m.sentences if done else min(mine["tagged"] + mine["none"], m.sentences) \
+            if mine else 0
         date = Text(f"{m.date or '—':<10}", style="" if m.date else "dim")
-        progress = Text(f"{progress_bar(tagged, m.sentences)} {tagged:>3}/{m.sentences:<4}")
+        progress = Text(f"{progress_bar(decided, m.sentences)} {decided:>3}/{m.sentences:<4}")
         counts = []
         for lb in self.app.labels:
             n = per_label.get(lb.name, 0)
             counts.append(Text(f"{n or '·':>3}", style="" if n else "dim"))
-        return self._row_text(date, m.title, progress, counts, self._title_width())
+        return self._row_text(date, m.title, progress, counts, self._title_width(),
+                              Text("✓", style="bold green") if done else "")
 
     def _update_title(self, shown: int) -> None:
         total = len(self._reports)
