@@ -68,7 +68,11 @@ class Config:
     annotator: str | None
     path: Path
     theme: str | None = None  # the TUI's theme name, None: Textual's default
-    advance: bool = True  # [reader] advance: a label key tags and moves on
+    # [reader] advance: a label key tags and moves on. On by default: analysts read
+    # a report in order, so the next sentence is nearly always the next decision,
+    # and one key per sentence (label or `-`) beats two; reviewers who hop
+    # around turn it off.
+    advance: bool = True
 
 
 _COLOR_RE = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}|rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\)"
