@@ -221,6 +221,13 @@ class BaocaoApp(App):
             self.notify(f"{self.keymap_problem}\nThe default keys are in use.",
                         title="Keymap not applied", severity="error", timeout=30, markup=False)
 
+    async def action_quit(self) -> None:
+        for screen in self.screen_stack:  # a reader open at exit keeps its place
+            leave = getattr(screen, "_leave", None)
+            if leave is not None:
+                leave()
+        await super().action_quit()
+
     def on_unmount(self) -> None:
         self.close_store()
 

@@ -376,3 +376,48 @@ async def test_note_on_an_untagged_sentence_shows_in_the_panel(tui_home, store_f
         await pilot.press("minus", "k")  # a decision keeps the note
         assert decisions(app, rid) == {2: None}
         assert "can kiem tra so lieu" in note_of(reader)
+
+
+async def test_quitting_from_the_reader_keeps_the_place(tui_home, store_factory):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_longest(pilot, tui_home)
+        rid = reader.report_id
+        await pilot.press("j", "j", "j", "j", "j", "ctrl+q")
+        await pilot.pause()
+    with AnnotationStore(tui_home, annotator="tester", readonly=True) as store:
+        assert store.position(rid) == 5
+
+
+async def test_library_row_shows_decided_and_done(tui_home, store_factory):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_longest(pilot, tui_home)
+        rid, n = reader.report_id, reader.view.sentence_count
+        await pilot.press("a", "minus", "escape")
+        await pilot.pause()
+        library = app.screen
+        assert isinstance(library, LibraryScreen)
+        row = library._row(library.shown.index(rid), 120).plain
+        assert f"  2/{n}" in row and "✓" not in row  # tagged + none
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("D", "escape")
+        await pilot.pause()
+        row = library._row(library.shown.index(rid), 120).plain
+        assert f"{n}/{n}" in row and "✓" in row
+
+
+async def test_gutter_marks_notes_and_a_click_moves_the_title(tui_home, store_factory):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_longest(pilot, tui_home)
+        await pilot.press("n", *"xyz", "enter", "j")
+        await pilot.pause()
+        assert "✎" in gutter(reader, 0) and "✎" not in gutter(reader, 1)
+        # the start of a sentence's second line is that sentence (its first may not be)
+        i = next(i for i in range(2, 8) if reader.view.sentence_lines(i)[1] > reader.view.sentence_lines(i)[0])
+        y = reader.view.sentence_lines(i)[0] + 1
+        await pilot.click(reader.view, offset=(GUTTER + 1, y - reader.view.scroll_offset.y))
+        await pilot.pause()
+        assert reader.view.cursor == i and f"sentence {i + 1}/" in title_of(reader)

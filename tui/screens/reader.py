@@ -55,6 +55,7 @@ class ReaderScreen(Screen):
         self.spans: tuple[tuple[int, int], ...] = ()  # the report's sentences
         self.annotations: list[Annotation] = []  # passages, every annotator
         self.mine: dict[int, Annotation] = {}  # sentence -> this annotator's decision/note
+        self.cursor_shown = -1  # the cursor as the title last showed it
         self.loading_report = True
         # Labels come from the store (a config may add some): their keys first, so
         # the key bar shows them first. The app has refused any label set whose
@@ -267,6 +268,7 @@ class ReaderScreen(Screen):
     def _update_cursor_info(self, layout: bool = False) -> None:
         """What follows the cursor: the title's "sentence i/N" and its note."""
         view = self.view
+        self.cursor_shown = view.cursor if view.sentence_count else -1
         mine = self.mine.get(view.cursor) if view.sentence_count else None
         note = note_text(mine.note if mine else "", view.cursor if view.sentence_count else None,
                          self.query_one("#side").size.width or 40)
@@ -281,6 +283,10 @@ class ReaderScreen(Screen):
             self._update_side()
 
     # ------------------------------------------------------------ moving
+    @on(ReportView.SentenceClicked)
+    def _clicked(self, event: ReportView.SentenceClicked) -> None:
+        self._select(event.index)
+
     def action_move(self, delta: int) -> None:
         if isinstance(self.focused, AnnotationList):  # reader keys come first (priority):
             self.focused.action_cursor(delta)         # j/k/arrows move the list's highlight
@@ -338,10 +344,11 @@ class ReaderScreen(Screen):
         dialog.set_focus(dialog.query_one("#note-input"))
 
     def _leave(self) -> None:
-        """Remember where the annotator is in the report being left."""
-        if self.store is not None and not self.loading_report and self.view.sentence_count:
+        """Remember where the annotator is in the report being left (also called by
+        the app as it exits, when the widgets may be gone: the cursor as last shown)."""
+        if self.store is not None and not self.loading_report and self.cursor_shown >= 0:
             try:
-                self.store.set_position(self.report_id, self.view.cursor)
+                self.store.set_position(self.report_id, self.cursor_shown)
             except (StoreError, OSError):
                 pass  # a convenience: never in the way of leaving
 
@@ -420,10 +427,13 @@ class ReaderScreen(Screen):
         else:
             self._select(self.view.cursor)  # collapse the selection
         if change.what == "removed":
-            n = change.last - change.first + 1
-            self.notify(f"Removed the decision on {n} sentence{'s' if n > 1 else ''}.",
-                        timeout=2, markup=False)
+            self._removed(change)
         self._maybe_all_decided(change)
+
+    def _removed(self, change) -> None:
+        n = change.last - change.first + 1
+        self.notify(f"Removed the decision on {n} sentence{'s' if n > 1 else ''}.",
+                    timeout=2, markup=False)
 
     def _maybe_all_decided(self, change) -> None:
         if change.what in ("tagged", "none") and not self.done and \
@@ -450,6 +460,8 @@ class ReaderScreen(Screen):
                       and a.sentence_start <= hi and lo <= a.sentence_end]
             self.notify(f"Tagged by {others[0].annotator}, not by you." if others
                         else "Nothing to remove here.", timeout=3, markup=False)
+        else:
+            self._removed(change)
         self._refresh_annotations()
         self._select(self.view.cursor)
 

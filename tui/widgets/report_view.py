@@ -18,6 +18,7 @@ from rich.text import Text
 from textual.color import Color, ColorParseError
 from textual.events import Click
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -322,7 +323,15 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
         """Text offset under a widget-relative cell, None off the text."""
         return self.text_layout.offset_at(y + self.scroll_offset.y, x - GUTTER)
 
+    class SentenceClicked(Message):
+        """A click on a sentence: the screen moves the cursor there (and updates
+        what follows the cursor)."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
     def on_click(self, event: Click) -> None:
         offset = self.offset_at(event.x, event.y)
         if offset is not None:
-            self.select(self.sentence_at_offset(offset))
+            self.post_message(self.SentenceClicked(self.sentence_at_offset(offset)))
