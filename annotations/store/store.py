@@ -40,6 +40,7 @@ from .shardset import ShardSet
 from .summary import Summary
 
 TEXTS_CACHED = 64  # report texts kept for checking selections
+CONVERTED_CACHED = 20_000  # Annotations kept for documents that did not change
 _NO_STATE = {"done": False, "position": None}  # an annotator's state of an untouched report
 
 
@@ -70,6 +71,7 @@ class AnnotationStore:
         self._summary = Summary(self.summary_path, self._shards, readonly=readonly)
         self._history = History()
         self._texts: dict[str, tuple[tuple, str, str]] = {}  # rid -> (sig, text, sha)
+        self._converted: dict[str, tuple[dict, Annotation]] = {}  # id -> (doc, its Annotation)
         self._writer = False  # holds the home's writer lock
         if not readonly:
             self.home.acquire_writer(self.annotator)
@@ -117,7 +119,20 @@ class AnnotationStore:
     def for_report(self, report_id: str) -> list[Annotation]:
         """Every annotation of a report (all annotators), sorted by start."""
         docs = sorted(self._shards.docs(report_id).values(), key=doc_order)
-        return [Annotation.from_doc(d) for d in docs]
+        return [self._annotation(d) for d in docs]
+
+    def _annotation(self, doc: dict) -> Annotation:
+        """The Annotation of a document, converted once: a write keeps the dicts of
+        the documents it did not change, so the reader's refresh after a tag
+        converts only what changed (a report can hold hundreds)."""
+        hit = self._converted.get(doc["id"])
+        if hit is not None and hit[0] is doc:
+            return hit[1]
+        if len(self._converted) > CONVERTED_CACHED:
+            self._converted.clear()
+        ann = Annotation.from_doc(doc)
+        self._converted[doc["id"]] = (doc, ann)
+        return ann
 
     def get(self, annotation_id: str) -> Annotation | None:
         found = self._shards.locate(annotation_id)
@@ -139,7 +154,8 @@ class AnnotationStore:
                 text = self._report_text(report_id)[0]
             except StoreError:  # no longer in the library: no run can be joined
                 found = [[d] for r in found for d in r]
-        return [Annotation.from_doc(merge_run(r, text)) for r in found]
+        return [self._annotation(r[0]) if len(r) == 1 else Annotation.from_doc(merge_run(r, text))
+                for r in found]
 
     # ------------------------------------------------------------ changes
     def _writable(self) -> None:

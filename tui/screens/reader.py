@@ -56,6 +56,7 @@ class ReaderScreen(Screen):
         self.annotations: list[Annotation] = []  # passages, every annotator
         self.mine: dict[int, Annotation] = {}  # sentence -> this annotator's decision/note
         self.cursor_shown = -1  # the cursor as the title last showed it
+        self._shown: dict[str, Text] = {}  # selector -> what its Static shows
         self.loading_report = True
         # Labels come from the store (a config may add some): their keys first, so
         # the key bar shows them first. The app has refused any label set whose
@@ -222,7 +223,7 @@ class ReaderScreen(Screen):
         if not self.loading_report and self.view.sentence_count:  # before the title: never cut
             title.append(f"sentence {self.view.cursor + 1}/{self.view.sentence_count}  ")
         title.append(m.title, style="bold")
-        self.query_one("#reader-title", Static).update(title)
+        self._show("#reader-title", title, layout=False)  # one line: no layout
 
     def decided(self) -> set[int]:
         """Sentences this annotator decided (a label or none); all of them once done."""
@@ -249,15 +250,15 @@ class ReaderScreen(Screen):
         # Same shape as before: no layout pass (a layout repaints the whole screen).
         layout = shape != getattr(self, "_side_shape", None)
         self._side_shape = shape
-        self.query_one("#info", Static).update(info, layout=layout)
-        self.query_one("#status", Static).update(status_line(
+        self._show("#info", info, layout=layout)
+        self._show("#status", status_line(
             self.meta, decided, total, app.annotator, app.readonly, counts, app.labels,
             app.letter_color, width=self.size.width - 2, done=self.done,
             panel_key=key_hint(BY_ID["panel"], app.keymap)), layout=False)
         self._update_cursor_info(layout)
         entity_style = (lambda ent: view.get_component_rich_style(
             f"report-view--ent-{ent.lower()}", partial=True)) if view.entities_on else None
-        self.query_one("#legend", Static).update(
+        self._show("#legend",
             legend(app.labels, app.letter_color, counts, entity_style,
                    key_hint(BY_ID["entities"], app.keymap),
                    mark_style=view.get_component_rich_style("report-view--cursor-mark", partial=True),
@@ -274,11 +275,21 @@ class ReaderScreen(Screen):
                          self.query_one("#side").size.width or 40)
         if note.plain != getattr(self, "_note_shown", None):
             self._note_shown = note.plain
-            self.query_one("#note", Static).update(note, layout=True)
+            self._show("#note", note, layout=True)
         self._update_title()
+
+    def _show(self, selector: str, text: Text, layout: bool) -> None:
+        """Update a Static only when what it shows changed: a repaint of the side
+        panel is most of the cost of a key that does not change it."""
+        shown = self._shown.get(selector)
+        if shown is not None and shown == text and not layout:
+            return
+        self._shown[selector] = text
+        self.query_one(selector, Static).update(text, layout=layout)
 
     def refresh_theme(self) -> None:
         """The app's theme changed: redraw what is drawn from styles."""
+        self._shown.clear()  # the same texts look different now
         if not self.loading_report:
             self._update_side()
 
