@@ -62,3 +62,13 @@ class CorruptDatabase(StoreError):
 
 class UnknownLabel(StoreError):
     """A label that is not in the label set."""
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for an OSError that reached the user: what failed, on which file."""
+    import errno
+
+    line = f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+    if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EDQUOT):
+        line += " (nothing was written there)"
+    return line

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from annotations.corpus.library import Library
-from annotations.errors import BaocaoError, ConfigError
+from annotations.errors import BaocaoError, ConfigError, os_error_line
 from annotations.home import Home
 from annotations.store import DEFAULT_LABELS, AnnotationStore, Label, StoreError, StoreLocked
 from annotations.store.labels import check_label_keys, load_config
@@ -66,6 +66,8 @@ class BaocaoApp(App):
         self.keymap: dict[str, str] = {}  # binding id -> keys, from config.toml [keymap]
         self.keymap_problem = ""
         self.advance = True  # [reader] advance: a label key tags, then moves on
+        self.locked_by_other = False  # another process writes this home: we never write
+        self.home_writable = True  # False: a read-only disk or no permission
         self.saved_theme: str | None = None  # the theme config.toml names
         self._load_keymap()
         self._load_settings()
@@ -144,14 +146,20 @@ class BaocaoApp(App):
 
     # ------------------------------------------------------------ store
     def _open_store(self, factory: StoreFactory, annotator: str | None) -> None:
-        """Writer if we can, read-only when another instance holds the home."""
+        """Writer if we can; read-only when another instance holds the home, or
+        when the home cannot be written (a read-only disk, no permission)."""
         try:
             self.store = factory(self.home, annotator=annotator)
-        except StoreLocked as exc:
-            self.store_problem = str(exc)
+        except (StoreLocked, OSError) as exc:
+            if isinstance(exc, StoreLocked):
+                self.locked_by_other = True
+                self.store_problem = str(exc)
+            else:
+                self.home_writable = False
+                self.store_problem = f"this home cannot be written ({os_error_line(exc)})"
             try:
                 self.store = factory(self.home, annotator=annotator, readonly=True)
-            except BaocaoError as exc2:
+            except (BaocaoError, OSError) as exc2:
                 self.store_problem = str(exc2)
         except BaocaoError as exc:
             self.store_problem = str(exc)
@@ -220,6 +228,13 @@ class BaocaoApp(App):
         if self.keymap_problem:
             self.notify(f"{self.keymap_problem}\nThe default keys are in use.",
                         title="Keymap not applied", severity="error", timeout=30, markup=False)
+        problems = self.store.problems if self.store else {}
+        if problems:  # before anyone opens such a report
+            first = next(iter(problems.values()))
+            more = f"\n(and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            self.notify(f"{first}{more}\nThose reports can be read but not tagged.",
+                        title=f"{len(problems)} annotation file(s) unreadable", severity="error",
+                        timeout=30, markup=False)
 
     async def action_quit(self) -> None:
         for screen in self.screen_stack:  # a reader open at exit keeps its place

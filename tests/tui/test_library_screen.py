@@ -76,8 +76,8 @@ async def test_first_run_imports_seeds_in_a_worker(home, store_factory):
 
 
 async def test_empty_home_locked_by_another_process_is_not_seeded(home, store_factory):
-    """Seeding takes the writer lock: with another writer on the home the app
-    opens read-only, says who holds the lock, and leaves the library empty."""
+    """With another writer on the home (an import, say) the app opens read-only,
+    says who holds the lock, never tries to seed, and says why it is empty."""
     other = Home(home)  # its own lock file descriptor: another writer, for flock
     other.acquire_writer("someone-else")
     try:
@@ -87,9 +87,10 @@ async def test_empty_home_locked_by_another_process_is_not_seeded(home, store_fa
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert app.readonly
-            [failed] = [n for n in notifications(app, "error")
-                        if n.title == "Could not import the sample reports"]
-            assert "someone-else" in failed.message and "open for writing" in failed.message
+            [told] = [n for n in notifications(app, "warning") if n.title == "Read-only"]
+            assert "someone-else" in told.message and "open for writing" in told.message
+            assert not [n for n in notifications(app) if "sample reports" in (n.title or "")]
+            assert "another baocao is writing" in str(app.screen.query_one("#library-empty").render())
             assert shown_ids(app) == []
             assert not app.screen.query("#seeding")
             assert app.screen.query_one("#library-empty").display

@@ -3,7 +3,9 @@ inside the commands that need them, so `baocao list` starts fast.
 
 Any BaocaoError a command raises is printed as ``baocao: <message>`` (its hint
 on the next line) and exits 1: a user never sees a traceback for something
-they can cause.
+they can cause. So is an OSError that got that far (a full disk, a read-only
+home, a permission): one line naming the file. Messages are printed inertly
+(control characters shown, never sent to the terminal).
 """
 from __future__ import annotations
 
@@ -12,14 +14,15 @@ from pathlib import Path
 
 import click
 
-from annotations.errors import BaocaoError
+from annotations.errors import BaocaoError, os_error_line
 from annotations.home import Home
+from annotations.text.sanitize import inert
 
 
 def fail(message: str, hint: str = "") -> None:
-    click.echo(f"baocao: {message}", err=True)
+    click.echo(f"baocao: {inert(message, keep_newlines=True)}", err=True)
     if hint:
-        click.echo(f"  {hint}", err=True)
+        click.echo(f"  {inert(hint, keep_newlines=True)}", err=True)
     sys.exit(1)
 
 
@@ -29,6 +32,8 @@ class BaocaoGroup(click.Group):
             return super().invoke(ctx)
         except BaocaoError as exc:
             fail(exc.message, exc.hint)
+        except OSError as exc:  # BrokenPipeError is handled by the commands that stream
+            fail(os_error_line(exc))
 
 
 @click.group(cls=BaocaoGroup, invoke_without_command=True)

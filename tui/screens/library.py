@@ -38,6 +38,7 @@ class LibraryScreen(Screen):
         self._populated_width = -1
         self.seeding = False
         self.index_broken = False
+        self.no_seeding = False  # empty, and this instance may not fill it
 
     def compose(self) -> ComposeResult:
         yield Static(id="library-title")
@@ -50,7 +51,11 @@ class LibraryScreen(Screen):
         self.query_one("#library-empty").display = False
         self.reload()
         if not self._reports and self.app.seed_on_start and not self.index_broken:
-            self.seed()
+            if self.app.locked_by_other or not self.app.home_writable:
+                self.no_seeding = True  # never write a home another process writes
+                self._update_title(0)
+            else:
+                self.seed()
         self.query_one(ReportTable).focus()
 
     # ------------------------------------------------------------ data
@@ -179,6 +184,11 @@ class LibraryScreen(Screen):
         empty.display = shown == 0 and not self.seeding
         if empty.display:
             empty.update("No report matches the filter." if total else
+                         "The library is empty and another baocao is writing to this home "
+                         "(an import?): nothing is added here. Reopen baocao when it is done."
+                         if self.no_seeding and self.app.locked_by_other else
+                         "The library is empty and this home cannot be written: nothing can "
+                         "be added here." if self.no_seeding else
                          "The library is empty. Add reports with `baocao import PATH`.")
 
     def current_id(self) -> str | None:

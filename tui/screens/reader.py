@@ -17,7 +17,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from annotations.corpus.library import Report
-from annotations.errors import BaocaoError
+from annotations.errors import BaocaoError, os_error_line
 from annotations.store import Annotation, Selection, StoreError
 from annotations.store.records import sentence_range
 
@@ -57,6 +57,9 @@ class ReaderScreen(Screen):
         self.mine: dict[int, Annotation] = {}  # sentence -> this annotator's decision/note
         self.cursor_shown = -1  # the cursor as the title last showed it
         self._shown: dict[str, Text] = {}  # selector -> what its Static shows
+        self.unsaved = False  # the last write failed (the title says so until one succeeds)
+        self.unreadable = ""  # a report whose annotations cannot be read: never written
+        self.report_done = False  # as the store said at the last refresh
         self.loading_report = True
         # Labels come from the store (a config may add some): their keys first, so
         # the key bar shows them first. The app has refused any label set whose
@@ -173,8 +176,8 @@ class ReaderScreen(Screen):
         self.spans = tuple((s.start, s.end) for s in report.analysis.sentences)
         self.view.load(report.text, report.analysis, [])
         self._refresh_annotations()
-        if cursor is None and self.store is not None:  # where this annotator left it
-            cursor = self.store.position(report.id)
+        if cursor is None and self.store is not None and self.unreadable != report.id:
+            cursor = self.store.position(report.id)  # where this annotator left it
         if cursor:
             self.view.select(min(cursor, self.view.sentence_count - 1))
         self.loading_report = False
@@ -205,8 +208,19 @@ class ReaderScreen(Screen):
         """Read the report's passages and this annotator's decisions from the store
         (cached there: no file is read unless another process wrote)."""
         store = self.store
-        docs = store.for_report(self.report_id) if store else []
-        self.annotations = store.passages(self.report_id) if store else []
+        try:
+            docs = store.for_report(self.report_id) if store else []
+            self.annotations = store.passages(self.report_id) if store else []
+            self.report_done = bool(store and store.is_done(self.report_id))
+        except StoreError as exc:  # e.g. its shard is corrupt: read the text, tag nothing
+            docs, self.annotations, self.report_done = [], [], False
+            if self.unreadable != self.report_id:
+                self.unreadable = self.report_id
+                self.notify(f"{exc}\nThis report can be read but not tagged until it is fixed.",
+                            title="Annotations unreadable", severity="error", timeout=20, markup=False)
+        else:
+            if self.unreadable == self.report_id:
+                self.unreadable = ""
         me = self.app.annotator
         self.mine = {}  # sentence -> this annotator's document on it
         for d in docs:
@@ -223,6 +237,8 @@ class ReaderScreen(Screen):
         if not self.loading_report and self.view.sentence_count:  # before the title: never cut
             title.append(f"sentence {self.view.cursor + 1}/{self.view.sentence_count}  ")
         title.append(m.title, style="bold")
+        if self.unsaved:
+            title = Text.assemble(Text(" NOT SAVED ", style="bold reverse red"), " ", title)
         self._show("#reader-title", title, layout=False)  # one line: no layout
 
     def decided(self) -> set[int]:
@@ -236,7 +252,7 @@ class ReaderScreen(Screen):
 
     @property
     def done(self) -> bool:
-        return bool(self.store and self.store.is_done(self.report_id))
+        return self.report_done
 
     def _update_side(self) -> None:
         view, app = self.view, self.app
@@ -404,7 +420,13 @@ class ReaderScreen(Screen):
             return False
         if self.app.readonly:
             self.notify("Read-only: another baocao instance holds this home. "
-                        "Close it to tag here.", title="Not saved", severity="warning", markup=False)
+                        "Close it to tag here." if self.app.home_writable else
+                        "Read-only: this home cannot be written.",
+                        title="Not saved", severity="warning", markup=False)
+            return False
+        if self.unreadable == self.report_id:
+            self.notify("This report's annotations cannot be read (see the error): nothing is "
+                        "written to it.", title="Not saved", severity="warning", markup=False)
             return False
         return True
 
@@ -415,14 +437,18 @@ class ReaderScreen(Screen):
     def _store_call(self, what: str, fn, *args):
         """Run a store write; on failure tell the user and show the store as it is."""
         try:
-            return True, fn(*args)
-        except StoreError as exc:
-            self.notify(str(exc), title=f"{what} not saved", severity="error", timeout=10, markup=False)
-            try:
-                self._refresh_annotations()
-            except StoreError:
-                pass
+            result = fn(*args)
+        except (StoreError, OSError) as exc:  # a full disk, a broken shard: say so, keep running
+            message = str(exc) if isinstance(exc, StoreError) else os_error_line(exc)
+            self.notify(f"{message}\nThe screen shows what is saved.", title=f"{what} not saved",
+                        severity="error", timeout=15, markup=False)
+            self.unsaved = True
+            self._refresh_annotations()
             return False, None
+        if self.unsaved:
+            self.unsaved = False
+            self._update_title()
+        return True, result
 
     def _decide(self, what: str, fn, *args) -> None:
         """A decision on the selection (or the sentence): write it, show it, and
@@ -483,7 +509,7 @@ class ReaderScreen(Screen):
         ok, change = self._store_call("Done", self.store.set_done, self.report_id, not self.done)
         if not ok:
             return
-        self._update_side()
+        self._refresh_annotations()
         if change.what == "done":
             extra = f" Its {undecided} undecided sentences count as none." if undecided else ""
             self.notify("Report marked done." + extra, timeout=3, markup=False)
