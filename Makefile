@@ -2,6 +2,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+EXTRAS_STAMP := $(VENV)/.installed-extras
 
 .PHONY: run test check bench clean
 
@@ -14,7 +15,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/baocao
 
-test: $(STAMP)
+# The optional extras' tests need them: installed for `make test`, never for `make run`.
+$(EXTRAS_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e ".[dev,dask]"
+	touch $(EXTRAS_STAMP)
+
+test: $(EXTRAS_STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
 
 # Lint and the layer contracts of annotations/ (pyproject.toml [tool.importlinter]).
@@ -22,7 +28,7 @@ check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-bench: $(STAMP)
+bench: $(EXTRAS_STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; HF_HUB_OFFLINE=1 $(BIN)/python $$b || exit 1; done
 
 clean:
