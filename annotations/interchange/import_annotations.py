@@ -26,17 +26,23 @@ Importing the same file twice changes nothing.
 """
 from __future__ import annotations
 
+import os
+import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import orjson
 
 from ..corpus.library import Library
 from ..errors import CorruptDatabase, StoreError
+from ..fsutil import open_regular, os_reason
 from ..store import AnnotationStore, now_iso
 from ..store.decisions import normalise
-from ..store.records import ADDED_IN_3, SOURCES, holder, passage_key, sentence_range
+from ..store.records import ADDED_IN_3, SOURCES, passage_key, sentence_range
+from ..text.sanitize import multi_line, single_line
 
 MAX_PROBLEMS = 200  # listed; the count of the rest is given
 
@@ -67,73 +73,113 @@ def _short(s: str, n: int = 40) -> str:
     return repr(s if len(s) <= n else s[:n] + "…")
 
 
+ID_RE = re.compile(r"[0-9a-f]{32}")  # docs/store.md: 32 lowercase hex characters
+SHA_RE = re.compile(r"[0-9a-f]{64}")
+
+
 class _Reports:
     """Texts and sentence spans of the reports a file touches (loaded once)."""
 
     def __init__(self, lib: Library):
         self.lib = lib
         self._texts: dict[str, str] = {}
-        self._sents: dict[str, list[tuple[int, int]]] = {}
+        self._sents: dict[str, tuple[tuple[int, int], ...]] = {}
 
     def text(self, rid: str) -> str:
         if rid not in self._texts:
             self._texts[rid] = self.lib.text(rid)
         return self._texts[rid]
 
-    def sentences(self, rid: str) -> list[tuple[int, int]]:
+    def sentences(self, rid: str) -> tuple[tuple[int, int], ...]:
         if rid not in self._sents:
-            self._sents[rid] = [(s.start, s.end) for s in self.lib.analysis(rid).sentences]
+            self._sents[rid] = tuple((s.start, s.end) for s in self.lib.analysis(rid).sentences)
         return self._sents[rid]
 
     def sha(self, rid: str) -> str:
         return self.lib.get(rid).sha256
 
 
-def _check_line(rec, lineno: int, store: AnnotationStore, lib: Library, reports: _Reports,
-                problems: list[str]) -> dict | None:
-    """A version-2 document from one record, or None (problems appended)."""
-    where = f"line {lineno}"
-    if not isinstance(rec, dict):
-        problems.append(f"{where}: not a JSON object")
-        return None
+def _iso(v) -> bool:
+    try:
+        datetime.fromisoformat(v)
+        return True
+    except ValueError:
+        return False
+
+
+# field -> (accepted, what the message says); None is accepted where listed
+_OPTIONAL: dict[str, tuple[Callable[[object], bool], str]] = {
+    "report_title": (lambda v: isinstance(v, str), "a string or null"),
+    "report_date": (lambda v: isinstance(v, str), "a string or null"),
+    "note": (lambda v: isinstance(v, str), "a string or null"),
+    "model_version": (lambda v: isinstance(v, str), "a string or null"),
+    "score": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+              "a number or null"),
+    "source": (lambda v: v in SOURCES, f"one of {', '.join(SOURCES)} or null"),
+    "created_at": (lambda v: isinstance(v, str) and _iso(v), "an ISO 8601 time or null"),
+    "updated_at": (lambda v: isinstance(v, str) and _iso(v), "an ISO 8601 time or null"),
+    "report_sha256": (lambda v: isinstance(v, str) and SHA_RE.fullmatch(v) is not None,
+                      "64 lowercase hex characters or null"),
+    "sentence_start": (_is_int, "an integer or null"),
+    "sentence_end": (_is_int, "an integer or null"),
+    "entities": (lambda v: isinstance(v, list), "a list or null"),
+    "id": (lambda v: isinstance(v, str) and ID_RE.fullmatch(v) is not None,
+           "32 lowercase hex characters (an id as baocao writes it) or null"),
+    "annotator": (lambda v: isinstance(v, str) and bool(single_line(v)),
+                  "a name with printable characters or null"),
+}
+
+
+def _type_problems(rec: dict) -> list[str]:
+    """What is wrong with the fields' types and shapes (every field checked)."""
     bad = []
     orphaned = rec.get("orphaned", False)
     if not isinstance(orphaned, bool):
         bad.append("'orphaned' must be true or false")
+    decided = rec.get("decided", True)
+    if not isinstance(decided, bool):
+        bad.append("'decided' must be true or false")
     for k in ("report_id", "text"):
         if not isinstance(rec.get(k), str) or not rec.get(k):
             bad.append(f"{k!r} must be a non-empty string")
     if "label" not in rec or (rec["label"] is not None and (not isinstance(rec["label"], str)
                                                           or not rec["label"])):
         bad.append("'label' must be a label name or null (none)")
-    if rec.get("source") is not None and rec.get("source") not in SOURCES:
-        bad.append(f"'source' must be one of {', '.join(SOURCES)}")
-    if rec.get("score") is not None and (not isinstance(rec["score"], (int, float))
-                                         or isinstance(rec["score"], bool)):
-        bad.append("'score' must be a number or null")
-    if rec.get("model_version") is not None and not isinstance(rec["model_version"], str):
-        bad.append("'model_version' must be a string or null")
+    elif decided is False and rec["label"] is not None:
+        bad.append("'decided' is false but there is a label (a label is a decision)")
+    elif decided is False and not (isinstance(rec.get("note"), str) and rec["note"].strip()):
+        bad.append("'decided' is false but there is no note (an undecided sentence keeps only "
+                   "its note)")
     for k in ("start", "end"):
         if not _is_int(rec.get(k)) and not (orphaned is True and rec.get(k) is None):
-            bad.append(f"{k!r} must be an integer")
-    for k in ("sentence_start", "sentence_end"):
-        if rec.get(k) is not None and not _is_int(rec.get(k)):
-            bad.append(f"{k!r} must be an integer or null")
-    for k in ("note", "created_at", "updated_at", "report_sha256"):
-        if rec.get(k) is not None and not isinstance(rec.get(k), str):
-            bad.append(f"{k!r} must be a string or null")
-    for k in ("id", "annotator"):
-        if rec.get(k) is not None and (not isinstance(rec.get(k), str) or not rec[k].strip()):
-            bad.append(f"{k!r} must be a non-empty string")
+            bad.append(f"{k!r} must be an integer" + (" (or null when orphaned)"
+                                                      if orphaned is True else ""))
+    for k, (ok, what) in _OPTIONAL.items():
+        v = rec.get(k)
+        if v is not None and not ok(v):
+            shown = _short(v) if isinstance(v, str) else type(v).__name__
+            bad.append(f"{k!r} must be {what}, not {shown}")
+    return bad
+
+
+def _check_line(rec, lineno: int, store: AnnotationStore, lib: Library, reports: _Reports,
+                problems: list[str], labels: set[str]) -> dict | None:
+    """A store document from one record, or None (problems appended)."""
+    where = f"line {lineno}"
+    if not isinstance(rec, dict):
+        problems.append(f"{where}: not a JSON object")
+        return None
+    bad = _type_problems(rec)
     if bad:
         problems.append(f"{where}: " + "; ".join(bad))
         return None
     rid, label, text = rec["report_id"], rec["label"], rec["text"]
+    orphaned = rec.get("orphaned", False)
     ok = True
     if rid not in lib:
         problems.append(f"{where}: unknown report {rid!r} (not in this library)")
         ok = False
-    if label is not None and label not in {lab.name for lab in store.labels}:
+    if label is not None and label not in labels:
         problems.append(f"{where}: unknown label {label!r} (labels: "
                         f"{', '.join(lab.name for lab in store.labels)})")
         ok = False
@@ -150,9 +196,8 @@ def _check_line(rec, lineno: int, store: AnnotationStore, lib: Library, reports:
             problems.append(f"{where}: report {rid!r} at {start}:{end} reads "
                             f"{_short(full[start:end])}, the record's text is {_short(text)}")
             return None
-        s0, s1 = rec.get("sentence_start"), rec.get("sentence_end")
-        if s0 is None or s1 is None:
-            s0, s1 = sentence_range(reports.sentences(rid), start, end)
+        # derived data: always from the current analysis, whatever the record says
+        s0, s1 = sentence_range(reports.sentences(rid), start, end)
         sha = reports.sha(rid)
     else:
         start = end = 0
@@ -160,10 +205,12 @@ def _check_line(rec, lineno: int, store: AnnotationStore, lib: Library, reports:
         sha = rec.get("report_sha256") or reports.sha(rid)
     now = now_iso()
     created = rec.get("created_at") or now
+    annotator = single_line(rec["annotator"]) if rec.get("annotator") else store.annotator
     return {**ADDED_IN_3, "id": rec.get("id") or "", "report_id": rid, "start": start,
             "end": end, "sentence_start": s0, "sentence_end": s1, "label": label,
-            "text": text, "note": (rec.get("note") or "").strip(),
-            "annotator": (rec.get("annotator") or store.annotator).strip(),
+            "decided": rec.get("decided", True),
+            "text": text, "note": multi_line(rec.get("note") or ""),
+            "annotator": annotator,
             "source": rec.get("source") or "manual", "score": rec.get("score"),
             "model_version": rec.get("model_version"),
             "created_at": created, "updated_at": rec.get("updated_at") or created,
@@ -177,10 +224,12 @@ def import_file(store: AnnotationStore, lib: Library, path: Path) -> ImportResul
     by_report: dict[str, list[tuple[int, dict, bool]]] = {}
     seen_ids: dict[str, int] = {}
     seen_keys: dict[tuple, int] = {}
+    labels = {lab.name for lab in store.labels}
     try:
-        handle = open(path, "rb")
+        handle = os.fdopen(open_regular(path), "rb")  # a FIFO or device: refused, never read
     except OSError as exc:
-        raise StoreError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise StoreError(f"{path}: cannot read ({os_reason(exc)[0]}); nothing was imported") \
+            from None
     with handle:
         for lineno, raw in enumerate(handle, 1):
             if not raw.strip():
@@ -190,7 +239,7 @@ def import_file(store: AnnotationStore, lib: Library, path: Path) -> ImportResul
             except orjson.JSONDecodeError as exc:
                 problems.append(f"line {lineno}: malformed JSON ({exc})")
                 continue
-            doc = _check_line(rec, lineno, store, lib, reports, problems)
+            doc = _check_line(rec, lineno, store, lib, reports, problems, labels)
             if doc is None:
                 continue
             native = bool(doc["id"])
@@ -219,10 +268,9 @@ def import_file(store: AnnotationStore, lib: Library, path: Path) -> ImportResul
     result = ImportResult()
     plans = {rid: _merge(current[rid], _split(items, reports), result)
              for rid, items in by_report.items()}
-    for rid, docs in plans.items():
-        if docs is not None:
-            store.replace_report(rid, docs)
-            result.reports.add(rid)
+    plans = {rid: docs for rid, docs in plans.items() if docs is not None}
+    store.replace_reports(plans)  # all or nothing, across reports
+    result.reports.update(plans)
     return result
 
 
@@ -235,18 +283,42 @@ def _split(items: list[tuple[int, dict, bool]], reports: _Reports
             out.append((doc, [doc], native))
             continue
         rid = doc["report_id"]
-        spans = tuple(reports.sentences(rid))
         pieces = normalise([{**doc, "id": doc["id"] or uuid.uuid4().hex}], doc["annotator"],
-                           spans, reports.text(rid), doc["report_sha256"])
+                           reports.sentences(rid), reports.text(rid), doc["report_sha256"])
         out.append((doc, [pieces[i] for i in sorted(pieces)] or [doc], native))
     return out
 
 
-def _already(by_id: dict[str, dict], record: dict, pieces: list[dict]) -> bool:
+class _Docs:
+    """A report's documents by id and by passage key (``records.passage_key``),
+    kept in step: each record's lookups cost O(1), so importing n records into
+    a report of m documents is O(n + m), not O(n * m)."""
+
+    def __init__(self, docs: list[dict]):
+        self.by_id = {d["id"]: d for d in docs}
+        self.by_key: dict[tuple, dict] = {}
+        for d in docs:
+            self.by_key.setdefault(passage_key(d), d)  # the first, as ``records.holder``
+
+    def holder(self, key: tuple) -> dict | None:
+        return self.by_key.get(key)
+
+    def drop(self, doc_id: str) -> None:
+        old = self.by_id.pop(doc_id, None)
+        if old is not None and self.by_key.get(passage_key(old)) is old:
+            del self.by_key[passage_key(old)]
+
+    def put(self, doc: dict) -> None:
+        self.drop(doc["id"])
+        self.by_id[doc["id"]] = doc
+        self.by_key[passage_key(doc)] = doc
+
+
+def _already(docs: _Docs, record: dict, pieces: list[dict]) -> bool:
     """Do the stored documents already read as this record (same decision on each
     of its sentences, the same notes)? Timestamps are not compared: a passage's
     are the min/max of its sentences'."""
-    held = [holder(by_id.values(), passage_key(p)) for p in pieces]
+    held = [docs.holder(passage_key(p)) for p in pieces]
     if any(h is None for h in held):
         return False
     return (all((h["label"], h["decided"], h["annotator"]) == (record["label"], record["decided"],
@@ -257,34 +329,34 @@ def _already(by_id: dict[str, dict], record: dict, pieces: list[dict]) -> bool:
 def _merge(docs: list[dict], records: list[tuple[dict, list[dict], bool]],
            result: ImportResult) -> list[dict] | None:
     """The report's documents after importing ``records``; None if unchanged."""
-    by_id = {d["id"]: d for d in docs}
+    index = _Docs(docs)
     changed = False
     for record, pieces, native in records:
-        if not record["orphaned"] and _already(by_id, record, pieces):
+        if not record["orphaned"] and _already(index, record, pieces):
             result.unchanged += 1
             continue
         added = updated = False
         for n, doc in enumerate(pieces):
             keep_id = native and n == 0  # the record's id names its first sentence
-            old = by_id.get(doc["id"]) if keep_id else None
+            old = index.by_id.get(doc["id"]) if keep_id else None
             if keep_id and old is not None and old["orphaned"] and doc["orphaned"]:
                 # an export gives no offsets for an orphan: keep the ones we have
                 doc = {**doc, **{k: old[k] for k in ("start", "end", "sentence_start",
                                                     "sentence_end")}}
-            same = holder(by_id.values(), passage_key(doc))
+            same = index.holder(passage_key(doc))
             if old == doc:
                 continue
             if same is not None and same["id"] != doc["id"]:
-                del by_id[same["id"]]  # one decision per sentence: the record wins
+                index.drop(same["id"])  # one decision per sentence: the record wins
                 if not keep_id:
                     doc = {**doc, "id": same["id"], "created_at": same["created_at"]}
             if not native and same is not None:
                 doc = {**doc, "note": doc["note"] or same["note"], "updated_at": now_iso()}
             updated |= old is not None or same is not None
             added |= old is None and same is None
-            by_id[doc["id"]] = doc
+            index.put(doc)
             changed = True
         result.updated += updated
         result.added += added and not updated
         result.unchanged += not (added or updated)
-    return list(by_id.values()) if changed else None
+    return list(index.by_id.values()) if changed else None

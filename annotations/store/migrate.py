@@ -36,10 +36,10 @@ from pathlib import Path
 import orjson
 
 from ..errors import CorruptDatabase, StoreError, StoreLocked
-from ..fsutil import atomic_write_bytes
+from ..fsutil import atomic_write_bytes, read_regular
 from ..home import Home
 from .records import doc_order
-from .shards import TABLE
+from .shards import META, TABLE, StoreWriteError, unreadable
 from .shardset import shard_name
 
 SCHEMA = 3
@@ -53,7 +53,11 @@ def v1_docs_to_v2(path: Path) -> dict[str, list[dict]]:
     hint = (f"It was not changed and nothing was migrated; restore it from a backup or "
             f"move it away (mv '{path}' '{path}.broken').")
     try:
-        data = orjson.loads(path.read_bytes())
+        raw = read_regular(path)[0]
+    except OSError as exc:
+        raise unreadable(path, exc, "version-1 annotation file") from None
+    try:
+        data = orjson.loads(raw)
         docs = data.get("_default", {})
         out: dict[str, list[dict]] = {}
         for key, d in docs.items():
@@ -84,7 +88,11 @@ def open_schema(home: Home, *, readonly: bool, annotator: str) -> None:
         _migrate_v1(home, v1, holding_lock=not readonly, annotator=annotator)
     if home.schema_path.exists():
         try:
-            schema = orjson.loads(home.schema_path.read_bytes())["schema"]
+            raw = read_regular(home.schema_path)[0]
+        except OSError as exc:
+            raise unreadable(home.schema_path, exc, "the store's version marker") from None
+        try:
+            schema = orjson.loads(raw)["schema"]
         except (orjson.JSONDecodeError, KeyError, TypeError):
             raise CorruptDatabase(f"{home.schema_path} (the store's version marker) is "
                                   "unreadable; it was not changed. Restore it, or write "
@@ -94,12 +102,26 @@ def open_schema(home: Home, *, readonly: bool, annotator: str) -> None:
             raise StoreError(f"the annotation store in {home.store_dir} has schema {schema}; "
                              f"this baocao reads schema {SCHEMA}. Use a newer baocao.")
         if not readonly and v1.exists():  # migrated, crashed before the rename
-            os.replace(v1, home.v1_backup_path)
+            _io(home.v1_store_path, lambda: os.replace(v1, home.v1_backup_path))
         if not readonly and schema != SCHEMA:
-            atomic_write_bytes(home.schema_path, orjson.dumps({"schema": SCHEMA}))
+            _write_marker(home)
     elif not readonly:
-        home.shards_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(home.schema_path, orjson.dumps({"schema": SCHEMA}))
+        _io(home.shards_dir, lambda: home.shards_dir.mkdir(parents=True, exist_ok=True),
+            "annotation folder")
+        _write_marker(home)
+
+
+def _io(path: Path, op, what: str = "annotation file") -> None:
+    try:
+        op()
+    except OSError as exc:
+        raise StoreWriteError(path, exc, what=what) from None
+
+
+def _write_marker(home: Home) -> None:
+    _io(home.schema_path,
+        lambda: atomic_write_bytes(home.schema_path, orjson.dumps({"schema": SCHEMA})),
+        "the store's version marker")
 
 
 def _migrate_v1(home: Home, v1: Path, *, holding_lock: bool, annotator: str) -> None:
@@ -113,12 +135,15 @@ def _migrate_v1(home: Home, v1: Path, *, holding_lock: bool, annotator: str) -> 
         if home.schema_path.exists():  # someone migrated while we waited
             return
         by_report = v1_docs_to_v2(v1)
-        home.shards_dir.mkdir(parents=True, exist_ok=True)
+        _io(home.shards_dir, lambda: home.shards_dir.mkdir(parents=True, exist_ok=True),
+            "annotation folder")
         for rid, docs in by_report.items():
-            data = {TABLE: {str(i): d for i, d in enumerate(sorted(docs, key=doc_order), 1)}}
-            atomic_write_bytes(home.shards_dir / shard_name(rid), orjson.dumps(data))
-        atomic_write_bytes(home.schema_path, orjson.dumps({"schema": SCHEMA}))
-        os.replace(v1, home.v1_backup_path)
+            data = {TABLE: {str(i): d for i, d in enumerate(sorted(docs, key=doc_order), 1)},
+                    META: {"1": {"report_id": rid}}}
+            path = home.shards_dir / shard_name(rid)
+            _io(path, lambda: atomic_write_bytes(path, orjson.dumps(data)))  # noqa: B023
+        _write_marker(home)
+        _io(v1, lambda: os.replace(v1, home.v1_backup_path))
     finally:
         if not holding_lock:
             home.release_writer()

@@ -9,7 +9,14 @@ file or the new one, and the write is on disk when ``write`` returns.
 Reads are cached and re-validated with one ``fstat`` (inode, size, mtime):
 ``os.replace`` gives every version a new inode, so a read-only process sees a
 writer's changes. A file that does not parse, or is not shaped like a shard,
-raises CorruptDatabase and is never written over.
+raises CorruptDatabase and is never written over; so does one that cannot be
+read at all (a folder, a FIFO, a device: refused without blocking). A write
+that fails (disk full, read-only file system, permission denied) raises
+``StoreWriteError``, one line naming the file, and leaves the old file.
+
+Table ``meta`` = {"1": {"report_id": ...}} names the shard's report, so a
+shard whose file name is a hash of a long id (``shardset.shard_name``) can
+still be mapped to its report.
 """
 from __future__ import annotations
 
@@ -20,13 +27,43 @@ import orjson
 from tinydb.storages import Storage
 
 from ..errors import CorruptDatabase, StoreError
-from ..fsutil import atomic_write_bytes
+from ..fsutil import atomic_write_bytes, open_regular, os_reason
 from .records import ADDED_IN_3, FIELDS
 
 TABLE = "_default"  # TinyDB's default table: `TinyDB(...).search(...)` just works
 STATE = "state"  # per annotator: {"annotator", "done", "position", "updated_at"}
 STATE_FIELDS: dict[str, tuple[type, ...]] = {
     "annotator": (str,), "done": (bool,), "position": (int, type(None)), "updated_at": (str,)}
+META = "meta"  # {"1": {"report_id": ...}}: the report the shard is for
+
+
+class StoreWriteError(StoreError):
+    """A file of the store could not be written (``errno``: ENOSPC, EROFS,
+    EACCES, ...); ``path`` names it. What was there before is unchanged."""
+
+    def __init__(self, path: Path, exc: OSError, *, what: str = "annotation file",
+                 outcome: str = "nothing was changed", doing: str = ""):
+        reason, hint = os_reason(exc)
+        doing = doing or f"cannot write {what} {path}"
+        super().__init__(f"{doing}: {reason}; {outcome}", hint)
+        self.path = path
+        self.errno = exc.errno
+
+
+def unreadable(path: Path, exc: OSError, what: str = "annotation file") -> CorruptDatabase:
+    """CorruptDatabase for a file that cannot even be read (a folder, a FIFO, EACCES, EIO)."""
+    reason, hint = os_reason(exc)
+    return CorruptDatabase(f"{what} {path} cannot be read ({reason}); it was not changed", path,
+                           hint or recovery_hint(path))
+
+
+def shard_report_of(data: dict) -> str | None:
+    """The report id a parsed shard names (its ``meta`` table, else any document's)."""
+    for doc in data.get(META, {}).values():
+        return doc["report_id"]
+    for doc in data.get(TABLE, {}).values():
+        return doc["report_id"]
+    return None
 
 
 def file_sig(st: os.stat_result) -> tuple[int, int, int]:
@@ -101,6 +138,11 @@ def _shape_problem(data) -> str | None:
                 problem = _fields_problem(f"state {key}", doc, STATE_FIELDS)
                 if problem:
                     return problem
+        if name == META:
+            for key, doc in table.items():
+                problem = _fields_problem(f"meta {key}", doc, {"report_id": (str,)})
+                if problem:
+                    return problem
         if name != TABLE:
             continue
         for doc_id, doc in table.items():
@@ -123,15 +165,21 @@ class ShardStorage(Storage):
 
     def read(self) -> dict | None:
         try:
-            fd = os.open(self.path, os.O_RDONLY)
+            fd = open_regular(self.path)
         except FileNotFoundError:
             self._data = self._sig = None
             return None
+        except OSError as exc:
+            raise unreadable(self.path, exc) from None
         with os.fdopen(fd, "rb") as f:
             sig = file_sig(os.fstat(f.fileno()))
             if self._data is not None and sig == self._sig:
                 return self._data
-            data = parse_shard(f.read(), self.path)
+            try:
+                raw = f.read()
+            except OSError as exc:
+                raise unreadable(self.path, exc) from None
+            data = parse_shard(raw, self.path)
         self._data, self._sig = data, sig
         return data
 
@@ -142,9 +190,16 @@ class ShardStorage(Storage):
         # TinyDB mutated the cached dict in place: if the write fails, forget it
         # so the next read comes from disk again.
         self._data = self._sig = None
-        atomic_write_bytes(self.path, orjson.dumps(data), durable=self.durable)
-        self._sig = file_sig(os.stat(self.path))
-        self._data = data
+        try:
+            atomic_write_bytes(self.path, orjson.dumps(data), durable=self.durable)
+            sig = file_sig(os.stat(self.path))
+        except OSError as exc:
+            raise StoreWriteError(self.path, exc) from None
+        self._data, self._sig = data, sig
+
+    def adopt_written(self, data: dict, sig: tuple[int, int, int]) -> None:
+        """The content just renamed into place by someone else (a staged write)."""
+        self._data, self._sig = data, sig
 
     def adopt(self, other: ShardStorage) -> None:
         """Take over another storage's cache of the same file (no re-read)."""

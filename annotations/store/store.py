@@ -5,9 +5,10 @@ run of consecutive sentences with the same label. Offsets are str indices
 into the report's canonical text. Layout (schema 3, details and decisions in
 docs/store.md)::
 
-    HOME/annotations/store.json          {"schema": 2}
+    HOME/annotations/store.json          {"schema": 3}
     HOME/annotations/reports/<id>.json   one TinyDB database per report (a "shard")
     HOME/annotations/summary.json        cache: report -> label/annotator counts
+    HOME/annotations/journal.json        only while a multi-report write commits
     HOME/.lock, HOME/.lock.holder        the single-writer lock and who holds it
 
 ``AnnotationStore`` is a façade: it checks each change (labels, the report's
@@ -27,15 +28,17 @@ from tinydb import TinyDB
 from tinydb.queries import QueryLike
 
 from ..errors import CorruptDatabase, StoreError, UnknownLabel
+from ..fsutil import read_regular
 from ..home import Home
 from ..models import text_sha256
+from ..text.sanitize import multi_line, single_line
 from . import decisions
 from .anchoring import reanchor_docs
 from .history import History, Step
 from .labels import Label, load_config
 from .migrate import open_schema
 from .records import FIELDS, SOURCES, Annotation, Change, Selection, doc_order, merge_run, now_iso, runs
-from .shards import file_sig, recovery_hint
+from .shards import STATE, TABLE, StoreWriteError, file_sig, recovery_hint
 from .shardset import ShardSet
 from .summary import Summary
 
@@ -66,7 +69,8 @@ class AnnotationStore:
         self.labels = list(config.labels)
         self._by_name = {lab.name: lab for lab in self.labels}
         self._by_key = {lab.key: lab for lab in self.labels}
-        self.annotator = self.home.annotator(annotator)
+        self.annotator = single_line(self.home.annotator(annotator)) or "unknown"
+        self.journal_path = self.home.store_dir / "journal.json"
         self._shards = ShardSet(self.shards_dir, readonly=readonly)
         self._summary = Summary(self.summary_path, self._shards, readonly=readonly)
         self._history = History()
@@ -74,11 +78,15 @@ class AnnotationStore:
         self._converted: dict[str, tuple[dict, Annotation]] = {}  # id -> (doc, its Annotation)
         self._writer = False  # holds the home's writer lock
         if not readonly:
-            self.home.acquire_writer(self.annotator)
+            try:
+                self.home.acquire_writer(self.annotator)
+            except OSError as exc:  # the lock file cannot be made: read-only home, EACCES
+                raise StoreWriteError(self.home.lock_path, exc, what="the writer lock") from None
             self._writer = True
         try:
             open_schema(self.home, readonly=readonly, annotator=self.annotator)
             if not readonly:  # we hold the lock, so nobody else is writing
+                self._shards.recover(self.journal_path)  # an import's commit, interrupted
                 self._shards.remove_temp_files()
             self._summary.load()
         except BaseException:
@@ -175,7 +183,11 @@ class AnnotationStore:
         cached = self._texts.get(rid)
         if cached and cached[0] == sig:
             return cached[1], cached[2]
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = read_regular(path)[0].decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise StoreError(f"the text of report {rid!r} cannot be read ({path}: "
+                             f"{getattr(exc, 'strerror', None) or exc})") from None
         if len(self._texts) > TEXTS_CACHED:
             self._texts.clear()
         self._texts[rid] = (sig, text, text_sha256(text))
@@ -249,7 +261,7 @@ class AnnotationStore:
 
     def set_note(self, sel: Selection, note: str) -> Change:
         """The note on sentence ``sel.first`` (tagged, none or undecided); "" removes it."""
-        return self._act(sel, "note", note=note.strip())
+        return self._act(sel, "note", note=multi_line(note))
 
     # ------------------------------------------------------------ report state
     def _state(self, report_id: str, annotator: str | None = None) -> dict | None:
@@ -311,6 +323,24 @@ class AnnotationStore:
         self._summary.update(report_id, self._shards.docs(report_id).values(),
                              self._shards.state(report_id).values(), self._shards.sig(report_id))
         self._history.drop_report(report_id)  # its steps would restore stale documents
+        self._summary.save()
+
+    def replace_reports(self, plans: dict[str, list[dict]]) -> None:
+        """Replace every annotation of several reports, all or nothing (see
+        ``ShardSet.replace_many``: staged temp files, a journal, renames; a
+        disk that fills while staging changes nothing). Not recorded for undo."""
+        self._writable()
+        for docs in plans.values():
+            for d in docs:
+                if set(d) != set(FIELDS):
+                    raise StoreError(f"annotation document with fields {sorted(d)}")
+        if not plans:
+            return
+        written = self._shards.replace_many(plans, self.journal_path)
+        for rid, data in written.items():
+            self._summary.update(rid, data.get(TABLE, {}).values(),
+                                 data.get(STATE, {}).values(), self._shards.sig(rid))
+            self._history.drop_report(rid)
         self._summary.save()
 
     def reanchor(self, report_id: str, new_text: str, sentences, new_sha: str | None = None

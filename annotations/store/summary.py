@@ -7,7 +7,9 @@ mtime) of the shard it was computed from; on load the shard folder is listed
 shard write and the summary save, a shard restored from a backup -- is
 recomputed from its shard. So the summary is saved without fsync after bulk
 changes and durably at close, never per tag. A read-only process follows a
-live writer by re-verifying when the shard folder's mtime moved.
+live writer by re-verifying when the shard folder's mtime moved. A summary
+that cannot be saved (disk full, read-only) is only a cache: the failure is
+kept quiet and the next open recomputes what is stale.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from pathlib import Path
 import orjson
 
 from ..errors import CorruptDatabase
-from ..fsutil import atomic_write_bytes
+from ..fsutil import atomic_write_bytes, read_regular
 from .migrate import SCHEMA
 from .records import runs
 from .shards import STATE, TABLE
@@ -73,7 +75,7 @@ class Summary:
 
     def load(self) -> None:
         try:
-            doc = orjson.loads(self.path.read_bytes())
+            doc = orjson.loads(read_regular(self.path)[0])
             if doc.get("schema") != SCHEMA or not isinstance(doc.get("reports"), dict):
                 raise ValueError
             self.entries = doc["reports"]
@@ -85,6 +87,9 @@ class Summary:
         """Bring every entry in line with its shard; save if anything changed."""
         self._verified = (self.shards.folder_sig(), time.time_ns())
         found = self.shards.scan()
+        for key in [k for k in self.problems if k not in found]:
+            del self.problems[key]  # moved away or restored under its own name
+        self.problems.update(getattr(self.shards, "unresolved", {}))  # hashed names, id unreadable
         changed = False
         for rid in [r for r in self.entries if r not in found]:
             del self.entries[rid]
@@ -132,7 +137,10 @@ class Summary:
         if self.readonly or not self.path.parent.exists():
             return
         doc = {"schema": SCHEMA, "reports": self.entries}
-        atomic_write_bytes(self.path, orjson.dumps(doc), durable=durable)
+        try:
+            atomic_write_bytes(self.path, orjson.dumps(doc), durable=durable)
+        except OSError:
+            return  # a cache: still dirty, tried again later; the shards are the truth
         self.dirty = False
 
     def reports(self) -> dict[str, dict]:

@@ -197,14 +197,15 @@ def test_bad_file_is_rejected_whole_with_every_problem(homes, tmp_path):
     good = export(home)[0]
     before = cli(home, "export").stdout
     lines = [
-        orjson.dumps({**good, "id": "new-one", "annotator": "x"}),  # 1: fine on its own
+        orjson.dumps({**good, "id": "1" * 32, "annotator": "x"}),  # 1: fine on its own
         b"{not json",  # 2
-        orjson.dumps({**good, "id": "a", "report_id": "no_such_report"}),  # 3
-        orjson.dumps({**good, "id": "b", "annotator": "y", "start": good["start"] + 1}),  # 4
-        orjson.dumps({**good, "id": "c", "annotator": "z", "label": "opinion"}),  # 5
-        orjson.dumps({**good, "id": "d", "start": "0"}),  # 6
-        orjson.dumps({**good, "id": "new-one"}),  # 7: id repeated
+        orjson.dumps({**good, "id": "a" * 32, "report_id": "no_such_report"}),  # 3
+        orjson.dumps({**good, "id": "b" * 32, "annotator": "y", "start": good["start"] + 1}),  # 4
+        orjson.dumps({**good, "id": "c" * 32, "annotator": "z", "label": "opinion"}),  # 5
+        orjson.dumps({**good, "id": "d" * 32, "start": "0"}),  # 6
+        orjson.dumps({**good, "id": "1" * 32}),  # 7: id repeated
         b"[1, 2]",  # 8
+        orjson.dumps({**good, "id": "new-one", "annotator": "w"}),  # 9: not an id baocao writes
     ]
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(b"\n".join(lines) + b"\n")
@@ -215,7 +216,8 @@ def test_bad_file_is_rejected_whole_with_every_problem(homes, tmp_path):
     found = {int(line.split(":")[0].split()[1]): line for line in msg.splitlines()
              if line.startswith("  line ")}
     expected = {2: "malformed JSON", 3: "unknown report", 4: "reads", 5: "unknown label",
-                6: "'start' must be an integer", 7: "already on line 1", 8: "not a JSON object"}
+                6: "'start' must be an integer", 7: "already on line 1", 8: "not a JSON object",
+                9: "'id' must be 32 lowercase hex characters"}
     assert sorted(found) == sorted(expected)  # every problem, and line 1 is fine
     for n, what in expected.items():
         assert what in found[n], (n, found[n])
