@@ -28,21 +28,43 @@ prodigy  text, label (upper case; NONE for none), answer "accept", meta {the nat
          mmh3: _input_hash from the text, _task_hash from text + "\\x1f" + label.
 doccano  text, label [name] ([] for none), and the native metadata fields at the top level
          (text classification export shape).
+
+Offsets are checked against the text actually on disk, never against the
+library index alone (after a crash the index and a text file may disagree):
+each report's text file is hashed (``TextHashes``: cached by the file's
+signature in HOME/cache/text-sha256.json, so an export of an unchanged
+library stats the texts instead of reading them); a document is trusted when
+its ``report_sha256`` is that hash, else its slice is compared with the text
+read, and a mismatch is exported as orphaned. Entities come from the analysis
+of that same hash.
+
+``export_to_path`` guards the home against itself: it refuses targets inside
+the home's data (library, annotations, caches, lock and config files), writes
+through a symlink (the link stays, its target gets the export), refuses a
+target that is not a regular file, and first removes the temp files of
+exports to the same target that were killed.
 """
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
+import time
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 import orjson
 
 from ..corpus.library import Library
-from ..fsutil import atomic_writer
+from ..errors import LibraryError, StoreError
+from ..fsutil import atomic_write_bytes, atomic_writer, read_regular, remove_stale_temps
+from ..home import Home
+from ..models import text_sha256
 from ..store import AnnotationStore
 from ..store.records import merge_run, runs
+from ..store.shards import StoreWriteError
 
 FORMATS = ("native", "prodigy", "doccano")
 META_FIELDS = ("id", "report_id", "report_title", "report_date", "start", "end", "orphaned",
@@ -57,19 +79,117 @@ def hash32(s: str) -> int:
 
 
 class _Analyses:
-    """Entities of a report's current text, from the analysis cache read as raw
-    JSON (no NLP, no dataclasses); computed through the library only when a
-    cache entry is missing."""
+    """Entities of a report's text, from the analysis cache read as raw JSON (no
+    NLP, no dataclasses) under the hash of the text actually read; computed from
+    that text only when a cache entry is missing."""
 
     def __init__(self, lib: Library):
         self.lib = lib
 
-    def entities(self, rid: str, sha: str) -> list[list]:
+    def entities(self, sha: str, text: TextOnDisk) -> list[list]:
         cached = self.lib.cached_analysis_dict(sha)
         ents = cached.get("entities") if cached else None
         if not isinstance(ents, list):
-            ents = [[e.start, e.end, e.label] for e in self.lib.analysis(rid).entities]
+            ents = [[e.start, e.end, e.label] for e in self.lib.analyze_text(text.text).entities]
         return sorted(ents)
+
+
+RACY_NS = 2_000_000_000  # a file changed this recently may change again within its timestamps
+
+
+def _sig(st: os.stat_result) -> list[int]:
+    # ctime cannot be set by anyone (touch/rsync set mtime only) and a rename
+    # sets it: with the inode, size and mtime it names one version of a file
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+class TextHashes:
+    """sha256 of report text files, cached by file signature (device, inode,
+    size, mtime, ctime) in HOME/cache/text-sha256.json: a rebuildable cache,
+    written atomically without the lock (like the analysis cache); an entry
+    is kept only for a file whose ctime is over 2 s old, so a signature can
+    never stand for two contents (git's "racy" rule). Unwritable: ignored."""
+
+    def __init__(self, home: Home):
+        self.path = home.analysis_dir.parent / "text-sha256.json"
+        self._entries: dict[str, list] | None = None
+        self._dirty = False
+
+    def _load(self) -> dict[str, list]:
+        if self._entries is None:
+            try:
+                doc = orjson.loads(read_regular(self.path)[0])
+                entries = doc["entries"] if doc.get("version") == 1 else {}
+                self._entries = entries if isinstance(entries, dict) else {}
+            except (OSError, orjson.JSONDecodeError, KeyError, AttributeError, TypeError):
+                self._entries = {}
+        return self._entries
+
+    def sha(self, name: str, st: os.stat_result) -> str | None:
+        hit = self._load().get(name)
+        sig = _sig(st)
+        if isinstance(hit, list) and len(hit) == 6 and hit[:5] == sig and isinstance(hit[5], str):
+            return hit[5]
+        return None
+
+    def remember(self, name: str, st: os.stat_result, sha: str) -> None:
+        if time.time_ns() - st.st_ctime_ns > RACY_NS:
+            self._load()[name] = [*_sig(st), sha]
+            self._dirty = True
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        try:
+            atomic_write_bytes(self.path, orjson.dumps({"version": 1, "entries": self._load()}),
+                               durable=False)
+            self._dirty = False
+        except OSError:
+            pass  # a cache (read-only home, full disk): next time it is hashed again
+
+
+class TextOnDisk:
+    """One report's canonical text file as it is now: its hash (from the cache
+    when the file is unchanged) and, read at most once, its text."""
+
+    def __init__(self, path: Path, hashes: TextHashes, name: str):
+        self.path = path
+        self._text: str | None = None
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            self.sha = None
+            return
+        except OSError as exc:
+            raise LibraryError(f"the text {path} cannot be read ({exc.strerror or exc})") from None
+        self.sha = hashes.sha(name, st) if stat.S_ISREG(st.st_mode) else None
+        if self.sha is None:
+            self._read()
+            if self.sha is not None and self._st is not None:
+                hashes.remember(name, self._st, self.sha)
+
+    def _read(self) -> None:
+        self._st = None
+        try:
+            raw, st = read_regular(self.path)
+            text = raw.decode("utf-8")
+        except FileNotFoundError:
+            self.sha = None
+            return
+        except (OSError, UnicodeDecodeError) as exc:
+            raise LibraryError(f"the text {self.path} cannot be read "
+                               f"({getattr(exc, 'strerror', None) or exc})",
+                               "Re-import it with `baocao import` on its file.") from None
+        self._text, self.sha, self._st = text, text_sha256(text), st
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._read()
+            if self._text is None:
+                raise LibraryError(f"the text {self.path} is missing",
+                                   "Re-import it with `baocao import` on its file.")
+        return self._text
 
 
 def _inside(ents: list[list], starts: list[int], passage: str, s: int, e: int) -> list[dict]:
@@ -91,16 +211,26 @@ def iter_native(store: AnnotationStore, lib: Library, *, label: str | None = Non
     (a run of consecutive sentences with the same label, ``records.runs``);
     ``with_none`` adds the "none" decisions (label null).
 
-    An annotation's offsets are trusted without reading the report text when its
-    ``report_sha256`` is the library's current hash (every write path checked the
-    slice against that text); otherwise the text is read and the slice compared,
-    and a mismatch is exported as orphaned. A passage of several sentences takes
-    its text from the report."""
+    An annotation's offsets are trusted when its ``report_sha256`` is the hash of
+    the report's text file as it is now (``TextOnDisk``; not the index's, which
+    a crash may have left behind); otherwise the text is read and the slice
+    compared, and a mismatch is exported as orphaned. A passage of several
+    sentences takes its text from that text file."""
     summary = store.summary()
     order = [m.id for m in lib.reports() if m.id in summary]
     in_lib = set(order)
     order += sorted(rid for rid in summary if rid not in in_lib)
     analyses = _Analyses(lib)
+    hashes = TextHashes(lib.home)
+    try:
+        yield from _native(store, lib, order, in_lib, summary, analyses, hashes, label=label,
+                           annotator=annotator, entities=entities, with_none=with_none)
+    finally:
+        hashes.save()
+
+
+def _native(store, lib, order, in_lib, summary, analyses, hashes, *, label, annotator, entities,
+            with_none) -> Iterator[dict]:
     for rid in order:
         entry = summary[rid]
         if label is not None and not entry["labels"].get(label):
@@ -112,22 +242,20 @@ def iter_native(store: AnnotationStore, lib: Library, *, label: str | None = Non
                 if (label is None or d["label"] == label)
                 and (annotator is None or d["annotator"] == annotator)]
         meta = lib.get(rid) if rid in in_lib else None
-        sha = meta.sha256 if meta else None
-        text = None
+        disk = _text_on_disk(lib, rid, hashes) if meta is not None and docs else None
+        sha = disk.sha if disk is not None else None  # None: no text to point into
         rows = []
         for d in docs:
-            ok = not d["orphaned"] and meta is not None and d["decided"]
+            ok = not d["orphaned"] and sha is not None and d["decided"]
             if ok and d["report_sha256"] != sha:
-                if text is None:
-                    text = lib.text(rid)
-                ok = text[d["start"]:d["end"]] == d["text"]
+                text = disk.text
+                ok = 0 <= d["start"] < d["end"] <= len(text) and text[d["start"]:d["end"]] == d["text"]
             rows.append(d if ok or not d["decided"] else {**d, "orphaned": True})
         passages = runs(rows, with_none=with_none)
         if not passages:
             continue
-        if text is None and any(len(r) > 1 for r in passages):
-            text = lib.text(rid)
-        ents = analyses.entities(rid, sha) if entities and meta and not passages[0][0]["orphaned"] \
+        text = disk.text if any(len(r) > 1 for r in passages) else None
+        ents = analyses.entities(sha, disk) if entities and sha and not passages[0][0]["orphaned"] \
             else []
         starts = [e[0] for e in ents]
         title, date = (meta.title, meta.date) if meta else ("", None)
@@ -145,7 +273,12 @@ def iter_native(store: AnnotationStore, lib: Library, *, label: str | None = Non
                    "note": d["note"], "annotator": d["annotator"], "source": d["source"],
                    "score": d["score"], "model_version": d["model_version"],
                    "created_at": d["created_at"], "updated_at": d["updated_at"],
-                   "report_sha256": d["report_sha256"]}
+                   "report_sha256": sha if placed else d["report_sha256"]}
+
+
+def _text_on_disk(lib: Library, rid: str, hashes: TextHashes) -> TextOnDisk:
+    path = lib.home.text_path(rid)  # follows the index's text file name
+    return TextOnDisk(path, hashes, path.name)
 
 
 def to_prodigy(rec: dict) -> dict:
@@ -164,18 +297,30 @@ def to_doccano(rec: dict) -> dict:
     return out
 
 
+class Records(Iterator[dict]):
+    """Export records, knowing the home they come from (``export_to_path``
+    refuses to write into it)."""
+
+    def __init__(self, records: Iterable[dict], home: Home):
+        self._it = iter(records)
+        self.home = home
+
+    def __next__(self) -> dict:
+        return next(self._it)
+
+
 def iter_records(store: AnnotationStore, lib: Library, fmt: str = "native", *,
                  label: str | None = None, annotator: str | None = None,
-                 with_none: bool = False) -> Iterator[dict]:
+                 with_none: bool = False) -> Records:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
     records = iter_native(store, lib, label=label, annotator=annotator,
                           entities=fmt != "doccano", with_none=with_none)
     if fmt == "prodigy":
-        return map(to_prodigy, records)
+        return Records(map(to_prodigy, records), store.home)
     if fmt == "doccano":
-        return map(to_doccano, records)
-    return records
+        return Records(map(to_doccano, records), store.home)
+    return Records(records, store.home)
 
 
 def write_jsonl(records, out: BinaryIO) -> int:
@@ -186,8 +331,74 @@ def write_jsonl(records, out: BinaryIO) -> int:
     return n
 
 
-def export_to_path(records, path: Path) -> int:
+def _home_data(home: Home) -> tuple[list[Path], list[Path]]:
+    """(folders, files) of a home that an export must never write."""
+    folders = [home.library_dir, home.store_dir, home.analysis_dir.parent]
+    files = [home.lock_path, home.holder_path, home.config_path, home.v1_store_path,
+             home.v1_backup_path, home.index_path]
+    return folders, files
+
+
+def _ident(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def export_target(path: Path, home: Home | None = None) -> Path:
+    """The file an export to ``path`` replaces: ``path``, or the file a symlink
+    at ``path`` points to (written through: the link stays). StoreError for a
+    target inside ``home``'s data or one that is not a regular file."""
+    path = Path(path)
+    real = Path(os.path.realpath(path))
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise StoreWriteError(path, exc, what="export", outcome="nothing was written") from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        what = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        raise StoreError(f"cannot export to {path}: it is {what}; nothing was written",
+                         "Give a file name, or leave out -o to write to standard output.")
+    if home is not None:
+        folders, files = _home_data(home)
+        refused = [Path(os.path.realpath(f)) for f in folders]
+        ids = {i for i in map(_ident, folders) if i is not None}
+        inside = any(real == d or real.is_relative_to(d) for d in refused)
+        parent = real.parent
+        while not inside:  # the same folder under another name (bind mount, case-insensitive)
+            inside = _ident(parent) in ids
+            if parent.parent == parent:
+                break
+            parent = parent.parent
+        if inside or real in {Path(os.path.realpath(f)) for f in files}:
+            raise StoreError(f"cannot export to {path}: it is inside the baocao home's data "
+                             f"({home.root}); nothing was written",
+                             f"Write it elsewhere, e.g. {home.exports_dir / path.name}.")
+    return real
+
+
+def export_to_path(records, path: Path, *, home: Home | None = None) -> int:
     """Write JSONL to ``path`` via a temp file renamed at the end: a crash or an
-    error never leaves a half-written export (the old file, if any, stays)."""
-    with atomic_writer(Path(path), mode=0o644, buffering=1 << 20) as f:
-        return write_jsonl(records, f)
+    error never leaves a half-written export (the old file, if any, stays).
+    ``home`` (default: the home of ``iter_records``' records): refused as a
+    target, see ``export_target``. Temp files of killed exports to the same
+    target are removed first; the target's permissions are kept."""
+    path = Path(path)
+    home = home if home is not None else getattr(records, "home", None)
+    target = export_target(path, Home.of(home) if home is not None else None)
+    for where in {target, path}:
+        remove_stale_temps(where)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        mode = 0o644
+    try:
+        with atomic_writer(target, mode=mode, buffering=1 << 20, lock=True) as f:
+            return write_jsonl(records, f)
+    except OSError as exc:
+        raise StoreWriteError(path, exc, what="export",
+                              outcome="the old file, if any, is unchanged") from None
