@@ -28,7 +28,7 @@ from tinydb import TinyDB
 from tinydb.queries import QueryLike
 
 from ..errors import CorruptDatabase, StoreError, UnknownLabel
-from ..fsutil import read_regular
+from ..fsutil import read_regular, remove_stale_temps
 from ..home import Home
 from ..models import text_sha256
 from ..text.sanitize import multi_line, single_line
@@ -88,6 +88,8 @@ class AnnotationStore:
             if not readonly:  # we hold the lock, so nobody else is writing
                 self._shards.recover(self.journal_path)  # an import's commit, interrupted
                 self._shards.remove_temp_files()
+                for path in (self.journal_path, self.summary_path, self.home.schema_path):
+                    remove_stale_temps(path)  # only a writer writes them: all dead
             self._summary.load()
         except BaseException:
             self.close()
