@@ -16,6 +16,13 @@ def analyze(text: str):
     return analyze(text)
 
 
+def token_tags(text: str, analysis):
+    """(POS, chunk, NER) tags of each token of an analysis of text (show --tags)."""
+    from .pipeline import token_tags
+
+    return token_tags(text, analysis)
+
+
 def align(text: str, pieces: list[str], start: int, end: int):
     from .pipeline import align
 

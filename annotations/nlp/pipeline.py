@@ -1,11 +1,14 @@
 """Segmentation and entities: canonical text -> Analysis.
 
 Paragraphs are lines; sentences come from underthesea's sent_tokenize inside
-each paragraph; one ner() call per sentence gives word tokens, POS and CRF tags,
-and annotations.nlp.entities turns those into the seven entity labels.
+each paragraph; one call of our tagger per sentence (annotations.nlp.tagger:
+underthesea's ner() tags, from the same models, faster) gives word tokens, POS
+and CRF tags, and annotations.nlp.entities turns those into the seven entity
+labels.
 underthesea rewrites what it returns (uỷ -> ủy, NFD -> NFC), so every piece is
 aligned back onto the text by comparing folded characters (no tone marks, no
-case, no whitespace); a piece that cannot be found is skipped, never guessed.
+case, no whitespace; the text is folded once per analysis); a piece that cannot
+be found is skipped, never guessed.
 A person's name found once (after a title) is tagged wherever else it occurs.
 underthesea is imported lazily so `baocao list` never pays for it.
 """
@@ -15,6 +18,8 @@ import bisect
 import os
 import re
 import unicodedata
+from functools import partial
+from itertools import accumulate
 
 from ..models import Analysis, Entity, Paragraph, Sentence, Token
 from ..text.vietnamese import align_fold
@@ -26,44 +31,57 @@ _WORD_RE = re.compile(r"\S+")
 _WINDOW = 8  # folded chars a piece may start after the expected position
 
 
-def _folded(text: str, start: int, end: int) -> tuple[str, list[int]]:
-    """Folded text[start:end] and, per folded char, its index in text."""
-    chars, where = [], []
-    for i in range(start, end):
-        f = align_fold(text[i])
-        if f:
-            chars.append(f)
-            where.extend([i] * len(f))
-    return "".join(chars), where
+class Folded:
+    """text[start:end] folded once (align_fold per character, so no tone
+    marks, case or whitespace): the folded stream, and for each character how
+    much of the stream lies before it. Any range inside is then a slice of the
+    same stream, and a folded index maps back to its character by bisection."""
+
+    def __init__(self, text: str, start: int = 0, end: int | None = None):
+        end = len(text) if end is None else end
+        folds = list(map(align_fold, text[start:end]))
+        self.text, self.start = text, start
+        self.stream = "".join(folds)
+        self.before = list(accumulate(map(len, folds), initial=0))
+
+    def char(self, i: int) -> int:
+        """The index in text of the character folded char i comes from."""
+        return self.start + bisect.bisect_right(self.before, i) - 1
+
+    def align(self, pieces: list[str], start: int, end: int) -> list[tuple[int, int] | None]:
+        """Place each piece, in order, in text[start:end]: one (start, end) per
+        piece, or None for a piece that is not there."""
+        text, stream = self.text, self.stream
+        pos, stop = self.before[start - self.start], self.before[end - self.start]
+        out: list[tuple[int, int] | None] = []
+        for piece in pieces:
+            key = "".join(map(align_fold, piece))
+            i = stream.find(key, pos, min(pos + len(key) + _WINDOW, stop)) if key else -1
+            if i < 0:
+                out.append(None)
+                continue
+            s, e = self.char(i), self.char(i + len(key) - 1) + 1
+            while e < end and unicodedata.combining(text[e]):  # NFD marks belong to the letter
+                e += 1
+            out.append((s, e))
+            pos = i + len(key)
+        return out
 
 
 def align(text: str, pieces: list[str], start: int, end: int) -> list[tuple[int, int] | None]:
     """Place each piece, in order, in text[start:end]. Returns one (start, end)
     per piece, or None for a piece that is not there."""
-    stream, where = _folded(text, start, end)
-    out: list[tuple[int, int] | None] = []
-    pos = 0
-    for piece in pieces:
-        key = "".join(align_fold(c) for c in piece)
-        i = stream.find(key, pos, pos + len(key) + _WINDOW) if key else -1
-        if i < 0:
-            out.append(None)
-            continue
-        s, e = where[i], where[i + len(key) - 1] + 1
-        while e < end and unicodedata.combining(text[e]):  # NFD marks belong to the letter
-            e += 1
-        out.append((s, e))
-        pos = i + len(key)
-    return out
+    return Folded(text, start, end).align(pieces, start, end)
 
 
-def _sentences(text: str, start: int, end: int, sent_tokenize) -> list[tuple[int, int]]:
+def _sentences(text: str, start: int, end: int, sent_tokenize, folded: Folded | None = None) -> list[tuple[int, int]]:
     """Sentence spans covering the paragraph: each runs to the next one's start."""
     try:
         pieces = sent_tokenize(text[start:end])
     except Exception:  # noqa: BLE001 - underthesea fails in its own ways on odd input: keep the paragraph whole
         pieces = []
-    starts = sorted({sp[0] for sp in align(text, pieces, start, end) if sp} | {start})
+    folded = folded or Folded(text, start, end)
+    starts = sorted({sp[0] for sp in folded.align(pieces, start, end) if sp} | {start})
     spans = []
     for k, s in enumerate(starts):
         e = starts[k + 1] if k + 1 < len(starts) else end
@@ -76,13 +94,13 @@ def _sentences(text: str, start: int, end: int, sent_tokenize) -> list[tuple[int
     return spans
 
 
-def _tokens(text: str, s: int, e: int, ner) -> list[tuple[int, int, str, str]]:
+def _tokens(text: str, s: int, e: int, ner, folded: Folded | None = None) -> list[tuple[int, int, str, str]]:
     """(start, end, pos, crf_tag) per word of text[s:e], offsets into text."""
     try:
         rows = ner(text[s:e])
     except Exception:  # noqa: BLE001 - as above; the words are then taken untagged
         rows = []
-    spans = align(text, [r[0] for r in rows], s, e)
+    spans = (folded or Folded(text, s, e)).align([r[0] for r in rows], s, e)
     toks = [(sp[0], sp[1], r[1], r[3]) for sp, r in zip(spans, rows) if sp]
     if not toks:  # nothing aligned: whitespace words, untagged
         toks = [(m.start() + s, m.end() + s, "", "O") for m in _WORD_RE.finditer(text, s, e)]
@@ -90,11 +108,14 @@ def _tokens(text: str, s: int, e: int, ner) -> list[tuple[int, int, str, str]]:
 
 
 def analyze(text: str) -> Analysis:
-    from underthesea import ner, sent_tokenize
+    from underthesea import sent_tokenize
 
     from .entities import find_entities
+    from .tagger import ner as tag
 
+    ner = partial(tag, chunk=False)  # the entity layer needs no chunk tags
     out = Analysis()
+    folded = Folded(text)
     for m in _LINE_RE.finditer(text):
         ps, pe = m.span()
         while ps < pe and text[ps].isspace():
@@ -105,15 +126,34 @@ def analyze(text: str) -> Analysis:
             continue
         p = len(out.paragraphs)
         out.paragraphs.append(Paragraph(ps, pe))
-        for s, e in _sentences(text, ps, pe, sent_tokenize):
+        for s, e in _sentences(text, ps, pe, sent_tokenize, folded):
             out.sentences.append(Sentence(s, e, p))
-            toks = _tokens(text, s, e, ner)
+            toks = _tokens(text, s, e, ner, folded)
             out.tokens.extend(Token(a, b) for a, b, _, _ in toks)
             rel = [(a - s, b - s, pos, tag) for a, b, pos, tag in toks]
             out.entities.extend(Entity(a + s, b + s, lab) for a, b, lab in find_entities(text[s:e], rel))
     out.entities += _repeat_names(text, out)
     out.entities.sort(key=lambda x: x.start)
     return out
+
+
+def token_tags(text: str, analysis: Analysis) -> list[tuple[str, str, str]]:
+    """The raw tags (POS, chunk, NER) of each of the analysis's tokens, as the
+    tagger gives them for its sentence; ("", "", "O") for a token the tagger
+    did not give (a sentence it could not tag)."""
+    from .tagger import ner
+
+    folded = Folded(text)
+    tags: dict[tuple[int, int], tuple[str, str, str]] = {}
+    for sent in analysis.sentences:
+        try:
+            rows = ner(text[sent.start:sent.end])
+        except Exception:  # noqa: BLE001 - as in _tokens: the words stay untagged
+            rows = []
+        for span, (_, pos, chunk, crf) in zip(folded.align([r[0] for r in rows], sent.start, sent.end), rows):
+            if span:
+                tags[span] = (pos, chunk, crf)
+    return [tags.get((t.start, t.end), ("", "", "O")) for t in analysis.tokens]
 
 
 def _repeat_names(text: str, out: Analysis) -> list[Entity]:
