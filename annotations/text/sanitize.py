@@ -11,57 +11,95 @@ control or invisible character that got past input (an old home, a config
 file edited by hand) as a visible symbol, so it cannot act: ESC becomes ␛,
 other C0 controls their Control Pictures (␀…␟), DEL ␡, C1 controls and
 invisible format characters (bidi overrides, zero-width) ⟨U+XXXX⟩.
+
+Which characters: by Unicode category (Cc controls, Cf format characters,
+Cs surrogates, Zl/Zp separators), so none is forgotten in a list. This module
+imports nothing of the package (``baocao list`` and the Home load it).
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from .clean import ANSI_RE, _INVISIBLE_RE, _LINE_BREAKS
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
-_C0_PICTURES = {i: chr(0x2400 + i) for i in range(0x20)}
-_C0_PICTURES[0x7F] = "\u2421"
+# Escape sequences, 7- and 8-bit: CSI (colours, cursor moves), the strings OSC
+# (titles, hyperlinks, the clipboard), DCS, SOS, PM and APC up to their BEL or
+# ST (to the end when unterminated, as a terminal would swallow them), and the
+# other escapes (ESC c resets the terminal, ESC ( B switches charsets).
+_ESCAPES = re.compile(
+    "(?:\x1b\\[|\x9b)[0-?]*[ -/]*[@-~]"
+    "|(?:\x1b[\\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\\\)?"
+    "|\x1b[ -/]*[0-~]")
+_ESCAPE_START = re.compile("[\x1b\x90\x98\x9b\x9d\x9e\x9f]")
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
-def _strip(text: str) -> str:
-    if "\x1b" in text or "\x9b" in text:
-        text = ANSI_RE.sub("", text)
-    return text
+class _Table(dict):
+    """code point -> its replacement, for ``str.translate``; filled as
+    characters are met (up to a bound), from ``rule(ch)``."""
+
+    def __init__(self, rule, fixed: dict[int, str | None] | None = None):
+        super().__init__(fixed or {})
+        self._rule = rule
+
+    def __missing__(self, code: int) -> str | None:
+        value = self._rule(chr(code))
+        if len(self) < 4096:
+            self[code] = value
+        return value
+
+
+def _cleaned(ch: str, breaks: str) -> str | None:
+    if ch in breaks:
+        return "\n"
+    if ch.isspace():
+        return " "
+    return None if unicodedata.category(ch) in _HIDDEN else ch
+
+
+_ONE_LINE = _Table(lambda ch: _cleaned(ch, ""))
+_LINES = _Table(lambda ch: _cleaned(ch, _LINE_BREAKS))
+
+
+def _clean(value: str, table: _Table) -> str:
+    """Escapes and hidden characters removed, whitespace made plain, NFC."""
+    if not value.isprintable():
+        if _ESCAPE_START.search(value):
+            value = _ESCAPES.sub("", value)
+        value = value.replace("\r\n", "\n").translate(table)
+    return unicodedata.normalize("NFC", value)
 
 
 def single_line(value: str) -> str:
     """A one-line field as stored: no escapes or invisible characters, NFC, one
     space for every run of whitespace or line breaks, stripped."""
-    text = _LINE_BREAKS.sub(" ", _strip(value)).replace("\n", " ").replace("\t", " ")
-    text = _INVISIBLE_RE.sub("", text)
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    return " ".join(_clean(value, _ONE_LINE).split())
 
 
 def multi_line(value: str) -> str:
     """A note as stored: like ``single_line`` per line, lines kept (runs of
     empty lines collapsed to one)."""
-    text = _LINE_BREAKS.sub("\n", _strip(value))
-    lines = [" ".join(_INVISIBLE_RE.sub("", ln.replace("\t", " ")).split())
-             for ln in unicodedata.normalize("NFC", text).split("\n")]
+    lines = [" ".join(line.split()) for line in _clean(value, _LINES).split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+_C0_PICTURES = {i: chr(0x2400 + i) for i in range(0x20)}  # ␀…␟, and ␛ for ESC
+_C0_PICTURES[0x7F] = "\u2421"  # ␡
+
+
 def _visible(ch: str) -> str:
-    code = ord(ch)
-    if code in _C0_PICTURES:
-        return "\u241b" if code == 0x1B else _C0_PICTURES[code]
-    return f"⟨U+{code:04X}⟩"
+    if unicodedata.category(ch) not in _HIDDEN:
+        return ch
+    return _C0_PICTURES.get(ord(ch)) or f"⟨U+{ord(ch):04X}⟩"
 
 
-_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u202a-\u202e"
-                     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]")
-_UNSAFE_LINE = re.compile(_UNSAFE.pattern[:-1] + "\n]")
+_SHOWN = {False: _Table(_visible), True: _Table(_visible, {10: "\n"})}
 
 
 def inert(value: str, *, keep_newlines: bool = False) -> str:
     """``value`` safe to write to a terminal: every control or invisible
     character replaced by a visible symbol (newlines too, unless kept)."""
-    pattern = _UNSAFE if keep_newlines else _UNSAFE_LINE
-    if value.isprintable() and (keep_newlines or "\n" not in value):
+    if value.isprintable():
         return value  # the common case, at the speed of one C call
-    return pattern.sub(lambda m: _visible(m.group()), value)
+    return value.translate(_SHOWN[keep_newlines])
