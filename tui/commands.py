@@ -6,7 +6,8 @@ which explodes on long titles. ReportsProvider folds instead (annotations.text.
 vietnamese: lower case, no diacritics, one folded character per original one)
 and, like the library's filter, wants every word of the query in the folded
 title; the original title is shown with those words highlighted. Titles are
-folded once per app, not per key stroke.
+folded once per app, not per key stroke. What is shown is inert
+(annotations.text.sanitize): a title's control characters appear as symbols.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from textual.fuzzy import FuzzySearch
 from textual.style import Style
 
 from annotations.models import ReportMeta
+from annotations.text.sanitize import inert
 from annotations.text.vietnamese import fold, fold_index
 
 from .bindings import key_label, keys_for
@@ -26,7 +28,8 @@ from .bindings import key_label, keys_for
 
 class FoldedTitles:
     """report id -> (title, folded title, folded-to-original offsets), filled as
-    titles are first asked for; a changed title is folded again."""
+    titles are first asked for; a changed title is folded again. The offsets
+    are into the title as shown (inert)."""
 
     def __init__(self) -> None:
         self._cache: dict[str, tuple[str, str, list[int]]] = {}
@@ -34,7 +37,7 @@ class FoldedTitles:
     def get(self, meta: ReportMeta) -> tuple[str, list[int]]:
         entry = self._cache.get(meta.id)
         if entry is None or entry[0] != meta.title:
-            folded, starts = fold_index(meta.title)
+            folded, starts = fold_index(inert(meta.title))
             entry = self._cache[meta.id] = (meta.title, folded, starts)
         return entry[1], entry[2]
 
@@ -98,22 +101,23 @@ class ReportsProvider(Provider):
             score = scorer.score(folded, offsets) * (1.5 if whole in folded else 1.0)
             # ties: a title that starts with the query, then one it covers more of
             score *= 1.0 + (0.1 if offsets[0] == 0 else 0.0) + 0.05 * len(offsets) / len(folded)
-            shown = Content(self.PREFIX) + highlight(meta.title, starts, offsets, style)
+            title = inert(meta.title)
+            shown = Content(self.PREFIX) + highlight(title, starts, offsets, style)
             yield Hit(score, shown, partial(app.show_report, meta.id),
-                      text=self.PREFIX + meta.title,
-                      help=f"{meta.date or 'undated'} · {meta.id}")
+                      text=self.PREFIX + title,
+                      help=inert(f"{meta.date or 'undated'} · {meta.id}"))
 
 
 def label_set_text(labels) -> str:
     """The palette's "Show label set": each label's key, name, colour,
-    definition and examples (plain text: a notification, no markup)."""
+    definition and examples (plain text: a notification, no markup; inert)."""
     blocks = []
     for lb in labels:
         lines = [f"{lb.key}  {lb.name}  ({lb.color})"]
         if lb.definition:
             lines.append(f"   {lb.definition}")
         lines += [f"   e.g. {example}" for example in lb.examples]
-        blocks.append("\n".join(lines))
+        blocks.append(inert("\n".join(lines), keep_newlines=True))
     return "\n".join(blocks)
 
 

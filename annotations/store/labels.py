@@ -19,7 +19,9 @@ Defaults: achievement (a), task (t), risk (r), each with a definition and
 examples. A key must be one printable character and not used by another
 label; ``check_label_keys`` refuses keys the UI binds itself (the TUI derives
 them from its binding table). Whether a theme name exists is the UI's business
-too. Problems raise ConfigError naming the file.
+too. Problems raise ConfigError naming the file. Definitions and examples are
+stored as one clean line each (annotations.text.sanitize.single_line), and
+names quoted in a problem are shown inert: config.toml is outside text.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from ..home import Home
+from ..text.sanitize import inert, single_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +121,8 @@ def load_config(home: Home | Path) -> Config:
 def _label(name: str, spec, base: Label | None, problems: list[str]) -> Label | None:
     """One [labels.<name>] table over the default of that name (if any); None
     with the problems noted."""
-    where = f"[labels.{name}]"
-    if not NAME_RE.match(name):
+    where = f"[labels.{inert(name)}]"
+    if not NAME_RE.fullmatch(name):  # fullmatch: "$" would let a trailing newline through
         problems.append(f"{where}: a label name is lower-case letters, digits, '_' or '-'")
         return None
     if not isinstance(spec, dict):
@@ -127,7 +130,7 @@ def _label(name: str, spec, base: Label | None, problems: list[str]) -> Label | 
         return None
     unknown = set(spec) - {"key", "color", "definition", "examples"}
     if unknown:
-        problems.append(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}")
+        problems.append(f"{where}: unknown setting(s) {inert(', '.join(sorted(unknown)))}")
     key = spec.get("key", base.key if base else None)
     color = spec.get("color", base.color if base else None)
     definition = spec.get("definition", base.definition if base else "")
@@ -141,7 +144,8 @@ def _label(name: str, spec, base: Label | None, problems: list[str]) -> Label | 
     elif not isinstance(examples, list | tuple) or not all(isinstance(e, str) for e in examples):
         problems.append(f"{where}: examples must be a list of strings, like [\"Cần ...\"]")
     else:
-        return Label(name, key, color, definition.strip(), tuple(e.strip() for e in examples))
+        return Label(name, key, color, single_line(definition),
+                     tuple(e for e in map(single_line, examples) if e))
     return None
 
 
@@ -152,7 +156,7 @@ def _reader_settings(reader, problems: list[str]) -> bool:
         return True
     unknown = set(reader) - {"advance"}
     if unknown:
-        problems.append(f"[reader]: unknown setting(s) {', '.join(sorted(unknown))}")
+        problems.append(f"[reader]: unknown setting(s) {inert(', '.join(sorted(unknown)))}")
     advance = reader.get("advance", True)
     if not isinstance(advance, bool):
         problems.append(f"[reader]: advance must be true or false, got {advance!r}")

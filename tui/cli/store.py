@@ -8,6 +8,7 @@ import click
 import orjson
 
 from annotations.errors import StoreError
+from annotations.text.sanitize import inert
 
 
 def _store(ctx: click.Context, *, readonly: bool):
@@ -43,7 +44,7 @@ def export_cmd(ctx: click.Context, output: Path | None, fmt: str, label: str | N
         try:
             if output is not None:
                 n = export_to_path(records, output)
-                click.echo(f"exported {n} annotation(s) to {output}", err=True)
+                click.echo(f"exported {n} annotation(s) to {inert(str(output))}", err=True)
             else:
                 out = sys.stdout.buffer
                 try:
@@ -67,7 +68,7 @@ def import_annotations_cmd(ctx: click.Context, file: Path) -> None:
 
     with _store(ctx, readonly=False) as store:
         result = import_file(store, Library(ctx.obj["home"]), file)
-    click.echo(f"{file}: added {result.added}, updated {result.updated}, unchanged "
+    click.echo(f"{inert(str(file))}: added {result.added}, updated {result.updated}, unchanged "
                f"{result.unchanged} ({len(result.reports)} report(s) written)", err=True)
 
 
@@ -123,20 +124,20 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{total} annotation(s) in {len(summary)} report(s)"
                    + (f", {orphaned} orphaned" if orphaned else ""))
         click.echo("\nper label")
-        for k, n in labels.items():
-            click.echo(f"  {k:<16} {n:>7}")
+        for k, n in labels.items():  # outside text (an old home's shards) is shown inert
+            click.echo(f"  {inert(k):<16} {n:>7}")
         click.echo("\nper annotator")
         for k, n in sorted(annotators.items()):
-            click.echo(f"  {k:<16} {n:>7}")
+            click.echo(f"  {inert(k):<16} {n:>7}")
         click.echo("\nper report")
         for rid in order:
             e, m = summary[rid], metas.get(rid)
-            parts = ", ".join(f"{k} {v}" for k, v in sorted(e["labels"].items()))
+            parts = ", ".join(f"{inert(k)} {v}" for k, v in sorted(e["labels"].items()))
             sent = f"{e['tagged']}/{m.sentences} sent" if m else "not in library"
-            click.echo(f"  {(m.date if m else None) or '?':<10}  {rid:<24} {e['count']:>5}  "
-                       f"({parts}; {sent})  {m.title if m else ''}")
+            click.echo(f"  {inert((m.date if m else None) or '?'):<10}  {inert(rid):<24} "
+                       f"{e['count']:>5}  ({parts}; {sent})  {inert(m.title) if m else ''}")
     for p in problems:
-        click.echo(f"baocao: {p}", err=True)
+        click.echo(f"baocao: {inert(str(p), keep_newlines=True)}", err=True)
     if problems:
         sys.exit(1)
 

@@ -1,5 +1,6 @@
 """Help: every key, read from the same table the app binds, with the keymap's
-keys, and what each label is for (definition and examples)."""
+keys, and what each label is for (definition and examples). What config.toml
+gave (keys, label names, definitions) is drawn inert: shown, never obeyed."""
 from __future__ import annotations
 
 from rich.table import Table
@@ -9,6 +10,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from annotations.text.sanitize import inert
 
 from ..bindings import SCOPE_TITLES, key_label, keys_for, label_key
 
@@ -28,7 +31,8 @@ def help_table(labels, keymap=None) -> Table:
             specs = [label_key(lb, i) for i, lb in enumerate(labels)] + specs
         for spec in specs:
             bid = "" if spec.id.startswith("tag_") else spec.id
-            table.add_row(Text(key_label(spec, keymap)), Text(spec.description), Text(bid))
+            table.add_row(Text(inert(key_label(spec, keymap))), Text(inert(spec.description)),
+                          Text(bid))
         table.add_row("", "", "")
     return table
 
@@ -41,12 +45,12 @@ def labels_table(labels) -> Table:
     table.add_column()
     table.add_row(Text("Labels", style="bold underline"), "")
     for lb in labels:
-        what = Text(lb.name, style="bold")
+        what = Text(inert(lb.name), style="bold")
         if lb.definition:
-            what.append(f": {lb.definition}")
-        table.add_row(Text(lb.key), what)
+            what.append(f": {inert(lb.definition)}")
+        table.add_row(Text(inert(lb.key)), what)
         for example in lb.examples:
-            table.add_row("", Text(f"“{example}”", style="italic"))
+            table.add_row("", Text(f"“{inert(example)}”", style="italic"))
     return table
 
 

@@ -236,7 +236,9 @@ class ReaderScreen(Screen):
         title = Text(f"{self.index + 1}/{len(self.order)}  ", style="dim")
         if not self.loading_report and self.view.sentence_count:  # before the title: never cut
             title.append(f"sentence {self.view.cursor + 1}/{self.view.sentence_count}  ")
-        title.append(m.title, style="bold")
+        from annotations.text.sanitize import inert  # an old home's title: shown, never obeyed
+
+        title.append(inert(m.title), style="bold")
         if self.unsaved:
             title = Text.assemble(Text(" NOT SAVED ", style="bold reverse red"), " ", title)
         self._show("#reader-title", title, layout=False)  # one line: no layout

@@ -1,5 +1,6 @@
 """The side panel's list of a report's annotations: one line each, drawn only
-when visible (a report can carry hundreds), enter or a click jumps to one."""
+when visible (a report can carry hundreds), enter or a click jumps to one.
+Annotators and passage texts are drawn inert (control characters shown)."""
 from __future__ import annotations
 
 from rich.style import Style
@@ -12,6 +13,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from annotations.store import Annotation
+from annotations.text.sanitize import inert
 
 
 class AnnotationList(ScrollView, can_focus=True):
@@ -82,8 +84,8 @@ class AnnotationList(ScrollView, can_focus=True):
         if a.note:
             line.append(" ✎")
         if a.annotator != self.me:
-            line.append(f" ({a.annotator})", style=dim)
-        line.append(" " + a.text.replace("\n", " ")[: width * 2])
+            line.append(f" ({inert(a.annotator)})", style=dim)
+        line.append(" " + inert(a.text[: width * 2].replace("\n", " ")))
         line.truncate(width, overflow="ellipsis", pad=True)
         if highlight:
             line.stylize(self.get_component_rich_style("annotation-list--highlight",

@@ -1,9 +1,12 @@
 """The library's table of reports: fixed columns, one line per report, drawn
-only when visible, so 10,000 reports cost no more to show than 10."""
+only when visible, so 10,000 reports cost no more to show than 10. What a row
+draws is made inert (annotations.text.sanitize): a title from an old home
+shows its control characters as symbols, never sends them to the terminal."""
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.segment import Segment
 from rich.text import Text
 from textual.binding import Binding
 from textual.events import Click
@@ -12,7 +15,17 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from annotations.text.sanitize import inert
+
 Row = Callable[[int, int], Text]  # (index, title width) -> the row's Text
+
+
+def inert_strip(segments, width: int) -> Strip:
+    """A line of ``width`` cells whose text segments are inert (shown symbols
+    are wider than the characters: the line is cut to ``width`` again)."""
+    segments = [seg if seg.control or seg.text.isprintable()
+                else Segment(inert(seg.text), seg.style) for seg in segments]
+    return Strip(segments).adjust_cell_length(width)
 
 
 class ReportTable(ScrollView, can_focus=True):
@@ -73,7 +86,7 @@ class ReportTable(ScrollView, can_focus=True):
             if cursor:
                 name = "report-table--cursor" if self.has_focus else "report-table--zebra"
                 line.stylize(self.get_component_rich_style(name, partial=True))
-            strip = Strip(list(line.render(self.app.console)), width).apply_style(
+            strip = inert_strip(line.render(self.app.console), width).apply_style(
                 self.rich_style)  # Textual paints no background under a line's segments
             self._cache[(index, cursor)] = strip
         return strip

@@ -3,6 +3,8 @@ sentence's note, the legend of the gutter and the entity styles, and the
 one-line status that replaces the panel on narrow terminals. Pure functions of
 what they show: the reader calls them again whenever that changes, the theme
 included (styles are passed in, read from the widgets' component classes).
+Strings from the home (dates, annotator, notes) are drawn inert: control
+characters from an old home are shown as symbols, never sent to the terminal.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from rich.style import Style
 from rich.text import Text
 
 from annotations.models import ENTITY_LABELS, ReportMeta
+from annotations.text.sanitize import inert
 
 BAR = 20  # cells of the progress bar
 NOTE_LINES = 4  # lines of a note the panel shows; the note dialog has all of it
@@ -27,9 +30,9 @@ def report_info(meta: ReportMeta, tagged: int, total: int, annotator: str,
     marked none) when ``decided`` is given, tagged ones otherwise."""
     info = Text()
     info.append("Date ", style="dim")
-    info.append(meta.date or "unknown")
+    info.append(inert(meta.date or "unknown"))
     if meta.date_source != "unknown":
-        info.append(f" ({meta.date_source})", style="dim")
+        info.append(f" ({inert(meta.date_source)})", style="dim")
     if decided is None:
         info.append("\nTagged ", style="dim")
         info.append(f"{tagged}/{total} sentences")
@@ -41,7 +44,7 @@ def report_info(meta: ReportMeta, tagged: int, total: int, annotator: str,
     filled = round(BAR * done_count / total) if total else 0
     info.append("\n" + "█" * filled + "░" * (BAR - filled), style="bold")
     info.append("\nAnnotator ", style="dim")
-    info.append(annotator)
+    info.append(inert(annotator))
     if done:
         info.append("\n✓ done", style="bold")
     if readonly:
@@ -73,10 +76,10 @@ def status_line(meta: ReportMeta, decided: int, total: int, annotator: str, read
     if done:
         progress.append(" ✓ done", style="bold")
     parts = [  # (what, the order in which it is dropped: highest first, 0 never)
-        (Text(meta.date or "undated"), 2),
+        (Text(inert(meta.date or "undated")), 2),
         (progress, 0),
         (_counts(labels, letter_color, counts), 1),
-        (Text(annotator, style="dim"), 3),
+        (Text(inert(annotator), style="dim"), 3),
     ]
     if readonly:
         parts.append((Text("READ-ONLY", style="bold reverse"), 0))
@@ -100,7 +103,7 @@ def note_text(note: str, sentence_index: int | None, width: int) -> Text:
     """The current sentence's note under a "Note (sentence 12)" heading
     (``sentence_index`` counts from 0, the heading from 1), wrapped to ``width``
     cells and cut after NOTE_LINES lines. Empty without a note (hide it)."""
-    note = note.strip()
+    note = inert(note.strip(), keep_newlines=True)
     if not note:
         return Text()
     text = Text("Note" if sentence_index is None else f"Note (sentence {sentence_index + 1})",
