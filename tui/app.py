@@ -22,6 +22,7 @@ from annotations.errors import BaocaoError, ConfigError, os_error_line
 from annotations.home import Home
 from annotations.store import DEFAULT_LABELS, AnnotationStore, Label, StoreError, StoreLocked
 from annotations.store.labels import check_label_keys, load_config
+from annotations.store.shards import StoreWriteError
 
 from .bindings import bindings_for, reserved_keys
 from .messages import ExportFinished
@@ -150,13 +151,14 @@ class BaocaoApp(App):
         when the home cannot be written (a read-only disk, no permission)."""
         try:
             self.store = factory(self.home, annotator=annotator)
-        except (StoreLocked, OSError) as exc:
+        except (StoreLocked, StoreWriteError, OSError) as exc:
             if isinstance(exc, StoreLocked):
                 self.locked_by_other = True
                 self.store_problem = str(exc)
             else:
                 self.home_writable = False
-                self.store_problem = f"this home cannot be written ({os_error_line(exc)})"
+                why = str(exc) if isinstance(exc, StoreWriteError) else os_error_line(exc)
+                self.store_problem = f"this home cannot be written ({why})"
             try:
                 self.store = factory(self.home, annotator=annotator, readonly=True)
             except (BaocaoError, OSError) as exc2:

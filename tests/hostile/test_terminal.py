@@ -350,8 +350,6 @@ async def test_tui_with_the_configured_annotator(old_home: Path):
     assert "annotator lanabcdcba" in "\n".join(seen)
 
 
-@pytest.mark.xfail(strict=True, reason="tui/widgets/text_layout.display_text maps C0/C1 one for "
-                   "one but passes bidi controls, zero-width characters and U+2028 (lead's file)")
 async def test_reader_text_is_inert(old_home: Path):
     """The report's text in the reader (ReportView): every payload shown, one
     character for one (offsets stay valid), none drawn raw."""

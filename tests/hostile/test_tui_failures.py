@@ -51,7 +51,7 @@ async def test_a_home_that_cannot_be_written_opens_read_only(seeded_home, monkey
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.readonly and app.store is not None and app.store.readonly
-        assert any("Read-only file system" in n.message for n in notifications(app))
+        assert any("read-only" in n.message and "cannot be written" in n.message for n in notifications(app))
         reader = await open_first(pilot)
         await pilot.press("a")
         await pilot.pause()

@@ -157,7 +157,7 @@ def done_cmd(ctx: click.Context, report_ids: tuple[str, ...], undo: bool) -> Non
         for rid in report_ids:
             change = store.set_done(rid, not undo)
             state = "not done" if undo else "done"
-            click.echo(f"{rid}: {state}" + ("" if change.what else " (already)"))
+            click.echo(f"{inert(rid)}: {state}" + ("" if change.what else " (already)"))
 
 
 def register(group: click.Group) -> None:

@@ -11,6 +11,7 @@ from textual.worker import get_current_worker
 
 from annotations.errors import BaocaoError, LibraryError
 from annotations.models import ReportMeta
+from annotations.text.sanitize import inert
 
 from ..bindings import bindings_for, keys_for
 from ..messages import SeedingFinished, SeedingProgress, SeedingStarted, TextsFolded
@@ -162,13 +163,13 @@ class LibraryScreen(Screen):
         done = bool(mine and mine["done"])
         decided = m.sentences if done else min(mine["tagged"] + mine["none"], m.sentences) \
             if mine else 0
-        date = Text(f"{m.date or '—':<10}", style="" if m.date else "dim")
+        date = Text(f"{inert(m.date or '—'):<10}", style="" if m.date else "dim")
         progress = Text(f"{progress_bar(decided, m.sentences)} {decided:>3}/{m.sentences:<4}")
         counts = []
         for lb in self.app.labels:
             n = per_label.get(lb.name, 0)
             counts.append(Text(f"{n or '·':>3}", style="" if n else "dim"))
-        return self._row_text(date, m.title, progress, counts, self._title_width(),
+        return self._row_text(date, inert(m.title), progress, counts, self._title_width(),
                               Text("✓", style="bold green") if done else "")
 
     def _update_title(self, shown: int) -> None:

@@ -27,6 +27,11 @@ _WORD = re.compile(r"\S+")
 _CONTROL = {c: 0x2400 + c for c in range(32)}
 _CONTROL.update({10: 0x20, 9: 0x20, 13: 0x20, 127: 0x2421})
 _CONTROL.update({c: 0xFFFD for c in range(0x80, 0xA0)})
+# invisible format characters (bidi overrides, zero-width) and line separators:
+# shown, one for one, so offsets hold and none can reorder or hide text
+_CONTROL.update({c: 0xFFFD for c in (0x00AD, 0x061C, 0x2028, 0x2029, 0xFEFF,
+                                     *range(0x200B, 0x2010), *range(0x202A, 0x202F),
+                                     *range(0x2060, 0x2065), *range(0x2066, 0x2070))})
 
 
 def display_text(text: str) -> str:
