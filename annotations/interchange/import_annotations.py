@@ -39,6 +39,7 @@ import orjson
 from ..corpus.library import Library
 from ..errors import CorruptDatabase, StoreError
 from ..fsutil import open_regular, os_reason
+from ..models import text_sha256
 from ..store import AnnotationStore, now_iso
 from ..store.decisions import normalise
 from ..store.records import ADDED_IN_3, SOURCES, passage_key, sentence_range
@@ -78,25 +79,36 @@ SHA_RE = re.compile(r"[0-9a-f]{64}")
 
 
 class _Reports:
-    """Texts and sentence spans of the reports a file touches (loaded once)."""
+    """Texts, hashes and sentence spans of the reports a file touches (loaded
+    once). The hash is of the text actually read, and the sentences are of the
+    analysis of that text (the cache entry read as raw JSON: no NLP, no
+    dataclasses), so documents never claim a text they were not checked on."""
 
     def __init__(self, lib: Library):
         self.lib = lib
-        self._texts: dict[str, str] = {}
+        self._texts: dict[str, tuple[str, str]] = {}
         self._sents: dict[str, tuple[tuple[int, int], ...]] = {}
 
     def text(self, rid: str) -> str:
         if rid not in self._texts:
-            self._texts[rid] = self.lib.text(rid)
-        return self._texts[rid]
+            text = self.lib.text(rid)
+            self._texts[rid] = (text, text_sha256(text))
+        return self._texts[rid][0]
+
+    def sha(self, rid: str) -> str:
+        self.text(rid)
+        return self._texts[rid][1]
 
     def sentences(self, rid: str) -> tuple[tuple[int, int], ...]:
         if rid not in self._sents:
-            self._sents[rid] = tuple((s.start, s.end) for s in self.lib.analysis(rid).sentences)
+            cached = self.lib.cached_analysis_dict(self.sha(rid))
+            try:
+                spans = tuple((int(s[0]), int(s[1])) for s in cached["sentences"])
+            except (TypeError, KeyError, IndexError, ValueError):
+                spans = tuple((s.start, s.end)
+                              for s in self.lib.analyze_text(self.text(rid)).sentences)
+            self._sents[rid] = spans
         return self._sents[rid]
-
-    def sha(self, rid: str) -> str:
-        return self.lib.get(rid).sha256
 
 
 def _iso(v) -> bool:
@@ -107,59 +119,83 @@ def _iso(v) -> bool:
         return False
 
 
-# field -> (accepted, what the message says); None is accepted where listed
-_OPTIONAL: dict[str, tuple[Callable[[object], bool], str]] = {
-    "report_title": (lambda v: isinstance(v, str), "a string or null"),
-    "report_date": (lambda v: isinstance(v, str), "a string or null"),
-    "note": (lambda v: isinstance(v, str), "a string or null"),
-    "model_version": (lambda v: isinstance(v, str), "a string or null"),
-    "score": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-              "a number or null"),
+# field -> the exact JSON types it may have besides null, and what a message says
+_TYPED: dict[str, tuple[tuple[type, ...], str]] = {
+    "report_title": ((str,), "a string or null"), "report_date": ((str,), "a string or null"),
+    "note": ((str,), "a string or null"), "model_version": ((str,), "a string or null"),
+    "score": ((int, float), "a number or null"),
+    "sentence_start": ((int,), "an integer or null"), "sentence_end": ((int,), "an integer or null"),
+    "entities": ((list,), "a list or null"),
+}
+# field -> (accepted, what a message says), for values of the right JSON type
+_SHAPED: dict[str, tuple[Callable[[object], bool], str]] = {
     "source": (lambda v: v in SOURCES, f"one of {', '.join(SOURCES)} or null"),
-    "created_at": (lambda v: isinstance(v, str) and _iso(v), "an ISO 8601 time or null"),
-    "updated_at": (lambda v: isinstance(v, str) and _iso(v), "an ISO 8601 time or null"),
-    "report_sha256": (lambda v: isinstance(v, str) and SHA_RE.fullmatch(v) is not None,
+    "created_at": (lambda v: type(v) is str and _iso(v), "an ISO 8601 time or null"),
+    "updated_at": (lambda v: type(v) is str and _iso(v), "an ISO 8601 time or null"),
+    "report_sha256": (lambda v: type(v) is str and SHA_RE.fullmatch(v) is not None,
                       "64 lowercase hex characters or null"),
-    "sentence_start": (_is_int, "an integer or null"),
-    "sentence_end": (_is_int, "an integer or null"),
-    "entities": (lambda v: isinstance(v, list), "a list or null"),
-    "id": (lambda v: isinstance(v, str) and ID_RE.fullmatch(v) is not None,
+    "id": (lambda v: type(v) is str and ID_RE.fullmatch(v) is not None,
            "32 lowercase hex characters (an id as baocao writes it) or null"),
-    "annotator": (lambda v: isinstance(v, str) and bool(single_line(v)),
+    "annotator": (lambda v: type(v) is str and bool(_clean_name(v)),
                   "a name with printable characters or null"),
 }
+
+
+def _shown(v) -> str:
+    return _short(v) if isinstance(v, str) else type(v).__name__
 
 
 def _type_problems(rec: dict) -> list[str]:
     """What is wrong with the fields' types and shapes (every field checked)."""
     bad = []
     orphaned = rec.get("orphaned", False)
-    if not isinstance(orphaned, bool):
+    if type(orphaned) is not bool:
         bad.append("'orphaned' must be true or false")
     decided = rec.get("decided", True)
-    if not isinstance(decided, bool):
+    if type(decided) is not bool:
         bad.append("'decided' must be true or false")
     for k in ("report_id", "text"):
-        if not isinstance(rec.get(k), str) or not rec.get(k):
+        v = rec.get(k)
+        if type(v) is not str or not v:
             bad.append(f"{k!r} must be a non-empty string")
-    if "label" not in rec or (rec["label"] is not None and (not isinstance(rec["label"], str)
-                                                          or not rec["label"])):
+    label = rec.get("label", 0)
+    if label is not None and (type(label) is not str or not label):
         bad.append("'label' must be a label name or null (none)")
-    elif decided is False and rec["label"] is not None:
+    elif decided is False and label is not None:
         bad.append("'decided' is false but there is a label (a label is a decision)")
-    elif decided is False and not (isinstance(rec.get("note"), str) and rec["note"].strip()):
+    elif decided is False and not (type(rec.get("note")) is str and rec["note"].strip()):
         bad.append("'decided' is false but there is no note (an undecided sentence keeps only "
                    "its note)")
     for k in ("start", "end"):
-        if not _is_int(rec.get(k)) and not (orphaned is True and rec.get(k) is None):
+        v = rec.get(k)
+        if type(v) is not int and not (orphaned is True and v is None):
             bad.append(f"{k!r} must be an integer" + (" (or null when orphaned)"
                                                       if orphaned is True else ""))
-    for k, (ok, what) in _OPTIONAL.items():
-        v = rec.get(k)
-        if v is not None and not ok(v):
-            shown = _short(v) if isinstance(v, str) else type(v).__name__
-            bad.append(f"{k!r} must be {what}, not {shown}")
+    for k, v in rec.items():
+        if v is None:
+            continue
+        typed = _TYPED.get(k)
+        if typed is not None:
+            if type(v) not in typed[0]:  # exact: true is not a number
+                bad.append(f"{k!r} must be {typed[1]}, not {_shown(v)}")
+            continue
+        shaped = _SHAPED.get(k)
+        if shaped is not None and not shaped[0](v):
+            bad.append(f"{k!r} must be {shaped[1]}, not {_shown(v)}")
     return bad
+
+
+_NAMES: dict[str, str] = {}
+
+
+def _clean_name(name: str) -> str:
+    """``single_line`` of an annotator name (the few names of a file, cleaned once)."""
+    clean = _NAMES.get(name)
+    if clean is None:
+        if len(_NAMES) > 10_000:
+            _NAMES.clear()
+        clean = _NAMES[name] = single_line(name)
+    return clean
 
 
 def _check_line(rec, lineno: int, store: AnnotationStore, lib: Library, reports: _Reports,
@@ -205,11 +241,12 @@ def _check_line(rec, lineno: int, store: AnnotationStore, lib: Library, reports:
         sha = rec.get("report_sha256") or reports.sha(rid)
     now = now_iso()
     created = rec.get("created_at") or now
-    annotator = single_line(rec["annotator"]) if rec.get("annotator") else store.annotator
+    annotator = _clean_name(rec["annotator"]) if rec.get("annotator") else store.annotator
+    note = rec.get("note") or ""
     return {**ADDED_IN_3, "id": rec.get("id") or "", "report_id": rid, "start": start,
             "end": end, "sentence_start": s0, "sentence_end": s1, "label": label,
             "decided": rec.get("decided", True),
-            "text": text, "note": multi_line(rec.get("note") or ""),
+            "text": text, "note": multi_line(note) if note else "",
             "annotator": annotator,
             "source": rec.get("source") or "manual", "score": rec.get("score"),
             "model_version": rec.get("model_version"),

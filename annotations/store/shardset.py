@@ -31,7 +31,7 @@ from tinydb import TinyDB
 from tinydb.queries import QueryLike
 
 from ..errors import CorruptDatabase
-from ..fsutil import atomic_write_bytes, fsync_dir, read_regular, write_temp
+from ..fsutil import atomic_write_bytes, fsync_dir, read_regular, sync_files, write_temp
 from .records import doc_order
 from .shards import (
     META,
@@ -276,11 +276,12 @@ class ShardSet:
 
     # ------------------------------------------------------------ several reports at once
     def replace_many(self, plans: dict[str, list[dict]], journal: Path, *,
-                     durable: bool = True) -> dict[str, dict]:
+                     durable: bool = True) -> dict[str, tuple[dict, tuple[int, int, int]]]:
         """Every document of several reports, all or nothing (other tables of each
-        shard kept). Returns report id -> the data written.
+        shard kept). Returns report id -> (the data written, its file signature).
 
-        1. Stage: each new shard goes to a temp file next to its shard, fsynced.
+        1. Stage: each new shard goes to a temp file next to its shard; all are
+           made durable (``fsutil.sync_files``: fsync each, or one syncfs).
            Any failure (disk full...) removes the temp files: nothing changed.
         2. Commit: ``journal`` lists the renames (written atomically, durably).
         3. Rename every temp file over its shard, fsync the folder, delete the journal.
@@ -295,10 +296,15 @@ class ShardSet:
                 data[META] = {"1": {"report_id": rid}}
                 path = self.path(rid)
                 try:
-                    tmp = write_temp(path, orjson.dumps(data), durable=durable)
+                    tmp = write_temp(path, orjson.dumps(data), durable=False)
                 except OSError as exc:
                     raise StoreWriteError(path, exc) from None
                 staged.append((rid, tmp, path, data))
+            if durable:  # every staged file on disk before the journal says "rename them"
+                try:
+                    sync_files([tmp for _r, tmp, _p, _d in staged], self.dir)
+                except OSError as exc:
+                    raise StoreWriteError(self.dir, exc, what="annotation folder") from None
             entry = {"renames": [[tmp.name, path.name] for _r, tmp, path, _d in staged]}
             try:
                 atomic_write_bytes(journal, orjson.dumps(entry), durable=True)
@@ -323,9 +329,10 @@ class ShardSet:
                                   "opens this home for writing completes it") from None
         out = {}
         for rid, _tmp, path, data in staged:
-            self._dbs.pop(rid, None)
-            self.db(rid).storage.adopt_written(data, file_sig(os.stat(path)))
-            out[rid] = data
+            sig = file_sig(os.stat(path))
+            if self._dbs.pop(rid, None) is not None:  # open: its cache follows the new file
+                self.db(rid).storage.adopt_written(data, sig)
+            out[rid] = (data, sig)
         return out
 
     def read_data(self, report_id: str) -> dict | None:

@@ -339,9 +339,9 @@ class AnnotationStore:
         if not plans:
             return
         written = self._shards.replace_many(plans, self.journal_path)
-        for rid, data in written.items():
+        for rid, (data, sig) in written.items():
             self._summary.update(rid, data.get(TABLE, {}).values(),
-                                 data.get(STATE, {}).values(), self._shards.sig(rid))
+                                 data.get(STATE, {}).values(), sig)
             self._history.drop_report(rid)
         self._summary.save()
 
