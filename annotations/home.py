@@ -198,7 +198,32 @@ class Home:
         return f"Home({str(self.root)!r})"
 
     def text_path(self, report_id: str) -> Path:
-        return self.texts_dir / f"{report_id}.txt"
+        """A report's current canonical text: the file its library index entry
+        names (``text_file``: a changed text is written under a new name and the
+        index switched to it in one atomic write), else ``texts/<id>.txt``. The
+        index is re-read only when it changed; this never raises."""
+        import stat
+
+        try:
+            st = os.stat(self.index_path)
+            sig = (st.st_ino, st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None
+        except OSError:
+            sig = None
+        cached = getattr(self, "_text_files", None)
+        if cached is None or cached[0] != sig:
+            names: dict = {}
+            if sig is not None:
+                try:
+                    names = {r["id"]: r["text_file"] for r in orjson.loads(self.index_path.read_bytes())
+                             ["reports"] if isinstance(r, dict) and "text_file" in r}
+                except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
+                    names = {}
+            cached = self._text_files = (sig, names)
+        name = cached[1].get(report_id)
+        if not (isinstance(name, str) and name and "/" not in name and "\x00" not in name
+                and not name.startswith(".")):
+            name = f"{report_id}.txt"
+        return self.texts_dir / name
 
     @property
     def has_store(self) -> bool:

@@ -109,3 +109,23 @@ def test_import_refused_while_another_writer_holds_the_home(home):
         assert "holder-annotator" in res.stderr and "one writer" in res.stderr
     assert len(Library(home)) == 0
     assert run("import", SEEDS / "000_04edcb8ab5506732.txt", home=home).exit_code == 0
+
+
+@pytest.mark.parametrize("size,ok", [("20M", True), ("1.5k", True), ("700", True), ("0", False),
+                                     ("-3", False), ("big", False), ("5T", False)])
+def test_import_max_size_option(home, size, ok):
+    res = CliRunner().invoke(main, ["--home", str(home), "import", "--max-size", size,
+                                    str(SEEDS / "000_04edcb8ab5506732.txt")])
+    if ok:
+        assert res.exit_code in (0, 1) and "imported" in res.stderr
+    else:
+        assert res.exit_code == 2 and "is not a size" in res.stderr
+
+
+def test_import_skip_reasons_are_one_printable_line(home, tmp_path):
+    bad = tmp_path / "bad\nname\x1b[31m.txt"
+    bad.write_bytes(b"")
+    res = run("import", bad, home=home)
+    assert res.exit_code == 1
+    [line] = [ln for ln in res.stderr.splitlines() if ln.startswith("skipped")]
+    assert line.isprintable() and r"bad\nname\x1b[31m.txt: empty file" in line

@@ -1,4 +1,5 @@
 """Import, index, cache and re-import of the report library."""
+import os
 import shutil
 from pathlib import Path
 
@@ -146,14 +147,14 @@ def test_missing_path_and_unsupported_type(home, tmp_path):
 def test_unreadable_file(home, tmp_path, monkeypatch):
     f = tmp_path / "locked.txt"
     f.write_text("Hội nghị.", encoding="utf-8")
-    real = Path.read_bytes
+    real = os.open
 
-    def denied(self):  # chmod 0 does not stop root, so refuse the read here
-        if self == f:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def denied(path, *a, **kw):  # chmod 0 does not stop root, so refuse the open here
+        if Path(path) == f:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *a, **kw)
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(os, "open", denied)
     summary = Library(home).import_paths([f], workers=1)
     assert summary.skipped[0].reason == "cannot read: Permission denied"
 
@@ -204,3 +205,149 @@ def test_ensure_seeded_only_fills_empty_library(home):
     lib = Library(home)
     assert len(lib.ensure_seeded().imported) == 5
     assert Library(home).ensure_seeded() is None
+
+
+# ---------------------------------------------------------------- issue 9: text switch, recovery
+
+def _fake_nlp(monkeypatch):
+    import re as _re
+
+    from annotations.models import Paragraph, Sentence, Token
+
+    def analyze(text):
+        spans = [(m.start(), m.end()) for m in _re.finditer(r"[^\n]+", text)]
+        return Analysis([Paragraph(s, e) for s, e in spans],
+                        [Sentence(s, e, i) for i, (s, e) in enumerate(spans)],
+                        [Token(m.start(), m.end()) for m in _re.finditer(r"\S+", text)], [])
+
+    monkeypatch.setattr(nlp, "analyze", analyze)
+
+
+def test_a_changed_text_gets_a_new_file_and_the_index_switches_to_it(home, tmp_path, monkeypatch):
+    from annotations.home import Home
+
+    _fake_nlp(monkeypatch)
+    src = tmp_path / "r.txt"
+    src.write_text("Hội nghị đã họp.\n\nCâu hai.", encoding="utf-8")
+    lib = Library(home)
+    assert lib.import_paths([src], workers=1).imported == ["r"]
+    texts = home / "library" / "texts"
+    assert [p.name for p in texts.iterdir()] == ["r.txt"]  # a first text keeps the plain name
+    old_sha = Library(home).get("r").sha256
+    src.write_text("Mở đầu.\n\nHội nghị đã họp.\n\nCâu hai.", encoding="utf-8")
+    calls = []
+    assert Library(home).import_paths([src], workers=1,
+                                      on_text_changed=lambda *a: calls.append(a)).updated == ["r"]
+    meta = Library(home).get("r")
+    name = f"r+{meta.sha256[:16]}.txt"
+    assert [p.name for p in texts.iterdir()] == [name]  # the old text removed after the switch
+    assert orjson.loads((home / "library" / "index.json").read_bytes())["reports"][0]["text_file"] == name
+    assert Home(home).text_path("r") == texts / name  # what the annotation store reads
+    assert Library(home).text("r").startswith("Mở đầu.")
+    assert calls[0][1].startswith("Hội nghị") and calls[0][2].startswith("Mở đầu")
+    assert not Library(home).cache_path(old_sha).exists()  # the old analysis went with it
+
+
+def test_the_next_writer_removes_leftovers_and_re_anchors_superseded_texts(home, tmp_path, monkeypatch):
+    _fake_nlp(monkeypatch)
+    src = tmp_path / "r.txt"
+    src.write_text("Hội nghị đã họp.\n\nCâu hai.", encoding="utf-8")
+    Library(home).import_paths([src], workers=1)
+    texts, cache = home / "library" / "texts", home / "cache" / "analysis"
+    # what a kill leaves: a superseded text of r, a text of a report never committed,
+    # an analysis of no current text, temporary files
+    (texts / "r+0123456789abcdef.txt").write_text("Hội nghị đã họp.", encoding="utf-8")
+    (texts / "ghost.txt").write_text("ma", encoding="utf-8")
+    (texts / ".r.txt.abc.tmp").write_text("half", encoding="utf-8")
+    (cache / f"{'f' * 64}-1.json").write_text("{}", encoding="utf-8")
+    (home / "library" / ".index.json.x1.tmp").write_text("{", encoding="utf-8")
+    calls = []
+    notes = Library(home).recover(on_text_changed=lambda *a: calls.append(a))
+    assert [c[0] for c in calls] == ["r"] and calls[0][1] == "Hội nghị đã họp."
+    assert calls[0][2] == Library(home).text("r")  # re-anchored onto the current text
+    assert sorted(p.name for p in texts.iterdir()) == ["r.txt"]
+    assert [p.name for p in cache.iterdir()] == [f"{Library(home).get('r').sha256}-{nlp.PIPELINE_VERSION}.json"]
+    assert not list((home / "library").glob("*.tmp"))
+    assert any("ghost.txt" in n for n in notes) and any("cache" in n for n in notes)
+    assert Library(home).recover() == []  # nothing left to do
+
+
+def test_a_damaged_text_is_refused_on_open_and_repaired_by_a_re_import(home, tmp_path, monkeypatch):
+    _fake_nlp(monkeypatch)
+    src = tmp_path / "r.txt"
+    src.write_text("Hội nghị đã họp.\n\nCâu hai.", encoding="utf-8")
+    Library(home).import_paths([src], workers=1)
+    (home / "library" / "texts" / "r.txt").write_text("Văn bản khác.", encoding="utf-8")
+    with pytest.raises(LibraryError, match="does not match the library index"):
+        Library(home).open("r")
+    s = Library(home).import_paths([src], workers=1)
+    assert s.updated == ["r"] and not s.unchanged
+    assert Library(home).text("r") == "Hội nghị đã họp.\n\nCâu hai."
+
+
+def test_ctrl_c_during_an_import_commits_what_was_finished(home, tmp_path, monkeypatch):
+    _fake_nlp(monkeypatch)
+    for i in range(6):
+        (tmp_path / f"r{i}.txt").write_text(f"Báo cáo số {i} đã họp.", encoding="utf-8")
+
+    def progress(done, total, what):
+        if done == 3:
+            raise KeyboardInterrupt
+
+    s = Library(home).import_paths([tmp_path], workers=1, progress=progress)
+    assert s.interrupted and s.failed and s.imported == ["r0", "r1", "r2"]
+    lib = Library(home)
+    assert [m.id for m in lib.reports()] == ["r0", "r1", "r2"]
+    assert sorted(p.name for p in (home / "library" / "texts").iterdir()) == ["r0.txt", "r1.txt", "r2.txt"]
+    assert sorted(p.name for p in (home / "cache" / "analysis").iterdir()) == sorted(
+        lib.cache_path(m.sha256).name for m in lib.reports())
+
+
+def test_a_reader_never_writes_the_cache_while_another_process_holds_the_home(seeded_home, monkeypatch):
+    import subprocess
+    import sys
+
+    _fake_nlp(monkeypatch)
+    lib = Library(seeded_home)
+    rid = lib.reports()[0].id
+    path = lib.cache_path(lib.get(rid).sha256)
+    path.unlink()
+    child = subprocess.Popen([sys.executable, "-c", "import sys; from annotations.home import Home; "
+                              "h = Home(sys.argv[1]); h.acquire_writer('other'); print('locked', "
+                              "flush=True); sys.stdin.readline()", str(seeded_home)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "locked"
+        assert Library(seeded_home).open(rid).analysis.sentences  # computed, not kept
+        assert not path.exists()
+        from annotations.errors import StoreLocked
+
+        with pytest.raises(StoreLocked):
+            Library(seeded_home).recover()
+    finally:
+        child.communicate("\n", timeout=30)
+    Library(seeded_home).open(rid)
+    assert path.exists()  # no one holds the home: kept
+
+
+def test_index_records_of_the_wrong_type_are_refused(seeded_home):
+    index = seeded_home / "library" / "index.json"
+    doc = orjson.loads(index.read_bytes())
+    doc["reports"][0]["sentences"] = "12"
+    index.write_bytes(orjson.dumps(doc))
+    with pytest.raises(LibraryError, match="'sentences' is a string"):
+        Library(seeded_home).reports()
+
+
+def test_long_accented_names_give_ids_that_fit_a_file_name(home, tmp_path, monkeypatch):
+    _fake_nlp(monkeypatch)
+    name = "Báo_cáo_kết_quả_thực_hiện_nhiệm_vụ_phát_triển_kinh_tế_xã_hội_" * 3
+    f = tmp_path / f"{name[:80]}.txt"
+    f.write_text("Hội nghị đã họp.", encoding="utf-8")
+    jl = tmp_path / "b.jsonl"
+    jl.write_text(orjson.dumps({"id": "Nghị_quyết_" * 40, "text": "Quốc hội họp."}).decode(),
+                  encoding="utf-8")
+    s = Library(home).import_paths([f, jl], workers=1)
+    assert len(s.imported) == 2, s.skipped
+    for rid in s.imported:
+        assert len(rid.encode()) <= 180 and Library(home).text(rid)

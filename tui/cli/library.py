@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -16,40 +18,119 @@ def _warn(msg: str) -> None:
     click.echo(f"baocao: warning: {msg}", err=True)
 
 
+class _Size(click.ParamType):
+    """A size: bytes, or a number with K, M or G (binary: 20M = 20 MiB)."""
+
+    name = "size"
+    _UNITS = {"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "m": 1 << 20, "mb": 1 << 20,
+              "g": 1 << 30, "gb": 1 << 30}
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        import re
+
+        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", str(value))
+        unit = m and self._UNITS.get(m.group(2).lower())
+        if not m or unit is None or float(m.group(1)) * unit < 1:
+            self.fail(f"{value!r} is not a size (examples: 20M, 500K, 1G, 1048576)", param, ctx)
+        return int(float(m.group(1)) * unit)
+
+
+@contextmanager
+def _interrupts_as_keyboard_interrupt() -> Iterator[dict]:
+    """SIGTERM (and SIGHUP) stop an import the way Ctrl-C does: cleanly, with
+    what was committed reported. Yields a dict whose "signal" is set to the
+    signal number that arrived."""
+    import signal
+
+    got: dict = {}
+
+    def stop(signum, _frame):
+        got.setdefault("signal", signum)
+        raise KeyboardInterrupt
+
+    old = {}
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            try:
+                old[sig] = signal.signal(sig, stop)
+            except (ValueError, OSError):  # not the main thread
+                pass
+    try:
+        yield got
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+
+def _stopped_by(got: dict) -> tuple[str, int]:
+    import signal
+
+    sig = got.get("signal", signal.SIGINT)
+    name = {signal.SIGINT: "Ctrl-C"}.get(sig) or signal.Signals(sig).name
+    return name, 128 + int(sig)
+
+
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-j", "--jobs", type=int, default=None, help="Analysis processes (default: cores).")
+@click.option("-j", "--jobs", "--workers", "jobs", type=int, default=None,
+              help="Analysis processes (default: cores).")
+@click.option("--max-size", type=_Size(), default="20M", show_default=True,
+              help="Refuse files bigger than this (K, M, G: 500K, 20M, 1G).")
 @click.pass_context
-def import_cmd(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None) -> None:
-    """Add report files and folders (.txt, .md, .jsonl) to the library."""
+def import_cmd(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, max_size: int) -> None:
+    """Add report files and folders (.txt, .md, .jsonl) to the library.
+
+    Ctrl-C (or SIGTERM) stops it cleanly: the reports finished so far are
+    kept and listed, nothing half-written is left."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from annotations.corpus.ingest import import_limits
     from annotations.services import import_paths
+    from annotations.text.sanitize import inert
 
     def reanchored(r) -> None:
-        click.echo(f"report {r.report_id}: text changed; annotations kept {r.kept}, "
+        click.echo(f"report {inert(r.report_id)}: text changed; annotations kept {r.kept}, "
                    f"moved {r.moved}, orphaned {r.orphaned}", err=True)
 
     err = Console(stderr=True)
-    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                  MofNCompleteColumn(), TimeRemainingColumn(), console=err,
-                  transient=True, disable=not err.is_terminal) as bar:
-        task = bar.add_task("Analysing", total=None)
+    with _interrupts_as_keyboard_interrupt() as got:
+        try:
+            with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                          MofNCompleteColumn(), TimeRemainingColumn(), console=err,
+                          transient=True, disable=not err.is_terminal) as bar:
+                task = bar.add_task("Analysing", total=None)
 
-        def progress(done: int, total: int, what: str) -> None:
-            bar.update(task, completed=done, total=total)
+                def progress(done: int, total: int, what: str) -> None:
+                    bar.update(task, completed=done, total=total)
 
-        summary = import_paths(ctx.obj["home"], paths, annotator=ctx.obj["annotator"],
-                               workers=jobs, progress=progress, warn=_warn,
-                               on_reanchored=reanchored)
+                with import_limits(max_bytes=max_size):
+                    summary = import_paths(ctx.obj["home"], paths, annotator=ctx.obj["annotator"],
+                                           workers=jobs, progress=progress, warn=_warn,
+                                           on_reanchored=reanchored)
+        except KeyboardInterrupt:  # before the import began (or after it ended): nothing changed
+            name, code = _stopped_by(got)
+            click.echo(f"baocao: import stopped ({name}) before it began; nothing was imported",
+                       err=True)
+            sys.exit(code)
+    for note in summary.repaired:
+        click.echo(f"repaired: {inert(note)}", err=True)
     for item in summary.skipped:
         click.echo(f"skipped {item}", err=True)
     for source, existing in summary.duplicates:
-        click.echo(f"duplicate {source}: same text as report {existing}", err=True)
+        click.echo(f"duplicate {inert(source)}: same text as report {inert(existing)}", err=True)
     click.echo(f"imported {len(summary.imported)}, updated {len(summary.updated)}, "
                f"unchanged {len(summary.unchanged)}, duplicates {len(summary.duplicates)}, "
                f"skipped {len(summary.skipped)}", err=True)
+    if summary.interrupted:
+        name, code = _stopped_by(got)
+        click.echo(f"baocao: import stopped ({name}): the {len(summary.imported)} imported and "
+                   f"{len(summary.updated)} updated report(s) above are saved; the rest was not "
+                   "imported (run the same import again to finish it)", err=True)
+        sys.exit(code)
     if summary.failed:
         sys.exit(1)
 
@@ -58,7 +139,12 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None) ->
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.pass_context
 def list_cmd(ctx: click.Context, as_json: bool) -> None:
-    """Reports sorted by date (oldest first)."""
+    """Reports sorted by date (oldest first).
+
+    Plain lines show outside text inertly (control characters as symbols, one
+    line per report). --json is data for programs: the exact strings, as JSON
+    (control characters below U+0020 escaped; DEL, C1 and bidi characters are
+    valid JSON text and stay as they are)."""
     from annotations.corpus.library import Library
     from annotations.services import progress
 
@@ -73,10 +159,12 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
                                     "date_source": m.date_source, "sentences": m.sentences,
                                     "tagged": p["tagged"], "done": p["done"]}) + b"\n")
         return
+    from annotations.text.sanitize import inert  # a terminal: outside text shown, never obeyed
+
     for m in reports:
         p = mine.get(m.id, nothing)
-        click.echo(f"{m.date or '?':<10}  {m.id:<24}  {m.sentences:>4} sent  "
-                   f"{p['tagged']:>4} tagged {'✓' if p['done'] else ' '}  {m.title}")
+        click.echo(f"{inert(m.date or '?'):<10}  {inert(m.id):<24}  {m.sentences:>4} sent  "
+                   f"{p['tagged']:>4} tagged {'✓' if p['done'] else ' '}  {inert(m.title)}")
 
 
 @click.command("show")
