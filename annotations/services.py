@@ -59,9 +59,17 @@ def annotation_records(home: Home, report_id: str, text: str) -> list[dict]:
 
 
 def show_record(report_id: str, meta, text: str, analysis: Analysis,
-                annotations: list[dict]) -> dict:
+                annotations: list[dict], tags: bool = False) -> dict:
     """PRODUCT.md's `show --json` object. ``meta`` is a ReportMeta or, for a file
-    shown without importing, a Candidate."""
+    shown without importing, a Candidate. ``tags``: each token also gets its
+    raw ``pos``, ``chunk`` and ``ner`` tags (the tagger runs again: they are
+    not cached)."""
+    tokens = [{"start": t.start, "end": t.end} for t in analysis.tokens]
+    if tags:
+        from .nlp import token_tags
+
+        for tok, (pos, chunk, ner) in zip(tokens, token_tags(text, analysis)):
+            tok.update(pos=pos, chunk=chunk, ner=ner)
     return {
         "id": report_id,
         "title": meta.title,
@@ -71,16 +79,17 @@ def show_record(report_id: str, meta, text: str, analysis: Analysis,
         "paragraphs": [{"start": p.start, "end": p.end} for p in analysis.paragraphs],
         "sentences": [{"start": s.start, "end": s.end, "paragraph": s.paragraph}
                       for s in analysis.sentences],
-        "tokens": [{"start": t.start, "end": t.end} for t in analysis.tokens],
+        "tokens": tokens,
         "entities": [{"start": e.start, "end": e.end, "label": e.label,
                       "text": text[e.start:e.end]} for e in analysis.entities],
         "annotations": annotations,
     }
 
 
-def show(home: Home, report: str) -> dict:
+def show(home: Home, report: str, tags: bool = False) -> dict:
     """The `show --json` record of a report id, or of a file path analysed
-    without importing it (raises LibraryError / InputError)."""
+    without importing it (raises LibraryError / InputError); ``tags`` adds
+    each token's raw tags (show_record)."""
     from pathlib import Path
 
     from .errors import InputError, LibraryError
@@ -90,7 +99,7 @@ def show(home: Home, report: str) -> dict:
     if report in lib:
         opened: Report = lib.open(report)
         return show_record(report, opened.meta, opened.text, opened.analysis,
-                           annotation_records(home, report, opened.text))
+                           annotation_records(home, report, opened.text), tags)
     path = Path(report)
     if not path.exists():
         raise LibraryError(f"{report}: no report with that id and no such file")
@@ -101,7 +110,7 @@ def show(home: Home, report: str) -> dict:
         raise InputError(f"{path}: no report in this file")
     if isinstance(cand, Skipped):
         raise InputError(str(cand))
-    return show_record(cand.stem, cand, cand.text, lib.analyze_text(cand.text), [])
+    return show_record(cand.stem, cand, cand.text, lib.analyze_text(cand.text), [], tags)
 
 
 @dataclass

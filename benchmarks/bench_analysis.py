@@ -1,11 +1,17 @@
 """Analysis speed.
 
-1. Throughput per core: our analyze() (sentence split, ner(), alignment,
-   entity layer) vs raw underthesea ner() over the same sentences, in the same
-   process and run, interleaved per report, best of 5 rounds. Target: ours >= 0.9x raw.
+1. Throughput per core: our analyze() end to end (sentence split, our tagger
+   annotations.nlp.tagger, alignment, entity layer) vs raw underthesea ner()
+   over the same sentences, in the same process and run, interleaved per
+   report, best of 5 rounds. Target: ours >= 8x raw. The tagger caches what it
+   learns of the vocabulary, so ours is timed three ways: "unseen" (the caches
+   hold what the other reports taught, never this report: the target), "cold"
+   (caches emptied before the report: a fresh process) and "warm" (the report
+   analysed just before: an upper bound). The pipeline as it was, with
+   underthesea's ner() ("before"), is timed beside them.
 2. Parallel speed-up: ProcessPoolExecutor.map(annotations.corpus.cache.analyze_to_dict,
    texts) with 2 workers vs 1, the way the library imports. Each pool is warmed
-   up first (workers load underthesea's models), then times the same texts.
+   up first (workers load the models), then times the same texts.
    The two pools take turns twice; the best time of each counts. Target:
    >= 1.7x. On a shared machine other jobs may leave less than two free cores,
    so the speed-up of pure-Python work measured the same way is printed beside
@@ -30,7 +36,7 @@ from annotations.nlp import pipeline  # noqa: E402
 from annotations.text.clean import clean  # noqa: E402
 
 ROUNDS = 5
-COPIES = 4  # variations of each seed for the pool run
+COPIES = 8  # variations of each seed for the pool run
 REPEAT = 2
 
 
@@ -55,30 +61,45 @@ def sentences_of(text: str) -> list[str]:
     return out
 
 
-def per_core(texts: list[str]) -> tuple[float, float, int]:
-    """Seconds for raw ner() and for analyze() over the same sentences. Each
-    report is timed on both sides back to back, ROUNDS times; the fastest time
-    per report and side is kept, so a burst of load from other processes on
-    the shared machine does not land on one side only."""
+def per_core(texts: list[str]) -> dict[str, float]:
+    """Seconds per side over all reports: raw ner() over the sentences, the
+    pipeline with underthesea's ner() ("before"), and ours unseen, cold and
+    warm. Each report is timed on every side back to back, ROUNDS times; the
+    fastest time per report and side is kept, so a burst of load from other
+    processes on the shared machine does not land on one side only."""
+    from functools import partial
+
     from underthesea import ner
+
+    from annotations.nlp import tagger
 
     sents = [sentences_of(t) for t in texts]
     for s in sents[0][:20]:  # warm up both sides
         ner(s)
     pipeline.analyze(texts[0])
-    raw = [float("inf")] * len(texts)
-    ours = [float("inf")] * len(texts)
+    sides = ("raw", "before", "unseen", "cold", "warm")
+    best = {side: [float("inf")] * len(texts) for side in sides}
+    underthesea_ner = partial(pipeline._analyze, ner=ner)
+
+    def timed(side: str, i: int, fn, *args) -> None:
+        t0 = time.perf_counter()
+        fn(*args)
+        best[side][i] = min(best[side][i], time.perf_counter() - t0)
+
     for _ in range(ROUNDS):
         for i, (text, ss) in enumerate(zip(texts, sents)):
-            t0 = time.perf_counter()
-            for s in ss:
-                ner(s)
-            t1 = time.perf_counter()
-            pipeline.analyze(text)
-            t2 = time.perf_counter()
-            raw[i] = min(raw[i], t1 - t0)
-            ours[i] = min(ours[i], t2 - t1)
-    return sum(raw), sum(ours), sum(map(len, sents))
+            timed("raw", i, lambda ss=ss: [ner(s) for s in ss])
+            timed("before", i, underthesea_ner, text)
+            tagger.forget()
+            timed("cold", i, pipeline.analyze, text)
+            tagger.forget()
+            for other in texts[:i] + texts[i + 1:]:
+                pipeline.analyze(other)
+            timed("unseen", i, pipeline.analyze, text)
+            timed("warm", i, pipeline.analyze, text)
+    out = {side: sum(times) for side, times in best.items()}
+    out["sentences"] = sum(map(len, sents))
+    return out
 
 
 def _warm(_: int) -> None:
@@ -114,11 +135,16 @@ def pooled(texts: list[str], fn=None, args=None) -> tuple[float, float]:
 
 def main() -> None:
     texts = seed_texts()
-    raw, ours, n = per_core(texts)
-    ratio = raw / ours
-    print(f"per core: {n} sentences; raw ner() {n / raw:.1f} sent/s, ours analyze() {n / ours:.1f} sent/s")
-    print(f"  ours/raw throughput {ratio:.3f}  (overhead {100 * (ours / raw - 1):.1f}%)  "
-          f"target >= 0.90  {'PASS' if ratio >= 0.9 else 'MISS'}")
+    t = per_core(texts)
+    n, raw = t["sentences"], t["raw"]
+    print(f"per core: {n} sentences, {len(texts)} reports; raw underthesea ner() {n / raw:.1f} sent/s")
+    for side, what in (("before", "the pipeline with underthesea's ner()"),
+                       ("unseen", "ours analyze(), report not seen before"),
+                       ("cold", "ours analyze(), empty caches"),
+                       ("warm", "ours analyze(), report seen before")):
+        ratio = raw / t[side]
+        target = f"target >= 8.00  {'PASS' if ratio >= 8 else 'MISS'}" if side == "unseen" else ""
+        print(f"  {what:40s} {n / t[side]:7.1f} sent/s  {ratio:5.2f}x raw  {target}")
 
     rnd = random.Random(7)
     # longest first, so the last report does not run alone on one worker

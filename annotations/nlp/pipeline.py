@@ -31,6 +31,28 @@ _WORD_RE = re.compile(r"\S+")
 _WINDOW = 8  # folded chars a piece may start after the expected position
 
 
+_FOLD: dict[str, str] = {}  # char -> align_fold(char), for the characters seen
+_KEY: dict[str, str] = {}  # piece -> its folded form, for the pieces seen (words repeat)
+_KEY_LIMIT = 100_000
+
+
+def _fold_all(chars: str) -> list[str]:
+    """align_fold of each character."""
+    fold = _FOLD
+    for c in set(chars).difference(fold):
+        fold[c] = align_fold(c)
+    return list(map(fold.__getitem__, chars))
+
+
+def _key(piece: str) -> str:
+    key = _KEY.get(piece)
+    if key is None:
+        if len(_KEY) > _KEY_LIMIT:
+            _KEY.clear()
+        key = _KEY[piece] = "".join(_fold_all(piece))
+    return key
+
+
 class Folded:
     """text[start:end] folded once (align_fold per character, so no tone
     marks, case or whitespace): the folded stream, and for each character how
@@ -38,8 +60,7 @@ class Folded:
     same stream, and a folded index maps back to its character by bisection."""
 
     def __init__(self, text: str, start: int = 0, end: int | None = None):
-        end = len(text) if end is None else end
-        folds = list(map(align_fold, text[start:end]))
+        folds = _fold_all(text[start:end])
         self.text, self.start = text, start
         self.stream = "".join(folds)
         self.before = list(accumulate(map(len, folds), initial=0))
@@ -55,7 +76,7 @@ class Folded:
         pos, stop = self.before[start - self.start], self.before[end - self.start]
         out: list[tuple[int, int] | None] = []
         for piece in pieces:
-            key = "".join(map(align_fold, piece))
+            key = _key(piece)
             i = stream.find(key, pos, min(pos + len(key) + _WINDOW, stop)) if key else -1
             if i < 0:
                 out.append(None)
@@ -108,12 +129,18 @@ def _tokens(text: str, s: int, e: int, ner, folded: Folded | None = None) -> lis
 
 
 def analyze(text: str) -> Analysis:
+    from .tagger import ner
+
+    return _analyze(text, partial(ner, chunk=False))  # the entity layer needs no chunk tags
+
+
+def _analyze(text: str, ner) -> Analysis:
+    """analyze() with a given ner(sentence) -> [(word, POS, chunk, NER tag)]
+    (benchmarks/bench_analysis.py times it with underthesea's own)."""
     from underthesea import sent_tokenize
 
     from .entities import find_entities
-    from .tagger import ner as tag
 
-    ner = partial(tag, chunk=False)  # the entity layer needs no chunk tags
     out = Analysis()
     folded = Folded(text)
     for m in _LINE_RE.finditer(text):

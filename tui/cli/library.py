@@ -170,13 +170,14 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
 @click.command("show")
 @click.argument("report")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.option("--tags", is_flag=True, help="Add each token's raw POS, chunk and NER tags (with --json).")
 @click.pass_context
-def show_cmd(ctx: click.Context, report: str, as_json: bool) -> None:
+def show_cmd(ctx: click.Context, report: str, as_json: bool, tags: bool) -> None:
     """Segmented text with entities. REPORT is an id, or a file path (analysed
     without importing it)."""
     from annotations.services import show
 
-    record = show(ctx.obj["home"], report)
+    record = show(ctx.obj["home"], report, tags=tags)
     if as_json:
         _emit_json(record)
     else:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from functools import cache
 
-__all__ = ["ner", "word_tokenize"]
+__all__ = ["forget", "ner", "word_tokenize"]
 
 
 @cache
@@ -39,3 +39,10 @@ def ner(sentence: str, chunk: bool = True) -> list[tuple[str, str, str, str]]:
 
 def word_tokenize(sentence: str) -> list[str]:
     return _chain().segmenter.words(sentence)
+
+
+def forget() -> None:
+    """Empty the tagger's caches (the vocabulary it has seen): the next text
+    is tagged as in a fresh process, from the same loaded models."""
+    if _chain.cache_info().currsize:
+        _chain().forget()

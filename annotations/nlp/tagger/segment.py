@@ -42,20 +42,23 @@ class Segmenter:
                                    CoreValues(models.joblib_load("ws_dictionary")))
         self._normal: dict[str, str] = {}
 
+    def forget(self) -> None:
+        self._normal.clear()
+        self.features.forget()
+
     def tokens(self, sentence: str) -> list[str]:
         """regex_tokenize.tokenize(sentence): each match's text is the one
         named group that matched (the alternatives are all named, none nested)."""
         text = normalize_characters_in_text(sentence)
+        tokens = [m.group() for m in TOKEN_RE.finditer(text)]
         normal = self._normal
-        if len(normal) > _CACHE_LIMIT:
-            normal.clear()
-        out = []
-        for m in TOKEN_RE.finditer(text):
-            tok = m.group()
-            n = normal.get(tok)
-            if n is None:
-                n = normal[tok] = token_normalize(tok)
-            out.append(n)
+        out = list(map(normal.get, tokens))
+        if None in out:
+            if len(normal) > _CACHE_LIMIT:
+                normal.clear()
+            for t in set(tokens).difference(normal):
+                normal[t] = token_normalize(t)
+            out = list(map(normal.__getitem__, tokens))
         return out
 
     def words(self, sentence: str) -> list[str]:

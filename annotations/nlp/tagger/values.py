@@ -33,15 +33,15 @@ def windows(values: list[str], length: int) -> list[str]:
         return values
     if length == 2:
         return [a + " " + b for a, b in zip(values, values[1:])]
+    if length == 3:
+        return [a + " " + b + " " + c for a, b, c in zip(values, values[1:], values[2:])]
     return [" ".join(values[j:j + length]) for j in range(len(values) - length + 1)]
 
 
 def all_true(flags: list[str], length: int) -> list[str]:
     """"True" for each window of `length` tokens whose flags are all "True"."""
     ok = [f == _TRUE for f in flags]
-    if length == 2:
-        return [_FLAG[a and b] for a, b in zip(ok, ok[1:])]
-    return [_FLAG[all(ok[j:j + length])] for j in range(len(ok) - length + 1)]
+    return [_FLAG[all(w)] for w in zip(*(ok[k:] for k in range(length)))]
 
 
 class _PerToken(dict):
@@ -86,12 +86,18 @@ class Values:
             return all_true(self.column(col, 1, "istitle", memo), length)
         if function == "isdigit":
             return [_FALSE] * max(0, len(col) - length + 1)
-        return self.in_dict(self.column(col, 1, "lower", memo), length)
+        return self.in_dict(self.column(col, length, "lower", memo), length)
 
     def unigram(self, col: list[str], function: str) -> list[str]:
         raise NotImplementedError
 
+    def forget(self) -> None:
+        """Empty the per-token caches."""
+        for per_token in self._of.values():
+            per_token.clear()
+
     def in_dict(self, lowered: list[str], length: int) -> list[str]:
+        """Whether each lowered window (of `length` tokens) is a dictionary entry."""
         raise NotImplementedError
 
 
@@ -125,12 +131,6 @@ class CoreValues(Values):
 
     def __init__(self, dictionary: set[str]):
         self.dictionary = dictionary
-        # a window of n lowered tokens can be in the dictionary only if its
-        # first token starts an entry of n words
-        self._starts: dict[int, frozenset[str]] = {}
-        for entry in dictionary:
-            self._starts.setdefault(entry.count(" ") + 1, set()).add(entry.split(" ", 1)[0])
-        self._starts = {n: frozenset(s) for n, s in self._starts.items()}
         self._oracle = CRFFeaturizer(list(self._ORACLE), set())
         self._of = {name: _PerToken(lambda ws, i=i: self._ask(ws, i))
                     for i, name in enumerate(("lower", "istitle", "isdigit"))}
@@ -147,9 +147,5 @@ class CoreValues(Values):
         return self._of[function].of(col)
 
     def in_dict(self, lowered, length):
-        starts, d = self._starts.get(length, frozenset()), self.dictionary
-        out = [_FALSE] * max(0, len(lowered) - length + 1)
-        for j, w in enumerate(lowered[:len(out)]):
-            if w in starts and " ".join(lowered[j:j + length]) in d:
-                out[j] = _TRUE
-        return out
+        d = self.dictionary
+        return [_TRUE if w in d else _FALSE for w in lowered]
