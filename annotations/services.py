@@ -123,10 +123,12 @@ class Reanchored:
 
 def import_paths(home: Home, paths: Iterable[str | os.PathLike], *, annotator: str | None = None,
                  workers: int | None = None, progress=None, warn: Warn = _ignore,
-                 on_reanchored: Callable[[Reanchored], None] | None = None):
+                 on_reanchored: Callable[[Reanchored], None] | None = None,
+                 max_bytes: int | None = None, scheduler: str | None = None):
     """Import into the library under the writer lock, re-anchoring the
     annotations of every report whose text changed. Raises StoreLocked when
-    another baocao holds the home."""
+    another baocao holds the home. ``max_bytes``: bigger files are refused;
+    ``scheduler``: analyse on that Dask cluster (the home is written here only)."""
     home = Home.of(home)  # one Home: the store and the import share its lock
     try:
         store = AnnotationStore(home, annotator=annotator)
@@ -146,4 +148,5 @@ def import_paths(home: Home, paths: Iterable[str | os.PathLike], *, annotator: s
                 on_reanchored(Reanchored(report_id, **stats))
 
         return Library(home).import_paths(paths, progress=progress, workers=workers,
-                                          on_text_changed=reanchor)
+                                          on_text_changed=reanchor, max_bytes=max_bytes,
+                                          scheduler=scheduler)

@@ -79,8 +79,12 @@ def _stopped_by(got: dict) -> tuple[str, int]:
               help="Analysis processes (default: cores).")
 @click.option("--max-size", type=_Size(), default="20M", show_default=True,
               help="Refuse files bigger than this (K, M, G: 500K, 20M, 1G).")
+@click.option("--scheduler", default=None, metavar="ADDR",
+              help="Analyse on this Dask scheduler (tcp://HOST:8786; default $BAOCAO_DASK_SCHEDULER); "
+                   "needs baocao[dask] here and on the workers.")
 @click.pass_context
-def import_cmd(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, max_size: int) -> None:
+def import_cmd(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, max_size: int,
+               scheduler: str | None) -> None:
     """Add report files and folders (.txt, .md, .jsonl) to the library.
 
     Ctrl-C (or SIGTERM) stops it cleanly: the reports finished so far are
@@ -88,7 +92,7 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, ma
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from annotations.corpus.ingest import import_limits
+    from annotations.corpus.engines import scheduler_address
     from annotations.services import import_paths
     from annotations.text.sanitize import inert
 
@@ -107,10 +111,10 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, ma
                 def progress(done: int, total: int, what: str) -> None:
                     bar.update(task, completed=done, total=total)
 
-                with import_limits(max_bytes=max_size):
-                    summary = import_paths(ctx.obj["home"], paths, annotator=ctx.obj["annotator"],
-                                           workers=jobs, progress=progress, warn=_warn,
-                                           on_reanchored=reanchored)
+                summary = import_paths(ctx.obj["home"], paths, annotator=ctx.obj["annotator"],
+                                       workers=jobs, progress=progress, warn=_warn,
+                                       on_reanchored=reanchored, max_bytes=max_size,
+                                       scheduler=scheduler_address(scheduler))
         except KeyboardInterrupt:  # before the import began (or after it ended): nothing changed
             name, code = _stopped_by(got)
             click.echo(f"baocao: import stopped ({name}) before it began; nothing was imported",
