@@ -20,7 +20,7 @@ from ..errors import ConfigError, LibraryError
 from ..nlp import PIPELINE_VERSION
 from .cache import analyze_to_dict
 
-BATCH_CHARS = 200_000  # text per cluster task: seconds of work, few round trips
+BATCH_CHARS = 50_000  # text per cluster task: about a second of work, few round trips
 SCHEDULER_ENV = "BAOCAO_DASK_SCHEDULER"
 
 Progress = Callable[[int, int], None]  # (texts done, total)
