@@ -29,6 +29,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub model
 _LINE_RE = re.compile(r"[^\n]+")
 _WORD_RE = re.compile(r"\S+")
 _WINDOW = 8  # folded chars a piece may start after the expected position
+_BATCH = 64  # sentences tagged together
 
 
 _FOLD: dict[str, str] = {}  # char -> align_fold(char), for the characters seen
@@ -121,22 +122,58 @@ def _tokens(text: str, s: int, e: int, ner, folded: Folded | None = None) -> lis
         rows = ner(text[s:e])
     except Exception:  # noqa: BLE001 - as above; the words are then taken untagged
         rows = []
-    spans = (folded or Folded(text, s, e)).align([r[0] for r in rows], s, e)
+    return _placed(text, s, e, rows, folded or Folded(text, s, e))
+
+
+def _placed(text: str, s: int, e: int, rows, folded: Folded) -> list[tuple[int, int, str, str]]:
+    """The tagger's rows for text[s:e] placed on the text; whitespace words,
+    untagged, if none can be."""
+    spans = folded.align([r[0] for r in rows], s, e)
     toks = [(sp[0], sp[1], r[1], r[3]) for sp, r in zip(spans, rows) if sp]
     if not toks:  # nothing aligned: whitespace words, untagged
         toks = [(m.start() + s, m.end() + s, "", "O") for m in _WORD_RE.finditer(text, s, e)]
     return toks
 
 
+def per_sentence(ner):
+    """A ner_many(sentences) from a ner(sentence): the exception for a
+    sentence it raises on."""
+    def ner_many(sentences: list[str]) -> list:
+        out = []
+        for sentence in sentences:
+            try:
+                out.append(ner(sentence))
+            except Exception as exc:  # noqa: BLE001 - underthesea fails in its own ways on odd input
+                out.append(exc)
+        return out
+
+    return ner_many
+
+
+def _tagged(sentences: list[str], ner_many) -> list:
+    """ner_many over the sentences in batches (bounded memory on big reports);
+    rows per sentence, [] where the tagger failed (the words stay untagged)."""
+    out = []
+    for k in range(0, len(sentences), _BATCH):
+        batch = sentences[k:k + _BATCH]
+        try:
+            rows = ner_many(batch)
+        except Exception:  # noqa: BLE001 - a failure of the batch: each sentence alone
+            rows = per_sentence(lambda s: ner_many([s])[0])(batch)
+        out += [[] if isinstance(r, Exception) else r for r in rows]
+    return out
+
+
 def analyze(text: str) -> Analysis:
-    from .tagger import ner
+    from .tagger import ner_many
 
-    return _analyze(text, partial(ner, chunk=False))  # the entity layer needs no chunk tags
+    return _analyze(text, partial(ner_many, chunk=False))  # the entity layer needs no chunk tags
 
 
-def _analyze(text: str, ner) -> Analysis:
-    """analyze() with a given ner(sentence) -> [(word, POS, chunk, NER tag)]
-    (benchmarks/bench_analysis.py times it with underthesea's own)."""
+def _analyze(text: str, ner_many) -> Analysis:
+    """analyze() with a given ner_many(sentences) -> per sentence [(word, POS,
+    chunk, NER tag)] or an exception (benchmarks/bench_analysis.py times it
+    with underthesea's own ner(), through per_sentence)."""
     from underthesea import sent_tokenize
 
     from .entities import find_entities
@@ -153,12 +190,14 @@ def _analyze(text: str, ner) -> Analysis:
             continue
         p = len(out.paragraphs)
         out.paragraphs.append(Paragraph(ps, pe))
-        for s, e in _sentences(text, ps, pe, sent_tokenize, folded):
-            out.sentences.append(Sentence(s, e, p))
-            toks = _tokens(text, s, e, ner, folded)
-            out.tokens.extend(Token(a, b) for a, b, _, _ in toks)
-            rel = [(a - s, b - s, pos, tag) for a, b, pos, tag in toks]
-            out.entities.extend(Entity(a + s, b + s, lab) for a, b, lab in find_entities(text[s:e], rel))
+        out.sentences += [Sentence(s, e, p) for s, e in _sentences(text, ps, pe, sent_tokenize, folded)]
+    tagged = _tagged([text[s.start:s.end] for s in out.sentences], ner_many)
+    for sent, rows in zip(out.sentences, tagged):
+        s, e = sent.start, sent.end
+        toks = _placed(text, s, e, rows, folded)
+        out.tokens.extend(Token(a, b) for a, b, _, _ in toks)
+        rel = [(a - s, b - s, pos, tag) for a, b, pos, tag in toks]
+        out.entities.extend(Entity(a + s, b + s, lab) for a, b, lab in find_entities(text[s:e], rel))
     out.entities += _repeat_names(text, out)
     out.entities.sort(key=lambda x: x.start)
     return out
@@ -168,15 +207,12 @@ def token_tags(text: str, analysis: Analysis) -> list[tuple[str, str, str]]:
     """The raw tags (POS, chunk, NER) of each of the analysis's tokens, as the
     tagger gives them for its sentence; ("", "", "O") for a token the tagger
     did not give (a sentence it could not tag)."""
-    from .tagger import ner
+    from .tagger import ner_many
 
     folded = Folded(text)
     tags: dict[tuple[int, int], tuple[str, str, str]] = {}
-    for sent in analysis.sentences:
-        try:
-            rows = ner(text[sent.start:sent.end])
-        except Exception:  # noqa: BLE001 - as in _tokens: the words stay untagged
-            rows = []
+    tagged = _tagged([text[s.start:s.end] for s in analysis.sentences], ner_many)
+    for sent, rows in zip(analysis.sentences, tagged):
         for span, (_, pos, chunk, crf) in zip(folded.align([r[0] for r in rows], sent.start, sent.end), rows):
             if span:
                 tags[span] = (pos, chunk, crf)

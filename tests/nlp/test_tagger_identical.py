@@ -36,15 +36,34 @@ def seed_sentences() -> list[str]:
     return out
 
 
-def same(sentence: str) -> None:
+def expected(sentence: str):
+    """underthesea.ner(sentence), or the exception it raises."""
     try:
-        expected = underthesea.ner(sentence)
-    except Exception as exc:  # noqa: BLE001 - then ours must fail too
-        with pytest.raises(type(exc)):
+        return underthesea.ner(sentence)
+    except Exception as exc:  # noqa: BLE001 - then ours must fail the same way
+        return exc
+
+
+def same(sentence: str) -> None:
+    want = expected(sentence)
+    if isinstance(want, Exception):
+        with pytest.raises(type(want)):
             tagger.ner(sentence)
         return
-    assert tagger.ner(sentence) == expected, sentence
-    assert tagger.ner(sentence, chunk=False) == [(w, p, "", n) for w, p, _, n in expected]
+    assert tagger.ner(sentence) == want, sentence
+    assert tagger.ner(sentence, chunk=False) == [(w, p, "", n) for w, p, _, n in want]
+
+
+def same_batch(sentences: list[str]) -> None:
+    """ner_many (one pass of feature extraction for all) gives each sentence's tags."""
+    got = tagger.ner_many(sentences)
+    assert len(got) == len(sentences)
+    for s, g in zip(sentences, got):
+        want = expected(s)
+        if isinstance(want, Exception):
+            assert isinstance(g, type(want)), s
+        else:
+            assert g == want, s
 
 
 def test_seed_sentences():
@@ -52,6 +71,7 @@ def test_seed_sentences():
     assert len(sentences) > 100
     for s in sentences:
         same(s)
+    same_batch(sentences)
 
 
 _OLD = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ", "ùy": "uỳ", "úy": "uý", "ủy": "uỷ", "ũy": "uỹ"}
@@ -103,6 +123,19 @@ def test_edge_cases():
         same(s)
 
 
+def test_batches_mix_any_sentences():
+    rnd = random.Random(5)
+    mixed = generated_corpus(40, seed=8) + ["", " ", "a", ".", "\ud800 lỗi", "Th S", "1"]
+    rnd.shuffle(mixed)
+    same_batch(mixed)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.deferred(lambda: sentence()), max_size=6))
+def test_random_batches(sentences):
+    same_batch(sentences)
+
+
 def test_word_tokenize():
     for s in seed_sentences()[::5] + ["Bác sĩ bây giờ có thể thản nhiên báo tin bệnh nhân bị ung thư"]:
         assert tagger.word_tokenize(s) == underthesea.word_tokenize(s)
@@ -142,10 +175,21 @@ def sentence(draw):
     return unicodedata.normalize("NFD", s) if draw(st.integers(0, 9)) == 0 else s
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sentence())
 def test_random_sentences(s):
     same(s)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(word(), st.sampled_from(["Th", "S", "s", "Th.S", "ThS.", ":D", "-", "@", "."]),
+                          st.text(alphabet=" \t.:-@&'’/ThSsx1", max_size=6)), max_size=30).map("".join))
+def test_regex_tokens_are_underthesea_s(text):
+    from underthesea.pipeline.word_tokenize.regex_tokenize import patterns
+
+    from annotations.nlp.tagger.segment import regex_tokens
+
+    assert regex_tokens(text) == [m.group() for m in patterns.finditer(text)]
 
 
 # -- what the tags depend on: an upgrade must fail here, not change the tags

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from functools import cache
 
-__all__ = ["forget", "ner", "word_tokenize"]
+__all__ = ["forget", "ner", "ner_many", "word_tokenize"]
 
 
 @cache
@@ -35,6 +35,13 @@ def ner(sentence: str, chunk: bool = True) -> list[tuple[str, str, str, str]]:
     """(word, POS, chunk, NER tag) per word, as underthesea.ner(sentence);
     chunk=False leaves the chunking model out (chunk tags "", the rest the same)."""
     return _chain().ner(sentence, chunk)
+
+
+def ner_many(sentences: list[str], chunk: bool = True) -> list:
+    """ner() of each sentence, tagged together (one pass of feature
+    extraction per model: faster than one call each); for a sentence ner()
+    would raise on, the exception instead of its rows."""
+    return _chain().ner_many(sentences, chunk)
 
 
 def word_tokenize(sentence: str) -> list[str]:

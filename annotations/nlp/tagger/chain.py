@@ -8,7 +8,7 @@ wanted: the other tags are the same."""
 from __future__ import annotations
 
 from . import models, templates
-from .features import Featurizer
+from .features import Featurizer, Layout
 from .segment import Segmenter
 from .templates import parse
 from .values import PythonValues
@@ -27,6 +27,8 @@ class Chain:
             model = models.load(name)
             steps.append((model.tagger, Featurizer(tpl, model.attributes, values)))
         (self._pos, self._pos_f), (self._chunk, self._chunk_f), (self._ner, self._ner_f) = steps
+        self._before = max(f.before for _, f in steps)
+        self._after = max(f.after for _, f in steps)
         if any(parse(t).column == CHUNK_COLUMN for t in templates.NER):
             raise AssertionError("the NER templates read chunk tags: chunking cannot be skipped")
 
@@ -39,12 +41,32 @@ class Chain:
     def ner(self, sentence: str, chunk: bool = True) -> list[Row]:
         """underthesea.ner(sentence): (word, POS, chunk, NER tag) per word;
         with chunk=False the chunk tags are "" (the rest is the same)."""
-        words = self.segmenter.words(sentence)
-        if not words:
-            return []
-        x = ["X"] * len(words)
+        got = self.ner_many([sentence], chunk)[0]
+        if isinstance(got, Exception):
+            raise got
+        return got
+
+    def ner_many(self, sentences: list[str], chunk: bool = True) -> list[list[Row] | Exception]:
+        """ner() of each sentence, with one pass of feature extraction per
+        model for all of them; where ner() would raise, the exception."""
+        words = self.segmenter.words_many(sentences)
+        out: list[list[Row] | Exception] = list(words)
+        todo = [(k, w) for k, w in enumerate(words) if not isinstance(w, Exception) and w]
+        if not todo:
+            return out
+        ws = [w for _, w in todo]
+        layout = Layout([len(w) for w in ws], self._before, self._after)
+        # what lies in the gaps between sentences is never read (features.Layout)
+        word_col, x_col = layout.stream(ws), ["X"] * layout.total
         memo: dict = {}  # values shared by the three models (same word and POS columns)
-        pos = self._pos.tag(self._pos_f([words, x], memo))
-        chunks = self._chunk.tag(self._chunk_f([words, pos, x], memo)) if chunk else [""] * len(words)
-        ner = self._ner.tag(self._ner_f([words, pos, chunks, x], memo))
-        return list(zip(words, pos, chunks, ner))
+        pos = [self._pos.tag(x) for x in self._pos_f.many(layout, [word_col, x_col], memo)]
+        pos_col = layout.stream(pos)
+        if chunk:
+            chunks = [self._chunk.tag(x) for x in self._chunk_f.many(layout, [word_col, pos_col, x_col], memo)]
+            chunk_col = layout.stream(chunks)
+        else:
+            chunks, chunk_col = [[""] * len(w) for w in ws], [""] * layout.total
+        ner = [self._ner.tag(x) for x in self._ner_f.many(layout, [word_col, pos_col, chunk_col, x_col], memo)]
+        for (k, w), p, c, n in zip(todo, pos, chunks, ner):
+            out[k] = list(zip(w, p, c, n))
+        return out

@@ -15,6 +15,7 @@ the same weights in the same order as with underthesea's own extraction.
 """
 from __future__ import annotations
 
+from itertools import accumulate
 from operator import itemgetter
 
 from .templates import Template, parse
@@ -31,12 +32,46 @@ def tables(templates: list[Template], attributes: frozenset[str]) -> list[dict[s
     return [by_syntax[t.syntax] for t in templates]
 
 
-def padded(values: list[str], n: int, length: int, before: int, after: int) -> list[str]:
-    """values (one per window start, n - length + 1 of them) with "BOS" in
-    front and "EOS" behind: padded[before + j] is the value of the window that
-    starts at token j, for -before <= j < n + after."""
-    inside = max(0, n - length + 1)
-    return ["BOS"] * before + values[:inside] + ["EOS"] * (n - inside + after)
+PAD = "\x00"  # fills the gaps between the sentences of a batch (its values are replaced by BOS/EOS)
+
+
+class Layout:
+    """The sentences of a batch laid end to end, each with `before` pads in
+    front and `after` behind, so that one pass over the batch computes every
+    sentence's features and no window crosses from one sentence into another
+    (the windows that reach into the pads are BOS or EOS, as for a sentence
+    alone)."""
+
+    def __init__(self, lengths: list[int], before: int, after: int):
+        self.lengths, self.before, self.after = lengths, before, after
+        self.starts = list(accumulate((before + n + after for n in lengths), initial=0))
+        self.total = self.starts.pop()
+
+    def stream(self, columns: list[list[str]]) -> list[str]:
+        """One column of every sentence, laid out."""
+        front, back = [PAD] * self.before, [PAD] * self.after
+        out: list[str] = []
+        for col in columns:
+            out += front
+            out += col
+            out += back
+        return out
+
+    def edged(self, values: list[str], length: int) -> list[str]:
+        """The values of the windows of `length` tokens starting at each place
+        of the stream (total - length + 1 of them), one per place, "BOS" or
+        "EOS" where the window leaves its sentence."""
+        out = values + ["EOS"] * (length - 1)
+        before, after, bos = self.before, self.after, ["BOS"] * self.before
+        for start, n in zip(self.starts, self.lengths):
+            out[start:start + before] = bos
+            first_out, end = start + before + max(0, n - length + 1), start + before + n + after
+            out[first_out:end] = ["EOS"] * (end - first_out)
+        return out
+
+    def split(self, rows: list) -> list[list]:
+        """Rows of the places from `before` to total - `after`, per sentence."""
+        return [rows[start:start + n] for start, n in zip(self.starts, self.lengths)]
 
 
 class _Key:
@@ -72,21 +107,32 @@ class Featurizer:
             known = {v for i in members for v in table[i]}
             self._keys.append(_Key(key, {v: tuple(table[i].get(v, "") for i in members) for v in known},
                                    len(members)))
-        # per template: its key's index, its place in the key's bundle, where its window starts
-        self._plan = [(list(by_key).index(t.key), itemgetter(by_key[t.key].index(i)), self.before + t.offset)
+        # per template: its key's index, its place in the key's bundle, its offset
+        self._plan = [(list(by_key).index(t.key), itemgetter(by_key[t.key].index(i)), t.offset)
                       for i, t in enumerate(self.templates)]
 
     def forget(self) -> None:
         """Empty the caches of the values (the features have none)."""
         self.values.forget()
 
+    def layout(self, lengths: list[int]) -> Layout:
+        return Layout(lengths, self.before, self.after)
+
     def __call__(self, columns: list[list[str]], memo: dict | None = None) -> list[list[str]]:
-        """Features of each token; `columns[c][i]` is column c of token i.
-        `memo` may be shared by the models tagging the same sentence."""
-        memo = {} if memo is None else memo
-        n, before, after = len(columns[0]), self.before, self.after
-        value_column = self.values.column
-        bundles = [k.bundles(padded(value_column(columns[k.key[0]], k.key[1], k.key[2], memo),
-                                    n, k.key[1], before, after)) for k in self._keys]
-        per_template = [map(pick, bundles[k][start:start + n]) for k, pick, start in self._plan]
-        return [list(filter(None, row)) for row in zip(*per_template)]
+        """Features of each token of one sentence; `columns[c][i]` is column c of token i."""
+        layout = self.layout([len(columns[0])])
+        return self.many(layout, [layout.stream([c]) for c in columns], {} if memo is None else memo)[0]
+
+    def many(self, layout: Layout, streams: list[list[str]], memo: dict) -> list[list[list[str]]]:
+        """Features of each token of each sentence of a batch: `streams[c]` is
+        column c of every sentence laid out by `layout` (at least this
+        featurizer's before and after); `memo` may be shared by the models
+        tagging the same batch (values.py)."""
+        if layout.before < self.before or layout.after < self.after:
+            raise ValueError("the layout leaves too little room between sentences")
+        value_column, edged = self.values.column, layout.edged
+        bundles = [k.bundles(edged(value_column(streams[k.key[0]], k.key[1], k.key[2], memo), k.key[1]))
+                   for k in self._keys]
+        lo, hi = layout.before, layout.total - layout.after
+        per_template = [map(pick, bundles[k][lo + offset:hi + offset]) for k, pick, offset in self._plan]
+        return layout.split([list(filter(None, row)) for row in zip(*per_template)])
