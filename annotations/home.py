@@ -137,7 +137,11 @@ class HomeLock:
         info = {"pid": os.getpid(), "host": socket.gethostname(), "user": default_annotator(),
                 "annotator": annotator,
                 "since": datetime.now(UTC).isoformat(timespec="seconds")}
-        atomic_write_bytes(self.holder_path, orjson.dumps(info), durable=False)
+        try:
+            atomic_write_bytes(self.holder_path, orjson.dumps(info), durable=False)
+        except OSError:  # a full disk: no lock may outlive the failure to take it
+            self._lock.release()
+            raise
 
     def holder(self) -> str:
         try:
