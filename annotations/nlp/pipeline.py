@@ -1,10 +1,10 @@
 """Segmentation and entities: canonical text -> Analysis.
 
 Paragraphs are lines; sentences come from underthesea's sent_tokenize inside
-each paragraph; one call of our tagger per sentence (annotations.nlp.tagger:
-underthesea's ner() tags, from the same models, faster) gives word tokens, POS
-and CRF tags, and annotations.nlp.entities turns those into the seven entity
-labels.
+each paragraph; our tagger (annotations.nlp.tagger: underthesea's ner() tags,
+from the same models, faster), run over the report's sentences in batches,
+gives word tokens, POS and CRF tags, and annotations.nlp.entities turns those
+into the seven entity labels, sentence by sentence.
 underthesea rewrites what it returns (uỷ -> ủy, NFD -> NFC), so every piece is
 aligned back onto the text by comparing folded characters (no tone marks, no
 case, no whitespace; the text is folded once per analysis); a piece that cannot

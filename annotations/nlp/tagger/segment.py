@@ -5,8 +5,9 @@ token ("baì" -> "bài"), then the CRF model tags each one B-W (starts a word)
 or I-W (continues the previous one).
 
 The regex and normalisation tables are underthesea's own; what is ours is
-the feature extraction (features.py, with underthesea_core's semantics) and
-a memo of the token normalisation.
+the feature extraction (features.py, with underthesea_core's semantics), the
+regex applied chunk by chunk (regex_tokens) and a memo of the token
+normalisation.
 """
 from __future__ import annotations
 
@@ -23,10 +24,8 @@ from .values import CoreValues
 # compiled as regex_tokenize does at import (its global can be replaced by a
 # call with fixed_words; this copy cannot)
 TOKEN_RE = re.compile(r"(" + "|".join(regex_tokenize.regex_patterns) + ")", re.VERBOSE | re.UNICODE)
-_CACHE_LIMIT = 200_000
-
-
 _CHUNK_RE = re.compile(r"\S+")
+_CACHE_LIMIT = 200_000  # normalised tokens remembered; then the memo starts over
 
 
 def regex_tokens(text: str) -> list[str]:

@@ -12,8 +12,8 @@ flavours underthesea uses.
   underthesea_core itself (its Unicode tables, not Python's), once per
   distinct token, and cached.
 
-A value is computed once per token (or window) and sentence and shared by
-every template that uses it. A window of several tokens is their values
+A value is computed once per token (or window) of a batch of sentences and
+shared by every template and model that uses it. A window of several tokens is their values
 joined: lower-casing never looks across a space (Python's and Rust's final
 sigma rule stop at it), istitle of the joined text is istitle of every part,
 and a text with a space is never a digit string.
@@ -64,9 +64,10 @@ class _PerToken(dict):
 
 
 class Values:
-    """Values of (column, length, function) for one sentence; `memo` holds
-    what this sentence already computed (keyed by the column's identity:
-    the column lists live as long as the sentence)."""
+    """Values of (column, length, function) for a column (one sentence, or a
+    batch laid end to end: features.Layout); `memo` holds what was already
+    computed for these columns (keyed by the column's identity: the column
+    lists live as long as the batch)."""
 
     def column(self, col: list[str], length: int, function: str | None, memo: dict) -> list[str]:
         key = (id(col), length, function)
