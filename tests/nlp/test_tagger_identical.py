@@ -136,6 +136,15 @@ def test_random_batches(sentences):
     same_batch(sentences)
 
 
+def test_analysis_same_as_with_underthesea_ner():
+    """The pipeline (batches, no chunking) analyses a text as it does with
+    underthesea's own ner(), sentence by sentence."""
+    texts = [clean(p.read_text(encoding="utf-8")).text for p in sorted(SEEDS.glob("*.txt"))[:2]]
+    texts.append("\n\n".join(generated_corpus(30, seed=11)))
+    for text in texts:
+        assert pipeline.analyze(text) == pipeline._analyze(text, pipeline.per_sentence(underthesea.ner))
+
+
 def test_word_tokenize():
     for s in seed_sentences()[::5] + ["Bác sĩ bây giờ có thể thản nhiên báo tin bệnh nhân bị ung thư"]:
         assert tagger.word_tokenize(s) == underthesea.word_tokenize(s)
