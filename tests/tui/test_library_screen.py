@@ -61,14 +61,10 @@ async def test_first_run_imports_seeds_in_a_worker(home, store_factory):
     app = app_for(home, store_factory)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        saw_progress = False
-        while not saw_progress and app.workers:
-            saw_progress = bool(app.screen.query("#seeding"))
-            await pilot.pause(0.01)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert saw_progress
-        assert not app.screen.query("#seeding")
+        assert app.screen.seeding_shown  # the progress was mounted while seeding ...
+        assert not app.screen.query("#seeding")  # ... and removed once done
         assert len(shown_ids(app)) == 5
         assert app.screen.query_one(ReportTable).row_count == 5
         assert any(n.title == "Welcome" for n in notifications(app))

@@ -40,6 +40,7 @@ class LibraryScreen(Screen):
         self.seeding = False
         self.index_broken = False
         self.no_seeding = False  # empty, and this instance may not fill it
+        self.seeding_shown = False  # the seeding progress was shown (at first run)
 
     def compose(self) -> ComposeResult:
         yield Static(id="library-title")
@@ -241,7 +242,7 @@ class LibraryScreen(Screen):
         from textual.widgets import Label, ProgressBar
 
         # mounted only when needed: a normal start pays nothing for it
-        self.seeding = True
+        self.seeding = self.seeding_shown = True
         self.mount(Vertical(Label("Importing the bundled sample reports…", id="seeding-label"),
                             ProgressBar(id="seeding-bar", show_eta=False), id="seeding"),
                    before="#library-header")
