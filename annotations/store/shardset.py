@@ -82,6 +82,18 @@ def shard_report_id(file_name: str) -> str | None:
     return None if HASHED in stem else unquote(stem)
 
 
+def _read(path: Path) -> tuple[os.stat_result, dict]:
+    """A shard read from disk and parsed: FileNotFoundError, or CorruptDatabase
+    for anything else that goes wrong."""
+    try:
+        raw, st = read_regular(path)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise unreadable(path, exc) from None
+    return st, parse_shard(raw, path)
+
+
 class ShardSet:
     def __init__(self, folder: Path, *, readonly: bool):
         self.dir = folder
@@ -106,13 +118,7 @@ class ShardSet:
         rid = self._hashed.get(name)
         if rid is None:
             path = self.dir / name
-            try:
-                raw, _st = read_regular(path)
-            except FileNotFoundError:
-                raise
-            except OSError as exc:
-                raise unreadable(path, exc) from None
-            rid = shard_report_of(parse_shard(raw, path))
+            rid = shard_report_of(_read(path)[1])
             if rid is None or shard_name(rid) != name:
                 raise CorruptDatabase(
                     f"annotation file {path} does not say which report it is for (its name is "
@@ -160,14 +166,8 @@ class ShardSet:
     def read_signed(self, report_id: str) -> tuple[tuple[int, int, int], dict]:
         """(signature, data) of one shard read from disk, bypassing the cache.
         Raises FileNotFoundError or CorruptDatabase."""
-        path = self.path(report_id)
-        try:
-            raw, st = read_regular(path)
-        except FileNotFoundError:
-            raise
-        except OSError as exc:
-            raise unreadable(path, exc) from None
-        return file_sig(st), parse_shard(raw, path)
+        st, data = _read(self.path(report_id))
+        return file_sig(st), data
 
     def sig(self, report_id: str) -> tuple[int, int, int] | None:
         """Signature of the shard as this process last read or wrote it."""
