@@ -14,11 +14,9 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "store"))
-
-from annotations.corpus.library import Library  # noqa: E402
-from annotations.store import AnnotationStore, Selection, shard_name  # noqa: E402
-from storehelp import bounded, cli, json_lines, synthetic_home  # noqa: E402
+from annotations.corpus.library import Library
+from annotations.store import AnnotationStore, Selection, shard_name
+from storehelp import bounded, cli, json_lines, synthetic_home
 
 _bounded = bounded(60)
 

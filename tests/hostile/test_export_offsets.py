@@ -4,19 +4,15 @@ edit); every exported offset slices the text on disk, whatever happened."""
 import os
 import random
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "store"))
-
-import annotations.interchange.export as export_mod  # noqa: E402
-from annotations.corpus.library import Library  # noqa: E402
-from annotations.interchange.export import iter_records  # noqa: E402
-from annotations.models import Analysis, Entity, text_sha256  # noqa: E402
-from annotations.store import AnnotationStore, Selection  # noqa: E402
-from storehelp import bounded, cli, json_lines, synthetic_home  # noqa: E402
+import annotations.interchange.export as export_mod
+from annotations.corpus.library import Library
+from annotations.interchange.export import iter_records
+from annotations.models import Analysis, Entity, text_sha256
+from annotations.store import AnnotationStore, Selection
+from storehelp import bounded, cli, json_lines, synthetic_home
 
 _bounded = bounded(90)
 

@@ -11,14 +11,12 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "store"))
-
-import annotations.store.shardset as shardset_mod  # noqa: E402
-from annotations.corpus.library import Library  # noqa: E402
-from annotations.interchange.import_annotations import import_file  # noqa: E402
-from annotations.store import AnnotationStore  # noqa: E402
-from annotations.store.shards import StoreWriteError  # noqa: E402
-from storehelp import (  # noqa: E402
+import annotations.store.shardset as shardset_mod
+from annotations.corpus.library import Library
+from annotations.interchange.import_annotations import import_file
+from annotations.store import AnnotationStore
+from annotations.store.shards import StoreWriteError
+from storehelp import (
     bounded,
     cli,
     fail_writes_after,

@@ -2,17 +2,13 @@
 annotations already in its report (it was one scan of them per record:
 2,500 / 20,000 records took 1.1 / 59.6 s). Counted, not timed, so a busy CI
 machine cannot make it flaky; a loose time bound catches hangs."""
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "store"))
-
-import annotations.interchange.import_annotations as imp  # noqa: E402
-import annotations.store.records as records  # noqa: E402
-from annotations.corpus.library import Library  # noqa: E402
-from annotations.store import AnnotationStore  # noqa: E402
-from storehelp import bounded, records_for, synthetic_home, write_jsonl  # noqa: E402
+import annotations.interchange.import_annotations as imp
+import annotations.store.records as records
+from annotations.corpus.library import Library
+from annotations.store import AnnotationStore
+from storehelp import bounded, records_for, synthetic_home, write_jsonl
 
 _bounded = bounded(120)
 

@@ -14,14 +14,12 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "store"))
-
-from annotations.corpus.library import Library  # noqa: E402
-from annotations.interchange.export import iter_records  # noqa: E402
-from annotations.interchange.import_annotations import import_file  # noqa: E402
-from annotations.store import AnnotationStore, summarize  # noqa: E402
-from annotations.store.shards import STATE, TABLE, parse_shard  # noqa: E402
-from storehelp import bounded, cli, json_lines, leftovers, synthetic_home, write_jsonl  # noqa: E402
+from annotations.corpus.library import Library
+from annotations.interchange.export import iter_records
+from annotations.interchange.import_annotations import import_file
+from annotations.store import AnnotationStore, summarize
+from annotations.store.shards import STATE, TABLE, parse_shard
+from storehelp import bounded, cli, json_lines, leftovers, synthetic_home, write_jsonl
 
 ROUNDS = 60
 N_REPORTS, N_SENTENCES = 6, 10

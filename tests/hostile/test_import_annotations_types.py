@@ -1,19 +1,15 @@
 """Strict types: every field of an import-annotations record of the wrong type
 (or an id of another shape) refuses its line by number, and nothing is
 imported; notes and annotator names are cleaned where they enter."""
-import sys
-from pathlib import Path
 
 import orjson
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "store"))
-
-from annotations.corpus.library import Library  # noqa: E402
-from annotations.interchange.export import iter_records  # noqa: E402
-from annotations.interchange.import_annotations import ImportRejected, import_file  # noqa: E402
-from annotations.store import AnnotationStore, Selection  # noqa: E402
-from storehelp import bounded, cli, records_for, shard_bytes, synthetic_home, write_jsonl  # noqa: E402
+from annotations.corpus.library import Library
+from annotations.interchange.export import iter_records
+from annotations.interchange.import_annotations import ImportRejected, import_file
+from annotations.store import AnnotationStore, Selection
+from storehelp import bounded, cli, records_for, shard_bytes, synthetic_home, write_jsonl
 
 _bounded = bounded(60)
 

@@ -3,20 +3,16 @@ refused or a shard that is not a file give StoreError (one line naming the
 file, what to do) and change nothing; the store keeps working afterwards."""
 import errno
 import os
-import sys
 import tempfile
-from pathlib import Path
 
 import orjson
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "store"))
-
-from annotations.corpus.library import Library  # noqa: E402
-from annotations.errors import StoreError  # noqa: E402
-from annotations.store import AnnotationStore, CorruptDatabase, Selection, shard_name  # noqa: E402
-from annotations.store.shards import StoreWriteError  # noqa: E402
-from storehelp import (  # noqa: E402
+from annotations.corpus.library import Library
+from annotations.errors import StoreError
+from annotations.store import AnnotationStore, CorruptDatabase, Selection, shard_name
+from annotations.store.shards import StoreWriteError
+from storehelp import (
     bounded,
     cli,
     fail_writes_after,

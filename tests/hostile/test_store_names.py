@@ -2,20 +2,17 @@
 UTF-8, 283 percent-encoded) gets a hashed name, the id stays inside the file,
 and listing, counts, export and corruption reports still map files to ids."""
 import random
-import sys
 from pathlib import Path
 
 import orjson
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "store"))
-
-from annotations.corpus.library import Library  # noqa: E402
-from annotations.interchange.export import iter_records  # noqa: E402
-from annotations.store import AnnotationStore, CorruptDatabase, Selection, shard_name  # noqa: E402
-from annotations.store.shards import TABLE, parse_shard  # noqa: E402
-from annotations.store.shardset import NAME_LIMIT, shard_report_id  # noqa: E402
-from storehelp import bounded, cli, json_lines, synthetic_home  # noqa: E402
+from annotations.corpus.library import Library
+from annotations.interchange.export import iter_records
+from annotations.store import AnnotationStore, CorruptDatabase, Selection, shard_name
+from annotations.store.shards import TABLE, parse_shard
+from annotations.store.shardset import NAME_LIMIT, shard_report_id
+from storehelp import bounded, cli, json_lines, synthetic_home
 
 _bounded = bounded(60)
 
