@@ -18,10 +18,18 @@ ENTITY_LABELS = ("PER", "ORG", "LOC", "DOC", "EVENT", "TIME", "NUM")
 DATE_SOURCES = ("header", "text", "unknown")
 
 
+# What a paragraph is (text/noise.py classifies). Only body sentences are
+# offered for tagging, suggestions and progress counts; the others are shown
+# (captions dimmed) and keep their entities.
+PARAGRAPH_KINDS = ("body", "heading", "caption")
+TAGGABLE_KINDS = frozenset({"body"})
+
+
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     start: int
     end: int
+    kind: str = "body"  # one of PARAGRAPH_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +61,21 @@ class Analysis:
 
     def to_dict(self) -> dict:
         return {
-            "paragraphs": [[p.start, p.end] for p in self.paragraphs],
+            "paragraphs": [[p.start, p.end] if p.kind == "body" else [p.start, p.end, p.kind]
+                           for p in self.paragraphs],
             "sentences": [[s.start, s.end, s.paragraph] for s in self.sentences],
             "tokens": [[t.start, t.end] for t in self.tokens],
             "entities": [[e.start, e.end, e.label] for e in self.entities],
         }
+
+    def is_body(self, sentence: int) -> bool:
+        """Whether sentence ``sentence`` may be tagged (its paragraph is body text)."""
+        return self.paragraphs[self.sentences[sentence].paragraph].kind in TAGGABLE_KINDS
+
+    def body_sentences(self) -> list[int]:
+        """Indices of the sentences offered for tagging, suggestions and counts."""
+        kinds = [p.kind in TAGGABLE_KINDS for p in self.paragraphs]
+        return [i for i, s in enumerate(self.sentences) if kinds[s.paragraph]]
 
     @classmethod
     def from_dict(cls, d: dict) -> Analysis:
