@@ -152,8 +152,13 @@ def test_sigterm_and_ctrl_c_stop_cleanly_and_say_what_was_imported(home, tmp_pat
     for i in range(40):
         write_report(src, i, 0)
     proc = popen(home, "import", src, "-j", "1", extra_env={"BAOCAO_FAKE_DELAY": "0.1"})
-    time.sleep(1.5)
-    assert proc.poll() is None, proc.communicate()
+    # Signalled once a first report is finished (its text written), however
+    # slowly a loaded machine started the child: then 0 < imported < 40.
+    texts = home / "library" / "texts"
+    deadline = time.monotonic() + 60
+    while not (texts.is_dir() and any(texts.iterdir())):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.02)
     proc.send_signal(sig)
     _out, err = proc.communicate(timeout=30)
     assert proc.returncode == code, err
