@@ -269,6 +269,10 @@ class AnnotationStore:
     def _state(self, report_id: str, annotator: str | None = None) -> dict | None:
         return self._shards.state(report_id).get(annotator or self.annotator)
 
+    def states(self, report_id: str) -> dict[str, dict]:
+        """annotator -> their state of the report (``done``, ``position``)."""
+        return self._shards.state(report_id)
+
     def is_done(self, report_id: str, annotator: str | None = None) -> bool:
         st = self._state(report_id, annotator)
         return bool(st and st["done"])

@@ -1,0 +1,194 @@
+"""Agreement between annotators: which sentences are units, and the figures.
+
+Units are the body sentences of reports that at least two of the chosen
+annotators marked done. An annotator's value on a unit is the label of their
+decision on that sentence; in a report they marked done, an explicit "none"
+and an undecided sentence are both the value ``none`` (a passage over several
+sentences gives its label to each). An annotator who did not mark a report
+done is *missing* on its units, never "none".
+
+Figures: Krippendorff's alpha (nominal, from the ``krippendorff`` package,
+which handles missing values) over all labels and per label (that label
+against the rest); per pair of annotators Cohen's kappa, observed agreement
+and the confusion matrix; alpha per report. A figure that cannot be computed
+(one annotator, no overlap, a single value in the data) is ``None`` with the
+reason in ``notes``: never a division by zero.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from .corpus.library import Library
+from .errors import BaocaoError
+from .store import AnnotationStore
+from .store.decisions import normalise
+
+NONE = "none"  # the value of a "none of the labels" decision
+GOLD = "gold"  # the adjudicator's annotator name: not one of the annotators compared
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    report_id: str
+    sentence: int
+    values: dict[str, str]  # annotator -> label or NONE; missing annotators are absent
+
+
+def report_units(store: AnnotationStore, library: Library, report_id: str,
+                 annotators: Sequence[str] | None = None) -> list[Unit]:
+    """The units of one report: its body sentences, with the value of every
+    chosen annotator who marked it done; [] when fewer than two did."""
+    states = store.states(report_id)
+    done = [a for a, st in sorted(states.items()) if st.get("done") and a != GOLD
+            and (annotators is None or a in annotators)]
+    if len(done) < 2:
+        return []
+    report = library.open(report_id)
+    spans = tuple((s.start, s.end) for s in report.analysis.sentences)
+    docs = store.documents(report_id)
+    per = {a: normalise(docs, a, spans, report.text, report.meta.sha256) for a in done}
+    units = []
+    for i in report.analysis.body_sentences():
+        values = {}
+        for a in done:
+            d = per[a].get(i)
+            values[a] = d["label"] if d and d["decided"] and d["label"] else NONE
+        units.append(Unit(report_id, i, values))
+    return units
+
+
+def collect(store: AnnotationStore, library: Library, *, annotators: Sequence[str] | None = None,
+            report_id: str | None = None) -> list[Unit]:
+    """Every unit of the home (or of one report)."""
+    ids = [report_id] if report_id else [m for m in store.report_ids() if m in library]
+    return [u for rid in ids for u in report_units(store, library, rid, annotators)]
+
+
+@dataclass
+class Pair:
+    a: str
+    b: str
+    units: int
+    observed: float | None
+    kappa: float | None
+    confusion: dict[str, dict[str, int]]  # a's value -> b's value -> count
+
+    def to_dict(self) -> dict:
+        return {"annotators": [self.a, self.b], "units": self.units, "observed": self.observed,
+                "kappa": self.kappa, "confusion": self.confusion}
+
+
+@dataclass
+class Agreement:
+    annotators: list[str]
+    units: int
+    values: list[str]
+    alpha: float | None
+    per_label: dict[str, float | None]
+    pairs: list[Pair]
+    per_report: dict[str, float | None]
+    annotators_per_unit: dict[int, int]  # how many annotators -> how many units
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"annotators": self.annotators, "units": self.units, "values": self.values,
+                "alpha": self.alpha, "alpha_per_label": self.per_label,
+                "pairs": [p.to_dict() for p in self.pairs], "alpha_per_report": self.per_report,
+                "annotators_per_unit": {str(k): v for k, v in sorted(self.annotators_per_unit.items())},
+                "notes": self.notes}
+
+
+def alpha(units: Iterable[Unit], annotators: Sequence[str],
+          binary: str | None = None) -> tuple[float | None, str]:
+    """Nominal Krippendorff's alpha and "" -- or None and why not. ``binary``:
+    that label against every other value."""
+    import krippendorff
+    import numpy as np
+
+    rows = {a: [] for a in annotators}
+    pairable = 0
+    for u in units:
+        present = [a for a in annotators if a in u.values]
+        if len(present) < 2:
+            continue  # a unit one annotator coded carries no agreement information
+        pairable += 1
+        for a in annotators:
+            v = u.values.get(a)
+            rows[a].append(np.nan if v is None else v if binary is None else v == binary)
+    if len(annotators) < 2:
+        return None, "alpha needs two annotators"
+    if not pairable:
+        return None, "no unit was coded by two annotators"
+    codes: dict = {}
+    data = np.array([[np.nan if isinstance(v, float) else codes.setdefault(v, len(codes))
+                      for v in row] for row in rows.values()], dtype=float)
+    if len(codes) < 2:
+        return None, "every unit has the same value (alpha is undefined)"
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")), ""
+
+
+def pair(units: Iterable[Unit], a: str, b: str) -> Pair:
+    """Cohen's kappa, observed agreement and confusion matrix of two annotators
+    on the units both coded."""
+    both = [(u.values[a], u.values[b]) for u in units if a in u.values and b in u.values]
+    confusion: dict[str, dict[str, int]] = {}
+    for x, y in both:
+        row = confusion.setdefault(x, {})
+        row[y] = row.get(y, 0) + 1
+    n = len(both)
+    if not n:
+        return Pair(a, b, 0, None, None, confusion)
+    observed = sum(x == y for x, y in both) / n
+    ca, cb = Counter(x for x, _ in both), Counter(y for _, y in both)
+    expected = sum(ca[v] * cb[v] for v in ca) / (n * n)
+    kappa = None if expected == 1 else (observed - expected) / (1 - expected)
+    return Pair(a, b, n, observed, kappa, confusion)
+
+
+def agreement(units: list[Unit], *, label: str | None = None) -> Agreement:
+    """Every figure over ``units``; ``label`` limits alpha per label to that label."""
+    annotators = sorted({a for u in units for a in u.values})
+    values = sorted({v for u in units for v in u.values.values()})
+    notes: list[str] = []
+    if not units:
+        notes.append("no units: no report was marked done by two of the annotators")
+    overall, why = alpha(units, annotators)
+    if why:
+        notes.append(f"alpha: {why}")
+    labels = [label] if label else [v for v in values if v != NONE]
+    per_label = {}
+    for lb in labels:
+        per_label[lb], why = alpha(units, annotators, binary=lb)
+        if why:
+            notes.append(f"alpha for {lb}: {why}")
+    pairs = [pair(units, a, b) for a, b in combinations(annotators, 2)]
+    for p in pairs:
+        if p.units and p.kappa is None:
+            notes.append(f"kappa {p.a}/{p.b}: both gave one and the same value throughout")
+        elif not p.units:
+            notes.append(f"{p.a} and {p.b} share no unit")
+    by_report: dict[str, list[Unit]] = {}
+    for u in units:
+        by_report.setdefault(u.report_id, []).append(u)
+    per_report = {rid: alpha(us, sorted({a for u in us for a in u.values}))[0]
+                  for rid, us in by_report.items()}
+    per_unit = Counter(len(u.values) for u in units)
+    return Agreement(annotators, len(units), values, overall, per_label, pairs, per_report,
+                     dict(per_unit), notes)
+
+
+def home_agreement(store: AnnotationStore, library: Library, *,
+                   annotators: Sequence[str] | None = None, report_id: str | None = None,
+                   label: str | None = None) -> Agreement:
+    if annotators is not None and len(annotators) < 2:
+        raise BaocaoError("agreement needs at least two annotators",
+                          "Name two or more with --annotators A,B.")
+    if report_id is not None:
+        library.get(report_id)  # UnknownReport with a hint
+    if label is not None and label not in {lb.name for lb in store.labels} | {NONE}:
+        raise BaocaoError(f"unknown label {label!r}", "`baocao labels` lists them.")
+    return agreement(collect(store, library, annotators=annotators, report_id=report_id),
+                     label=label)
