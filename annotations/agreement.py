@@ -23,11 +23,34 @@ from itertools import combinations
 
 from .corpus.library import Library
 from .errors import BaocaoError
+from .models import Analysis
 from .store import AnnotationStore
 from .store.decisions import normalise
 
 NONE = "none"  # the value of a "none of the labels" decision
 GOLD = "gold"  # the adjudicator's annotator name: not one of the annotators compared
+
+
+def _sentences_only(cached: dict | None) -> Analysis | None:
+    """Paragraphs and sentences of a cached analysis (tokens are not needed, so
+    not converted); None when missing or malformed (then the report is opened)."""
+    try:
+        return Analysis.from_dict({**cached, "tokens": [], "entities": []}) if cached else None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+class _LazyText:
+    """A report's text, read only if an older multi-sentence passage must be
+    split (``normalise`` slices it then): schema-3 documents never need it."""
+
+    def __init__(self, library: Library, report_id: str):
+        self.library, self.report_id, self.text = library, report_id, None
+
+    def __getitem__(self, key):
+        if self.text is None:
+            self.text = self.library.text(self.report_id)
+        return self.text[key]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +69,15 @@ def report_units(store: AnnotationStore, library: Library, report_id: str,
             and (annotators is None or a in annotators)]
     if len(done) < 2:
         return []
-    report = library.open(report_id)
-    spans = tuple((s.start, s.end) for s in report.analysis.sentences)
+    meta = library.get(report_id)
+    analysis = _sentences_only(library.cached_analysis_dict(meta.sha256)) \
+        or library.open(report_id).analysis
+    spans = tuple((s.start, s.end) for s in analysis.sentences)
     docs = store.documents(report_id)
-    per = {a: normalise(docs, a, spans, report.text, report.meta.sha256) for a in done}
+    text = _LazyText(library, report_id)
+    per = {a: normalise(docs, a, spans, text, meta.sha256) for a in done}
     units = []
-    for i in report.analysis.body_sentences():
+    for i in analysis.body_sentences():
         values = {}
         for a in done:
             d = per[a].get(i)
@@ -104,30 +130,35 @@ class Agreement:
 def alpha(units: Iterable[Unit], annotators: Sequence[str],
           binary: str | None = None) -> tuple[float | None, str]:
     """Nominal Krippendorff's alpha and "" -- or None and why not. ``binary``:
-    that label against every other value."""
+    that label against every other value. The package gets the value counts
+    per unit (units one annotator coded carry no information and are left out)."""
+    if len(annotators) < 2:
+        return None, "alpha needs two annotators"
+    chosen = set(annotators)
+    codes: dict = {}
+    counts: list[list[int]] = []
+    for u in units:
+        vals = [v if binary is None else v == binary for a, v in u.values.items() if a in chosen]
+        if len(vals) < 2:
+            continue
+        row = [0] * len(codes)
+        for v in vals:
+            c = codes.setdefault(v, len(codes))
+            if c == len(row):
+                row.append(0)
+            row[c] += 1
+        counts.append(row)
+    if not counts:
+        return None, "no unit was coded by two annotators"
+    if len(codes) < 2:
+        return None, "every unit has the same value (alpha is undefined)"
     import krippendorff
     import numpy as np
 
-    rows = {a: [] for a in annotators}
-    pairable = 0
-    for u in units:
-        present = [a for a in annotators if a in u.values]
-        if len(present) < 2:
-            continue  # a unit one annotator coded carries no agreement information
-        pairable += 1
-        for a in annotators:
-            v = u.values.get(a)
-            rows[a].append(np.nan if v is None else v if binary is None else v == binary)
-    if len(annotators) < 2:
-        return None, "alpha needs two annotators"
-    if not pairable:
-        return None, "no unit was coded by two annotators"
-    codes: dict = {}
-    data = np.array([[np.nan if isinstance(v, float) else codes.setdefault(v, len(codes))
-                      for v in row] for row in rows.values()], dtype=float)
-    if len(codes) < 2:
-        return None, "every unit has the same value (alpha is undefined)"
-    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")), ""
+    matrix = np.zeros((len(counts), len(codes)))
+    for i, row in enumerate(counts):
+        matrix[i, :len(row)] = row
+    return float(krippendorff.alpha(value_counts=matrix, level_of_measurement="nominal")), ""
 
 
 def pair(units: Iterable[Unit], a: str, b: str) -> Pair:
