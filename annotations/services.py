@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .corpus.library import Library, Report
+from .corrections import CorrectedEntity, Rules
 from .errors import StoreError, StoreLocked
 from .home import Home
 from .models import Analysis
@@ -58,12 +59,25 @@ def annotation_records(home: Home, report_id: str, text: str) -> list[dict]:
         return out
 
 
+def entity_rules(home: Home, annotator: str | None = None) -> Rules:
+    """Every analyst's entity corrections as rules for ``annotator`` (default:
+    the home's), read without the writer lock."""
+    home = Home.of(home)
+    if not home.has_store:
+        return Rules((), "")
+    with AnnotationStore(home, annotator=annotator, readonly=True) as store:
+        return Rules(store.corrections(), store.annotator)
+
+
 def show_record(report_id: str, meta, text: str, analysis: Analysis,
-                annotations: list[dict], tags: bool = False) -> dict:
+                annotations: list[dict], tags: bool = False,
+                entities: list[CorrectedEntity] | None = None) -> dict:
     """PRODUCT.md's `show --json` object. ``meta`` is a ReportMeta or, for a file
     shown without importing, a Candidate. ``tags``: each token also gets its
     raw ``pos``, ``chunk`` and ``ner`` tags (the tagger runs again: they are
-    not cached)."""
+    not cached). ``entities``: the corrected ones (default: the model's)."""
+    if entities is None:
+        entities = Rules((), "").apply(report_id, text, analysis.entities)
     tokens = [{"start": t.start, "end": t.end} for t in analysis.tokens]
     if tags:
         from .nlp import token_tags
@@ -81,7 +95,7 @@ def show_record(report_id: str, meta, text: str, analysis: Analysis,
                       for s in analysis.sentences],
         "tokens": tokens,
         "entities": [{"start": e.start, "end": e.end, "label": e.label,
-                      "text": text[e.start:e.end]} for e in analysis.entities],
+                      "text": text[e.start:e.end], "source": e.source} for e in entities],
         "annotations": annotations,
     }
 
@@ -98,8 +112,9 @@ def show(home: Home, report: str, tags: bool = False) -> dict:
     lib = Library(home)
     if report in lib:
         opened: Report = lib.open(report)
+        ents = entity_rules(home).apply(report, opened.text, opened.analysis.entities)
         return show_record(report, opened.meta, opened.text, opened.analysis,
-                           annotation_records(home, report, opened.text), tags)
+                           annotation_records(home, report, opened.text), tags, ents)
     path = Path(report)
     if not path.exists():
         raise LibraryError(f"{report}: no report with that id and no such file")
@@ -110,7 +125,9 @@ def show(home: Home, report: str, tags: bool = False) -> dict:
         raise InputError(f"{path}: no report in this file")
     if isinstance(cand, Skipped):
         raise InputError(str(cand))
-    return show_record(cand.stem, cand, cand.text, lib.analyze_text(cand.text), [], tags)
+    analysis = lib.analyze_text(cand.text)
+    ents = entity_rules(home).apply(cand.stem, cand.text, analysis.entities)
+    return show_record(cand.stem, cand, cand.text, analysis, [], tags, ents)
 
 
 @dataclass

@@ -11,8 +11,8 @@ native   one per passage (a run of consecutive sentences with the same label
          and annotator): id (its first sentence's), report_id, report_title,
          report_date, label (null: a "none" decision, only with --with-none),
          text, start, end, orphaned, sentence_start, sentence_end, entities
-         [{start, end, label, text}] (offsets relative to the passage, entities
-         wholly inside it), note ("" when none; a passage joins its sentences'
+         [{start, end, label, text, source}] (offsets relative to the passage, entities
+         wholly inside it, corrected: ``annotations.corrections``), note ("" when none; a passage joins its sentences'
          notes with newlines), annotator, source, score, model_version,
          created_at, updated_at, report_sha256. ``orphaned`` is true for an
          orphaned annotation, whose start/end/sentence_start/sentence_end are
@@ -23,11 +23,11 @@ native   one per passage (a run of consecutive sentences with the same label
          was made on).
 prodigy  text, label (upper case; NONE for none), answer "accept", meta {the native fields
          except text/label/entities}, _input_hash, _task_hash, spans
-         [{start, end, label}]. Hashes are signed 32-bit ints like Prodigy's,
+         [{start, end, label, source}] (source "model": a prediction). Hashes are signed 32-bit ints like Prodigy's,
          but computed with BLAKE2b (4-byte digest, little-endian, signed), not
          mmh3: _input_hash from the text, _task_hash from text + "\\x1f" + label.
 doccano  text, label [name] ([] for none), and the native metadata fields at the top level
-         (text classification export shape).
+         (text classification export shape), entities [[start, end, LABEL]] (corrected).
 
 Offsets are checked against the text actually on disk, never against the
 library index alone (after a crash the index and a text file may disagree):
@@ -36,7 +36,8 @@ signature in HOME/cache/text-sha256.json, so an export of an unchanged
 library stats the texts instead of reading them); a document is trusted when
 its ``report_sha256`` is that hash, else its slice is compared with the text
 read, and a mismatch is exported as orphaned. Entities come from the analysis
-of that same hash.
+of that same hash, with every analyst's corrections applied (the text is read
+only when there are corrections).
 
 ``export_to_path`` guards the home against itself: it refuses targets inside
 the home's data (library, annotations, caches, lock and config files), writes
@@ -58,10 +59,11 @@ from typing import BinaryIO
 import orjson
 
 from ..corpus.library import Library
+from ..corrections import Rules
 from ..errors import LibraryError, StoreError
 from ..fsutil import atomic_write_bytes, atomic_writer, read_regular, remove_stale_temps
 from ..home import Home
-from ..models import text_sha256
+from ..models import Entity, text_sha256
 from ..store import AnnotationStore
 from ..store.records import merge_run, runs
 from ..store.shards import StoreWriteError
@@ -83,8 +85,9 @@ class _Analyses:
     NLP, no dataclasses) under the hash of the text actually read; computed from
     that text only when a cache entry is missing."""
 
-    def __init__(self, lib: Library):
+    def __init__(self, lib: Library, rules: Rules):
         self.lib = lib
+        self.rules = rules  # every analyst's entity corrections
 
     def entities(self, sha: str, text: TextOnDisk) -> list[list]:
         cached = self.lib.cached_analysis_dict(sha)
@@ -195,12 +198,12 @@ class TextOnDisk:
 def _inside(ents: list[list], starts: list[int], passage: str, s: int, e: int) -> list[dict]:
     out = []
     for i in range(bisect_left(starts, s), len(ents)):
-        es, ee, lab = ents[i]
+        es, ee, lab, src = ents[i]
         if es >= e:
             break
         if ee <= e:
             out.append({"start": es - s, "end": ee - s, "label": lab,
-                        "text": passage[es - s:ee - s]})
+                        "text": passage[es - s:ee - s], "source": src})
     return out
 
 
@@ -220,7 +223,7 @@ def iter_native(store: AnnotationStore, lib: Library, *, label: str | None = Non
     order = [m.id for m in lib.reports() if m.id in summary]
     in_lib = set(order)
     order += sorted(rid for rid in summary if rid not in in_lib)
-    analyses = _Analyses(lib)
+    analyses = _Analyses(lib, Rules(store.corrections(), store.annotator))
     hashes = TextHashes(lib.home)
     try:
         yield from _native(store, lib, order, in_lib, summary, analyses, hashes, label=label,
@@ -257,6 +260,10 @@ def _native(store, lib, order, in_lib, summary, analyses, hashes, *, label, anno
         text = disk.text if any(len(r) > 1 for r in passages) else None
         ents = analyses.entities(sha, disk) if entities and sha and not passages[0][0]["orphaned"] \
             else []
+        if ents:  # corrected: every analyst's rules (read the text only when there are some)
+            ents = ([[x.start, x.end, x.label, x.source] for x in
+                     analyses.rules.apply(rid, disk.text, [Entity(*x) for x in ents])]
+                    if len(analyses.rules) else [[*x, "model"] for x in ents])
         starts = [e[0] for e in ents]
         title, date = (meta.title, meta.date) if meta else ("", None)
         for run in passages:
@@ -287,13 +294,14 @@ def to_prodigy(rec: dict) -> dict:
     h = hash32(rec["text"])
     return {"text": rec["text"], "label": lab, "answer": "accept", "meta": meta,
             "_input_hash": h, "_task_hash": hash32(rec["text"] + "\x1f" + lab),
-            "spans": [{"start": e["start"], "end": e["end"], "label": e["label"]}
-                      for e in rec["entities"]]}
+            "spans": [{"start": e["start"], "end": e["end"], "label": e["label"],
+                       "source": e["source"]} for e in rec["entities"]]}
 
 
 def to_doccano(rec: dict) -> dict:
     out = {"text": rec["text"], "label": [rec["label"]] if rec["label"] else []}
     out.update((k, rec[k]) for k in META_FIELDS)
+    out["entities"] = [[e["start"], e["end"], e["label"]] for e in rec["entities"]]  # corrected
     return out
 
 
@@ -315,7 +323,7 @@ def iter_records(store: AnnotationStore, lib: Library, fmt: str = "native", *,
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
     records = iter_native(store, lib, label=label, annotator=annotator,
-                          entities=fmt != "doccano", with_none=with_none)
+                          with_none=with_none)
     if fmt == "prodigy":
         return Records(map(to_prodigy, records), store.home)
     if fmt == "doccano":

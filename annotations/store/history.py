@@ -23,6 +23,7 @@ class Step(NamedTuple):
     change: Change
     docs: Pairs  # annotation id -> (old, new)
     state: Pairs  # annotator -> (old, new) state fields (done; never the reading position)
+    write: Write | None = None  # where it replays, when not the report's shard (corrections)
 
 
 class History:
@@ -45,14 +46,15 @@ class History:
             return None
         step = source[-1]
         pick = 0 if back else 1
-        write(step.change.report_id, {k: v[pick] for k, v in step.docs.items()},
+        (step.write or write)(step.change.report_id, {k: v[pick] for k, v in step.docs.items()},
               {k: v[pick] for k, v in step.state.items()})
         target.append(source.pop())
         return step.change
 
     def drop_report(self, report_id: str) -> None:
-        self._undo = [s for s in self._undo if s.change.report_id != report_id]
-        self._redo = [s for s in self._redo if s.change.report_id != report_id]
+        # corrections are not in the shard: their steps stay
+        self._undo = [s for s in self._undo if s.change.report_id != report_id or s.write]
+        self._redo = [s for s in self._redo if s.change.report_id != report_id or s.write]
 
     @property
     def can_undo(self) -> bool:

@@ -27,6 +27,7 @@ from pathlib import Path
 from tinydb import TinyDB
 from tinydb.queries import QueryLike
 
+from ..corrections import Correction
 from ..errors import CorruptDatabase, StoreError, UnknownLabel
 from ..fsutil import read_regular, remove_stale_temps
 from ..home import Home
@@ -34,6 +35,7 @@ from ..models import text_sha256
 from ..text.sanitize import multi_line, single_line
 from . import decisions
 from .anchoring import reanchor_docs
+from .corrections_file import CorrectionsFile
 from .history import History, Step
 from .labels import Label, load_config
 from .migrate import open_schema
@@ -74,6 +76,8 @@ class AnnotationStore:
         self._shards = ShardSet(self.shards_dir, readonly=readonly)
         self._summary = Summary(self.summary_path, self._shards, readonly=readonly)
         self._history = History()
+        self._corrections = CorrectionsFile(self.home.store_dir / "corrections.json",
+                                            readonly=readonly)
         self._texts: dict[str, tuple[tuple, str, str]] = {}  # rid -> (sig, text, sha)
         self._converted: dict[str, tuple[dict, Annotation]] = {}  # id -> (doc, its Annotation)
         self._writer = False  # holds the home's writer lock
@@ -316,6 +320,46 @@ class AnnotationStore:
     @property
     def can_redo(self) -> bool:
         return self._history.can_redo
+
+    # ------------------------------------------------------------ entity corrections
+    def corrections(self) -> list[Correction]:
+        """Every analyst's entity corrections, oldest first (HOME/annotations/
+        corrections.json; ``annotations.corrections.Rules`` makes rules of them)."""
+        return self._corrections.corrections()
+
+    @property
+    def corrections_version(self) -> tuple | None:
+        """Changes whenever the corrections do (for a reader to re-apply them)."""
+        self._corrections.docs()
+        return self._corrections.sig
+
+    def correct(self, c: Correction) -> Change:
+        """Record one correction (made with ``corrections.make_set``/``make_remove``
+        on the report's current text): durable, undoable like a tag."""
+        self._writable()
+        text = self._report_text(c.report_id)[0]
+        if text[c.start:c.end] != c.text:
+            raise StoreError(f"the correction's text {c.text!r} is not at {c.start}–{c.end} of "
+                             f"report {c.report_id!r} (was it re-imported?); nothing was changed")
+        return self._correction_step(c.report_id, {c.id: c.to_doc()}, f"corrected {c.describe()}")
+
+    def delete_correction(self, correction_id: str) -> Change:
+        """Delete a correction (its rule stops applying); undoable. StoreError if unknown."""
+        self._writable()
+        doc = self._corrections.docs().get(correction_id)
+        if doc is None:
+            raise StoreError(f"no correction {correction_id!r} (see `baocao correct --rules`)")
+        c = Correction.from_doc(doc)
+        return self._correction_step(c.report_id, {correction_id: None},
+                                     f"deleted the rule {c.describe()}")
+
+    def _correction_step(self, rid: str, docs: dict[str, dict | None], what: str) -> Change:
+        old = self._corrections.docs()
+        self._corrections.apply(rid, docs, {})
+        change = Change(rid, -1, -1, what)
+        self._history.record(Step(change, {k: (old.get(k), v) for k, v in docs.items()}, {},
+                                  self._corrections.apply))
+        return change
 
     # ------------------------------------------------------------ bulk changes
     def replace_report(self, report_id: str, docs: list[dict]) -> None:

@@ -1,0 +1,69 @@
+"""HOME/annotations/corrections.json: every analyst's entity corrections.
+
+One TinyDB database (table ``corrections``, one document per correction:
+``annotations.corrections.Correction.to_doc``) for the whole home, because a
+correction is a rule for the whole library: reading the rules is one file,
+not one per report. Written like a shard (``ShardStorage``: atomic, durable,
+read-cached and re-validated with one fstat, so a read-only process sees the
+writer's changes). A home without the file has no corrections.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..corrections import Correction, doc_problem
+from ..errors import CorruptDatabase
+from .shards import ShardStorage
+
+TABLE = "corrections"
+
+
+class CorrectionsFile:
+    def __init__(self, path: Path, *, readonly: bool):
+        self.path = path
+        self._storage = ShardStorage(path, readonly=readonly)
+        self._parsed: tuple[tuple | None, list[Correction]] | None = None
+
+    def docs(self) -> dict[str, dict]:
+        """correction id -> document."""
+        data = self._storage.read() or {}
+        table = data.get(TABLE, {})
+        for key, d in table.items():
+            problem = doc_problem(d)
+            if problem:
+                raise CorruptDatabase(
+                    f"corrections file {self.path}: document {key} is not a correction "
+                    f"({problem}); it was not changed", self.path,
+                    f"Restore it from a backup, or move it away (mv '{self.path}' "
+                    f"'{self.path}.broken') to start without corrections.")
+        return {d["id"]: d for d in table.values()}
+
+    def corrections(self) -> list[Correction]:
+        """Every correction, oldest first (parsed once per version of the file)."""
+        docs = self.docs()
+        sig = self._storage.sig
+        if self._parsed is None or self._parsed[0] != sig or sig is None:
+            found = sorted((Correction.from_doc(d) for d in docs.values()),
+                           key=lambda c: (c.created_at, c.id))
+            self._parsed = (sig, found)
+        return self._parsed[1]
+
+    @property
+    def sig(self) -> tuple | None:
+        """The file's version as last read or written (None: no file)."""
+        return self._storage.sig
+
+    def apply(self, _report_id: str, docs: dict[str, dict | None], _state: dict) -> None:
+        """Documents by id (None: delete), in one durable write. Shaped like the
+        store's ``_write`` so an undo step can replay it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        by_id = self.docs()
+        for cid, new in docs.items():
+            if new is None:
+                by_id.pop(cid, None)
+            else:
+                by_id[cid] = new
+        data = dict(self._storage.read() or {})
+        ordered = sorted(by_id.values(), key=lambda d: (d["created_at"], d["id"]))
+        data[TABLE] = {str(i): d for i, d in enumerate(ordered, 1)}
+        self._storage.write(data)
