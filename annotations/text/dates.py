@@ -30,8 +30,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
+
+from .sanitize import single_line
 
 MIN_YEAR, MAX_YEAR = 1945, 2100
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # Feb 29 if no year
@@ -112,7 +116,7 @@ _AFTER_DAY = {sep: re.compile(rf"{re.escape(sep)}(\d{{1,2}})(?:{re.escape(sep)}(
                               r"(?!\d|[/.-]\d)") for sep in "/-."}
 # What introduces a day-month: "Chiều 28-7", "Ngày 10/7", "Sáng thứ Hai (5/1)", "sáng nay 5-1"
 _DAY_PREFIX = re.compile(rf"(?<!\w)(?:{_TIME_OF_DAY}(?:\s+nay)?|ngày|{_WEEKDAY})"
-                         rf"(?:[\s,]+{_WEEKDAY})?[\s,]*\(?\s*$")
+                         rf"(?:[\s,]+{_WEEKDAY})?(?:[\s,]+ngày)?[\s,]*\(?\s*$")
 _THANG = re.compile(r"tháng\s+(?:(\d{1,2})\s*(?:/|-|năm)\s*(\d{4})"
                     r"|(đầu|cuối)?\s*(?:năm\s+)?(\d{4}))(?!\d)")
 _COUNT_BEFORE = re.compile(rf"(?<!\w)(\d{{1,2}}|{_NUM_WORD_RE})\s+$")
@@ -228,15 +232,55 @@ def _line_before(text: str, m: Mention) -> str:
     return _before(text, m.start).rsplit("\n", 1)[-1]
 
 
+def _line_of(text: str, m: Mention) -> str:
+    end = text.find("\n", m.end)
+    return text[text.rfind("\n", 0, m.start) + 1:end if end >= 0 else len(text)]
+
+
 def _is_citation(text: str, m: Mention) -> bool:
     """A dated document: "Chỉ thị số 24-CT/TƯ, ngày 13-7-2023"."""
     return _after_ngay(text, m) and _CITATION.search(_line_before(text, m)) is not None
+
+
+# A publication dateline is a line of nothing but a date, a clock time, a
+# weekday, a time zone and words such as "Cập nhật" ("Cập nhật: 09:42,
+# 03/07/2023 (GMT+7)", "Thứ Tư, 08/04/2015, 08:11 [GMT+7]"). It says when the
+# page was posted, not when the meeting was: an event date in the text beats it.
+_CLOCK = r"\d{1,2}\s*(?::|h)\s*\d{2}(?::\d{2})?(?:\s*(?:am|pm))?"
+_FULL_DATE = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}"
+_DATELINE = re.compile(
+    rf"(?:{_WEEKDAY}|cập nhật|ngày đăng|đăng lúc|đăng ngày|xuất bản|ngày|lúc|{_FULL_DATE}|"
+    rf"{_CLOCK}|gmt\s*[+-]\s*\d{{1,2}}(?::?\d{{2}})?|[\s,;:|()\[\]–-])+")
+_DATELINE_MARK = re.compile(rf"{_CLOCK}|gmt|cập nhật|đăng")
+DATELINE_MAX = 80
+
+
+def is_dateline(line: str) -> bool:
+    low = line.strip().lower()
+    return (0 < len(low) <= DATELINE_MAX and _DATELINE_MARK.search(low) is not None
+            and re.search(_FULL_DATE, low) is not None and _DATELINE.fullmatch(low) is not None)
 
 
 def _discussed(text: str, mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if m.year is not None and m.kind != "day_month"
             and not _NOT_DISCUSSED.search(_before(text, m.start, 25))
             and not (m.kind == "date" and _is_citation(text, m))]
+
+
+_STANCE = re.compile(rf"(?P<review>{_REVIEW.pattern})|(?P<plan>{_PLAN.pattern})", re.IGNORECASE)
+_CLAUSE = re.compile(r"[,;:]|\svà\s")
+
+
+def _stance(text: str, m: Mention) -> str | None:
+    """"review" or "plan": the first such word of the nearest clause before the
+    mention that has one ("tổng kết năm 2017 và triển khai nhiệm vụ năm 2018":
+    2017 is reviewed, 2018 planned); None if its sentence has neither."""
+    sentence = re.split(r"[.!?\n]", _before(text, m.start))[-1]
+    for clause in reversed(_CLAUSE.split(sentence)):
+        word = _STANCE.search(clause)
+        if word:
+            return word.lastgroup
+    return None
 
 
 def _latest_citation(text: str, mentions: list[Mention]) -> date | None:
@@ -269,10 +313,13 @@ def infer_year(text: str, month: int, day: int,
     if month <= 2:
         of_year = [m for m in _discussed(text, mentions) if m.year == year]
         early = any(m.month is not None and m.month <= month for m in of_year)
-        planned = any(_PLAN.search(ctx) and not _REVIEW.search(ctx)
-                      for ctx in (_before(text, m.start, 50) for m in of_year))
+        planned = any(_stance(text, m) == "plan" for m in of_year)
         if of_year and not early and not planned:
             year += 1
+    elif month >= 11:
+        stances = {(m.year, _stance(text, m)) for m in _discussed(text, mentions)}
+        if (year - 1, "review") in stances and (year, "review") not in stances:
+            year -= 1  # a year-end review, held before the year it plans
     cited = _latest_citation(text, mentions)
     if cited and (year, month, day) < (cited.year, cited.month, cited.day):
         year += 1  # the meeting cannot predate a document it discusses
@@ -287,11 +334,15 @@ def _is_event_date(text: str, m: Mention) -> bool:
 
 
 OPENING_PARAGRAPHS = 3
+# "Ngày 29-9, Bộ Chính trị ban hành …": the day a document was issued; a
+# meeting's day in the same opening is the report's date.
+_ISSUED = re.compile(r"[^.;!?\n]{0,60}?(?:ban hành|công bố)", re.IGNORECASE)
 
 
 def event_date(text: str, mentions: list[Mention] | None = None) -> Mention | None:
     """The first day-level date in the opening paragraphs that is not a
-    citation or deadline; else the first "Sáng/Chiều/Tối …" date anywhere."""
+    citation or deadline (nor an issue date, when another one is there); else
+    the first "Sáng/Chiều/Tối …" date anywhere."""
     mentions = find_mentions(text) if mentions is None else mentions
     opening_end = 0
     for _ in range(OPENING_PARAGRAPHS):
@@ -303,9 +354,9 @@ def event_date(text: str, mentions: list[Mention] | None = None) -> Mention | No
         while opening_end < len(text) and text[opening_end] == "\n":
             opening_end += 1
     days = [m for m in mentions if m.day is not None]
-    for m in days:
-        if m.start < opening_end and _is_event_date(text, m):
-            return m
+    opening = [m for m in days if m.start < opening_end and _is_event_date(text, m)]
+    if opening:
+        return next((m for m in opening if not _ISSUED.match(text, m.end)), opening[0])
     narrated = re.compile(_TIME_OF_DAY, re.IGNORECASE)
     for m in days:
         if m.kind == "day_month" and narrated.match(text, m.start) and _is_event_date(text, m):
@@ -313,25 +364,91 @@ def event_date(text: str, mentions: list[Mention] | None = None) -> Mention | No
     return None
 
 
-def find_date(text: str, header: str | None = None) -> tuple[str | None, str]:
-    """Return (ISO date at known precision or None, date_source)."""
-    mentions = find_mentions(text)
+# ---------------------------------------------------------------- the report's date
+
+EVIDENCE_MAX = 80  # characters of date_evidence (a phrase or a dateline fits)
+
+
+class DateFound(NamedTuple):
+    date: str | None  # ISO at the known precision
+    source: str  # header | text | unknown
+    evidence: str  # the phrase that decided it ("Sáng ngày 01/12", the header), or ""
+
+
+def _evidence(phrase: str) -> str:
+    return single_line(phrase)[:EVIDENCE_MAX]
+
+
+def _phrase(text: str, m: Mention) -> str:
+    """The mention with the time of day or weekday before a day ("Sáng ngày 01/12")."""
+    start = m.start
+    if m.day is not None:
+        window = _lower_same_length(text[max(0, start - 40):start])
+        prefix = _DAY_PREFIX.search(window)
+        if prefix:
+            start -= len(window) - prefix.start()
+    return _evidence(text[start:m.end])
+
+
+def _header_day(head: tuple, event: Mention) -> tuple[int, int, int] | None:
+    """A header's month (often the month a page was posted) refined to the
+    event's day in that month or the month before (a meeting reported later)."""
+    hy, hm, _ = head
+    months = [(hy, event.month)] if hm is None else [(hy, hm), (hy, hm - 1) if hm > 1 else (hy - 1, 12)]
+    for year, month in months:
+        if event.month == month and event.year in (None, year) and valid_ymd(year, month, event.day):
+            return year, month, event.day
+    return None
+
+
+def date_of(text: str, header: str | None = None, removed: Iterable[str] = ()) -> DateFound:
+    """The report's date, its source and evidence (see the module doc).
+    ``removed``: lines cleaned out of the text; a publication dateline among
+    them still dates the page."""
+    mentions: list[Mention] = []
+    posted: list[tuple[date, str]] = []  # (date, dateline)
+    for m in find_mentions(text):
+        line = _line_of(text, m)
+        if not is_dateline(line):
+            mentions.append(m)
+        elif m.kind == "date":
+            posted.append((date(m.year, m.month, m.day), line))
+    for line in removed:
+        if is_dateline(line):
+            posted += [(date(m.year, m.month, m.day), line)
+                       for m in find_mentions(line) if m.kind == "date"]
+    first_post = min(posted, default=None)
     event = event_date(text, mentions)
-    head = parse_iso(header)
+    head, head_phrase = parse_iso(header), header or ""
     if header and not head:  # "18/10/2024", "ngày 18 tháng 10 năm 2024" in a JSONL field
         full = [m for m in find_mentions(header) if m.year]
-        head = (full[0].year, full[0].month, full[0].day) if full else None
+        if full:
+            head, head_phrase = (full[0].year, full[0].month, full[0].day), \
+                header[full[0].start:full[0].end]
     if head:
-        hy, hm, hd = head
-        if hd is None and event is not None and event.year in (None, hy) \
-                and (hm is None or event.month == hm) and valid_ymd(hy, event.month, event.day):
-            return to_iso(hy, event.month, event.day), "header"
-        return to_iso(hy, hm, hd), "header"
+        day = _header_day(head, event) if event is not None and head[2] is None else None
+        if day:
+            return DateFound(to_iso(*day), "header", _phrase(text, event))
+        return DateFound(to_iso(*head), "header", _evidence(head_phrase))
     if event is not None:
-        year = event.year or infer_year(text, event.month, event.day, mentions)
+        if event.year:
+            year = event.year
+        elif first_post:  # the meeting is on or before the day its page was posted
+            posted_on = first_post[0]
+            year = posted_on.year - ((event.month, event.day) > (posted_on.month, posted_on.day))
+        else:
+            year = infer_year(text, event.month, event.day, mentions)
         if year and valid_ymd(year, event.month, event.day):
-            return to_iso(year, event.month, event.day), "text"
+            return DateFound(to_iso(year, event.month, event.day), "text", _phrase(text, event))
+    if first_post:
+        return DateFound(first_post[0].isoformat(), "text", _evidence(first_post[1]))
     year = report_year(text, mentions)
     if year:
-        return to_iso(year), "text"
-    return None, "unknown"
+        return DateFound(to_iso(year), "text", next(
+            (_phrase(text, m) for m in _discussed(text, mentions) + mentions if m.year == year), ""))
+    return DateFound(None, "unknown", "")
+
+
+def find_date(text: str, header: str | None = None) -> tuple[str | None, str]:
+    """(date, date_source) of ``date_of``."""
+    return tuple(date_of(text, header)[:2])

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotations.text.clean import clean
-from annotations.text.dates import find_date, find_mentions, parse_iso, report_year
+from annotations.text.dates import date_of, find_date, find_mentions, is_dateline, parse_iso, report_year
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -124,7 +124,8 @@ def test_not_a_date(expr):
     ("Không có ngày tháng nào.", None, (None, "unknown")),
     # header first, refined by a day in the same month
     ("Ngày 10/7, tại Trụ sở Trung ương Đảng.", "2024-07", ("2024-07-10", "header")),
-    ("Ngày 28/6, tại Trụ sở Trung ương Đảng.", "2024-07", ("2024-07", "header")),
+    ("Ngày 28/6, tại Trụ sở Trung ương Đảng.", "2024-07", ("2024-06-28", "header")),  # issue 11
+    ("Ngày 28/5, tại Trụ sở Trung ương Đảng.", "2024-07", ("2024-07", "header")),
     ("Ngày 10/7, tại Trụ sở Trung ương Đảng.", "2024-07-02", ("2024-07-02", "header")),
     ("Ngày 10/7, tại Trụ sở Trung ương Đảng.", "2024", ("2024-07-10", "header")),
     ("Ngày 10/7/2023, tại Trụ sở Trung ương Đảng.", "2024-07", ("2024-07", "header")),
@@ -138,6 +139,124 @@ def test_not_a_date(expr):
 ])
 def test_find_date(text, header, expected):
     assert find_date(text, header) == expected
+
+
+# Issue 11: real pages. (text, header, lines cleaned out of the text) ->
+# (date, date_source, date_evidence). Each rule comes with look-alikes that
+# must not win: a dateline when the text has an event date, a plan year, a
+# previous-month day that is not the meeting's date.
+REAL_PAGES = [
+    # the event date in the text beats a publication dateline
+    ("Cập nhật: 09:42, 03/07/2023 (GMT+7)\n\nSáng 2/7, Thành ủy tổ chức hội nghị sơ kết "
+     "6 tháng đầu năm 2023.", None, (), ("2023-07-02", "text", "Sáng 2/7")),
+    ("Thứ Tư, 08/04/2015, 08:11 [GMT+7]\n\nNgày 7/4, Ban Thường vụ Tỉnh ủy họp cho ý kiến "
+     "về công tác cán bộ.", None, (), ("2015-04-07", "text", "Ngày 7/4")),
+    ("14:06, 07/10/2024 (GMT+7)\n\nChiều 6/10, tại Hà Nội, Bộ Chính trị làm việc với Ban "
+     "Thường vụ Thành ủy về tình hình 9 tháng năm 2024.", None, (),
+     ("2024-10-06", "text", "Chiều 6/10")),
+    ("Cập nhật: 10:00, 20/10/2024 (GMT+7)\n\nNgày 18/10/2024, tại Hà Nội, Ban Bí thư họp.",
+     None, (), ("2024-10-18", "text", "Ngày 18/10/2024")),
+    ("Thứ Hai, ngày 14/10/2024 - 07:30\n\nNgày 12/10, Ban Tuyên giáo tổ chức hội nghị.",
+     None, (), ("2024-10-12", "text", "Ngày 12/10")),
+    # a day without a year falls on or before the day its page was posted
+    ("Cập nhật: 08:15, 02/01/2024 (GMT+7)\n\nChiều 29/12, hội nghị triển khai nhiệm vụ "
+     "năm 2024.", None, (), ("2023-12-29", "text", "Chiều 29/12")),
+    ("Cập nhật: 07:00, 06/01/2024 (GMT+7)\n\nSáng 5/1, Tỉnh ủy tổng kết công tác năm 2023.",
+     None, (), ("2024-01-05", "text", "Sáng 5/1")),
+    # the dateline was cleaned out of the text: it still dates the page
+    ("Sáng 5/1, Đảng ủy Khối tổ chức hội nghị.", None, ("Thứ Sáu, 05/01/2024, 15:30 [GMT+7]",),
+     ("2024-01-05", "text", "Sáng 5/1")),
+    ("Hội nghị đánh giá kết quả công tác năm 2022.", None,
+     ("Cập nhật: 09:42, 03/07/2023 (GMT+7)",),
+     ("2023-07-03", "text", "Cập nhật: 09:42, 03/07/2023 (GMT+7)")),
+    ("Cập nhật: 09:42, 03/07/2023 (GMT+7)\n\nHội nghị đánh giá kết quả công tác năm 2022.",
+     None, (), ("2023-07-03", "text", "Cập nhật: 09:42, 03/07/2023 (GMT+7)")),
+    # look-alikes: sentences with a time and a date are not datelines
+    ("Lúc 14:00 ngày 7/10/2024, Ban Chỉ đạo đã họp phiên thứ nhất.", None, (),
+     ("2024-10-07", "text", "ngày 7/10/2024")),
+    ("Đúng 8:00 sáng 10/7/2024, Đại hội đại biểu Đảng bộ tỉnh khai mạc.", None, (),
+     ("2024-07-10", "text", "sáng 10/7/2024")),
+    ("Sáng 20/12, hội nghị tổng kết năm 2024.", None,
+     ("Hội nghị ngày 20/12/2023 tại Hà Nội. Ảnh: TTXVN",),  # a caption, not a dateline
+     ("2024-12-20", "text", "Sáng 20/12")),
+    # year-end reviews in November/December take the reviewed year
+    ("Sáng ngày 01/12, Ban Chấp hành Đảng bộ tỉnh khai mạc Hội nghị lần thứ 12 để tổng kết "
+     "năm 2017, bàn phương hướng, nhiệm vụ năm 2018.\n\nNăm 2018 là năm bản lề. Mục tiêu "
+     "năm 2018 là tăng trưởng 7%; kế hoạch năm 2018 được thông qua.", None, (),
+     ("2017-12-01", "text", "Sáng ngày 01/12")),
+    ("Chiều 28/11, HĐND tỉnh khai mạc kỳ họp thứ 7, đánh giá kết quả thực hiện nhiệm vụ năm "
+     "2019 và quyết định kế hoạch phát triển kinh tế - xã hội năm 2020. Dự toán ngân sách "
+     "năm 2020 được thảo luận.", None, (), ("2019-11-28", "text", "Chiều 28/11")),
+    ("Sáng ngày 1 tháng 12, Tỉnh ủy tổng kết công tác xây dựng Đảng và hệ thống chính trị "
+     "năm 2017. Nhiệm vụ năm 2018 rất nặng nề; chỉ tiêu năm 2018 cao hơn.", None, (),
+     ("2017-12-01", "text", "Sáng ngày 1 tháng 12")),
+    # look-alikes: the year under review is this year's
+    ("Chiều 20/11, Thành ủy sơ kết 10 tháng năm 2023, triển khai nhiệm vụ 2 tháng cuối "
+     "năm 2023.", None, (), ("2023-11-20", "text", "Chiều 20/11")),
+    ("Sáng 5/12, Tỉnh ủy sơ kết 11 tháng năm 2024; kết quả năm 2023 được phát huy. Kế hoạch "
+     "năm 2025 và nhiệm vụ năm 2025 được bàn.", None, (), ("2024-12-05", "text", "Sáng 5/12")),
+    ("Sáng 15/12, Tỉnh ủy tổng kết công tác năm 2022. Kết quả năm 2022 khả quan. Năm 2023 "
+     "tiếp tục đổi mới.", None, (), ("2022-12-15", "text", "Sáng 15/12")),
+    ("Sáng 3/10, Tỉnh ủy tổng kết năm 2017, bàn nhiệm vụ năm 2018. Kế hoạch năm 2018.",
+     None, (), ("2018-10-03", "text", "Sáng 3/10")),  # October: not a year-end review
+    # the January/February rule stays: a plan year in a January report
+    ("Sáng 8/1, Đảng ủy tổng kết năm 2023. Kết quả năm 2023 vượt kế hoạch. Năm 2023 là năm "
+     "khó khăn. Nhiệm vụ năm 2024 nặng nề.", None, (), ("2024-01-08", "text", "Sáng 8/1")),
+    ("Sáng 10/1, UBND tỉnh triển khai kế hoạch năm 2024; mục tiêu năm 2024 là tăng trưởng "
+     "8%.", None, (), ("2024-01-10", "text", "Sáng 10/1")),
+    ("Chiều 20/2, Ban Thường vụ tổng kết công tác năm 2023 và triển khai nhiệm vụ năm 2024.",
+     None, (), ("2024-02-20", "text", "Chiều 20/2")),
+    # a header month (often when the page was posted) refined by the meeting's day
+    ("Ngày 29-9, Ban Thường vụ Tỉnh ủy tổ chức hội nghị quán triệt nghị quyết.", "2023-10", (),
+     ("2023-09-29", "header", "Ngày 29-9")),
+    ("Chiều 30-12, Tỉnh ủy tổng kết công tác năm 2023.", "2024-01", (),
+     ("2023-12-30", "header", "Chiều 30-12")),
+    ("Ngày 28/12/2023, Ban Bí thư làm việc với Tỉnh ủy.", "2024-01", (),
+     ("2023-12-28", "header", "Ngày 28/12/2023")),
+    ("Ngày 29-9, hội nghị đã họp.", "tháng 10/2023", (), ("2023-09-29", "header", "Ngày 29-9")),
+    ("Ngày 3-10, hội nghị đã họp.", "2023-10", (), ("2023-10-03", "header", "Ngày 3-10")),
+    # look-alikes: previous-month days that are not the meeting's date
+    ("Tính đến ngày 29-9, toàn tỉnh đã kết nạp 1.200 đảng viên.", "2023-10", (),
+     ("2023-10", "header", "2023-10")),
+    ("Thực hiện Kết luận số 21-KL/TW ngày 29-9 của Ban Chấp hành Trung ương, Tỉnh ủy đã "
+     "ban hành kế hoạch.", "2023-10", (), ("2023-10", "header", "2023-10")),
+    ("Ngày 28-8, hội nghị đã họp.", "2023-10", (), ("2023-10", "header", "2023-10")),
+    ("Ngày 29-9, Bộ Chính trị ban hành Quy định số 131. Sáng 3-10, Tỉnh ủy tổ chức hội nghị "
+     "quán triệt.", "2023-10", (), ("2023-10-03", "header", "Sáng 3-10")),
+    ("Hội nghị quán triệt nghị quyết.\n\nNội dung một.\n\nNội dung hai.\n\nNgày 29-9 "
+     "vừa qua, Ban Thường vụ đã chỉ đạo.", "2023-10", (), ("2023-10", "header", "2023-10")),
+    ("Ngày 28/12/2022, Ban Bí thư làm việc với Tỉnh ủy.", "2024-01", (),
+     ("2024-01", "header", "2024-01")),
+    ("Ngày 29-9, hội nghị đã họp.", "2023-10-02", (), ("2023-10-02", "header", "2023-10-02")),
+    # the phrase of a year or a cited date; nothing when nothing dates it
+    ("Hội nghị quán triệt Chỉ thị số 24-CT/TƯ, ngày 13-7-2023 của Bộ Chính trị.\n\n"
+     "Nhiệm vụ năm 2024 rất nặng nề. Năm 2024 là năm bản lề.", None, (),
+     ("2024", "text", "năm 2024")),
+    ("Sáng thứ Hai (5/1), Tỉnh ủy tổ chức hội nghị triển khai nhiệm vụ năm 2026.", None, (),
+     ("2026-01-05", "text", "Sáng thứ Hai (5/1)")),
+    ("Không có ngày tháng nào.", None, (), (None, "unknown", "")),
+]
+
+
+@pytest.mark.parametrize("text,header,removed,expected", REAL_PAGES)
+def test_real_pages(text, header, removed, expected):
+    found = date_of(text, header, removed)
+    assert found == expected
+    if found.evidence:  # an exact phrase of the text, the header or a removed line
+        assert any(found.evidence in where for where in (text, header or "", *removed))
+
+
+@pytest.mark.parametrize("line,dateline", [
+    ("Cập nhật: 09:42, 03/07/2023 (GMT+7)", True),
+    ("Thứ Tư, 08/04/2015, 08:11 [GMT+7]", True),
+    ("14:06, 07/10/2024 (GMT+7)", True),
+    ("Thứ Hai, ngày 14/10/2024 - 07:30", True),
+    ("Ngày 18/10/2024", False),  # a date alone may be the event's
+    ("Lúc 14:00 ngày 7/10/2024, Ban Chỉ đạo đã họp.", False),
+    ("Cập nhật lúc 09:42", False),  # no date
+])
+def test_dateline(line, dateline):
+    assert is_dateline(line) is dateline
 
 
 @pytest.mark.parametrize("stem,expected", [
