@@ -1,0 +1,76 @@
+"""Label suggestions learned from one annotator's decisions, and the teach queue.
+
+A layer of the core above ``store`` and ``corpus`` (it reads both; nothing
+below imports it). Parts: ``features`` (what a sentence looks like to the
+model, and the cue lists), ``prior`` (the cold-start prior), ``model`` (naive
+Bayes, deterministic), ``suggester`` (the API below).
+
+The API, for the CLI and the reader/teach screens (call it off the UI thread,
+from one worker at a time; it opens its own read-only store, which follows
+the writer's changes, so the UI keeps its writer store)::
+
+    s = Suggester(home, annotator)        # loads the model file if there is one
+    version = s.train()                   # model version, None before any label
+    s.suggest(report_id)                  # [Suggestion(sentence, start, end, label|None, score, margin)]
+                                          #   for body sentences without a decision
+    s.suggest(report_id, undecided_only=False)   # every body sentence (baocao suggest)
+    s.suggest_text(text, analysis)        # a file outside the library
+    s.queue(limit)                        # [QueueItem(report_id, title, date, sentence, paragraph,
+                                          #   start, end, label, score, margin, model_version)]
+    s.skip(item); s.prefetch()            # skip for this session; score the next window ahead
+    s.quality()                           # Quality(macro_f1, per_label, labels, reports, folds) | None
+    s.outcomes()                          # Outcomes(accepted, overridden)
+    s.close()                             # (or use it as a context manager)
+
+Accepting a suggestion is ``store.tag(sel, s.label, source="suggestion",
+score=s.score, model_version=s.train()'s version)``; a suggestion of "none"
+is ``store.mark_none(sel)``. When the analyst tags a sentence differently from
+the suggestion shown, pass ``source="manual", model_version=<that version>``
+(score None): ``outcomes()`` counts such decisions as overridden.
+
+**Training data.** Every body sentence (``Analysis.body_sentences()``) the
+annotator decided on the report's current text: a label, or the decision
+none; in a report they marked done, every undecided body sentence is none.
+Labels no longer in the label set are left out. Classes: the label set plus
+none.
+
+**Prior and model combined.** With no labels, suggestions come from the
+prior alone (``prior.py``: cue words, the section heading, imperative
+openings). With n labelled sentences, P(c) is proportional to
+P_model(c) * P_prior(c) ** beta, beta = 2 * 150 / (150 + n): the prior counts
+about twice the model at first, as much as the model after 150 labels (about
+four reports) and fades as labels accumulate (0.06 at 5,000), so the learned
+model takes over. (PRIOR_WEIGHT and PRIOR_HALF were chosen on the seeds'
+leave-one-report-out figure.) ``score`` is the top class's probability,
+``margin`` the difference to the runner-up's; a tie goes to none, then to
+the label first in alphabetical order.
+
+**Determinism.** The same labels (by text hash, sentence and class) give the
+same model version and the same model, with no random step; the only
+randomness is the teach queue's report order, seeded by the annotator's name.
+
+**Model file** ``HOME/cache/suggest/<sha256(annotator)[:16]>.json``: the
+format version, annotator, classes, model version, the fitted model and its
+quality. A cache, never the truth: rebuilt when missing, unreadable, of
+another format or label set, or of other labels (its version differs);
+written atomically without the writer lock (two writers of one version write
+the same content); unwritable is ignored.
+
+**Teach queue.** The library's reports in a shuffled order (seeded), scored
+``WINDOW_REPORTS`` (16) at a time; each window asks its ``WINDOW_TAKE`` (8)
+undecided body sentences with the smallest margin between the two best
+classes, smallest first (as Prodigy's uncertainty sampling does on a stream),
+then moves on; after a whole pass it starts again on what is left, and ends
+when nothing is. Reports the annotator marked done are not asked. A window
+scored by an older model is scored again before its next question, so the
+answers shape the questions that follow. The cost of a question does not grow
+with the library: a window costs its 16 reports, ``prefetch()`` pays it ahead.
+
+**Quality** (``baocao stats``): the annotator's labels, reports split into 5
+groups, each group suggested by a model trained on the other four (with the
+prior weighted for that many labels, as suggestions are made): macro-F1 over
+the classes of their labels (none included) and F1 per class.
+"""
+from .suggester import Outcomes, Quality, QueueItem, Suggester, Suggestion
+
+__all__ = ["Suggester", "Suggestion", "QueueItem", "Quality", "Outcomes"]

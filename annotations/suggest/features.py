@@ -1,0 +1,159 @@
+"""What the suggestion model sees of a sentence, and the documented cue lists.
+
+A sentence becomes a bag of feature strings (``sentence_features``):
+
+- ``s2:`` syllable bigrams of the lower-cased sentence (tone marks in one
+  style, ``text.vietnamese.fold_tones``, so ``uỷ`` and ``ủy`` are one feature)
+  and ``w:`` the words of the analysis (its tokens: ``khó khăn`` is one word,
+  single syllables included). Syllable unigrams and word bigrams were tried
+  and left out: they lowered the seeds' leave-one-report-out macro-F1;
+- ``b1:``/``b2:`` the sentence's first syllable and first two: report text
+  states tasks as bare imperatives (``Tăng cường ...``, ``Tiếp tục ...``);
+- ``sec:`` the cue class of the section heading the sentence sits under
+  (``Nhiệm vụ trọng tâm thời gian tới`` -> task, ``Hạn chế, khó khăn`` -> risk)
+  and ``h:`` that heading's syllables; ``heading`` for a heading itself;
+- ``pos:`` the fifth of the report it is in; ``cue:`` the cue classes present.
+
+A heading is a paragraph of kind ``heading``, or a short body paragraph of one
+sentence without final punctuation (the noise layer does not mark every
+heading of news text; the report's title is its first paragraph).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..models import Analysis
+from ..text.vietnamese import fold_tones
+
+# Cue lists (phrases of whole syllables, lower case, new-style tone marks).
+# They feed both the cold-start prior (prior.py) and the model's ``cue:`` features.
+CUES: dict[str, tuple[str, ...]] = {
+    # what is to be done: modal verbs, directives, imperatives
+    "task": ("cần", "phải", "tập trung", "đề nghị", "yêu cầu", "tiếp tục", "tăng cường",
+             "đẩy mạnh", "đẩy nhanh", "khẩn trương", "chủ động", "chuẩn bị", "thúc đẩy",
+             "nâng cao", "bảo đảm", "quyết liệt", "phấn đấu", "triển khai", "giao",
+             "nhiệm vụ", "giải pháp", "thời gian tới", "sẽ", "rà soát", "quan tâm",
+             "một là", "hai là", "ba là", "bốn là", "năm là", "lưu ý", "tránh"),
+    # what was achieved: result verbs and positive assessments
+    "achievement": ("đạt", "tăng", "hoàn thành", "vượt", "kết quả", "thành công", "ổn định",
+                    "được bảo đảm", "được đảm bảo", "được cải thiện", "được quan tâm",
+                    "được đẩy mạnh", "tích cực", "đã", "giảm", "quan trọng", "nổi bật",
+                    "được giữ vững", "chuyển biến", "phát triển"),
+    # what threatens or fell short
+    "risk": ("khó khăn", "hạn chế", "nguy cơ", "chưa", "không đạt", "thách thức",
+             "vướng mắc", "tồn tại", "yếu kém", "chậm", "phức tạp", "sụt giảm", "thiếu",
+             "bất ổn", "rủi ro", "tiêu cực", "khuyết điểm", "tiềm ẩn", "suy giảm",
+             "còn nhiều", "gặp khó khăn", "điểm nghẽn", "gia tăng", "mất"),
+}
+# A heading's cue class: what the sentences under it usually are.
+HEADING_CUES: dict[str, tuple[str, ...]] = {
+    "task": ("nhiệm vụ", "giải pháp", "phương hướng", "thời gian tới", "kế hoạch", "đề xuất",
+             "kiến nghị", "tập trung"),
+    "risk": ("hạn chế", "khó khăn", "tồn tại", "vướng mắc", "thách thức", "yếu kém"),
+    "achievement": ("kết quả", "thành tựu", "tình hình", "nổi bật", "đạt được", "hoàn thành"),
+}
+
+_SYLLABLE = re.compile(r"\w+")
+_FINAL = tuple(".!?…:;")
+HEADING_MAX_SYLLABLES = 14
+
+
+def syllables(text: str) -> list[str]:
+    return _SYLLABLE.findall(fold_tones(text.lower()))
+
+
+def _phrases(cues: dict[str, tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    return {k: [tuple(p.split()) for p in v] for k, v in cues.items()}
+
+
+_CUE_PHRASES = _phrases(CUES)
+_HEADING_PHRASES = _phrases(HEADING_CUES)
+
+
+def cue_hits(sylls: list[str], table: dict[str, list[tuple[str, ...]]] | None = None) -> dict[str, int]:
+    """cue class -> how many of its phrases occur in the syllables."""
+    table = _CUE_PHRASES if table is None else table
+    grams = {1: set(sylls), 2: set(zip(sylls, sylls[1:])), 3: set(zip(sylls, sylls[1:], sylls[2:]))}
+    out = {}
+    for cls, phrases in table.items():
+        n = sum(1 for p in phrases if (p[0] if len(p) == 1 else p) in grams[len(p)])
+        if n:
+            out[cls] = n
+    return out
+
+
+def heading_class(sylls: list[str]) -> str | None:
+    """The cue class of a heading (the first listed class found wins ties)."""
+    hits = cue_hits(sylls, _HEADING_PHRASES)
+    return max(hits, key=lambda k: (hits[k], -list(HEADING_CUES).index(k))) if hits else None
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceView:
+    """One sentence as the prior and the model see it."""
+
+    index: int
+    sylls: list[str]
+    words: list[str]
+    heading: bool  # the sentence is a heading
+    section: str | None  # cue class of the heading above it
+    section_sylls: list[str]
+    position: int  # 0..4: the fifth of the report
+
+
+def _is_heading(text: str, analysis: Analysis, para: int, sent_count: dict[int, int]) -> bool:
+    p = analysis.paragraphs[para]
+    if p.kind == "heading":
+        return True
+    if p.kind != "body" or sent_count.get(para, 0) != 1:
+        return False
+    body = text[p.start:p.end].strip()
+    return bool(body) and not body.endswith(_FINAL) and len(syllables(body)) <= HEADING_MAX_SYLLABLES
+
+
+def views(text: str, analysis: Analysis) -> list[SentenceView]:
+    """Every sentence of a report, with its section and position."""
+    sent_count: dict[int, int] = {}
+    for s in analysis.sentences:
+        sent_count[s.paragraph] = sent_count.get(s.paragraph, 0) + 1
+    tokens = analysis.tokens
+    n = len(analysis.sentences)
+    out: list[SentenceView] = []
+    section: str | None = None
+    section_sylls: list[str] = []
+    t = 0
+    for i, s in enumerate(analysis.sentences):
+        while t < len(tokens) and tokens[t].end <= s.start:
+            t += 1
+        words = []
+        j = t
+        while j < len(tokens) and tokens[j].start < s.end:
+            w = fold_tones(text[tokens[j].start:tokens[j].end].lower())
+            if any(c.isalnum() for c in w):
+                words.append(w)
+            j += 1
+        sylls = syllables(text[s.start:s.end])
+        heading = _is_heading(text, analysis, s.paragraph, sent_count)
+        if heading:
+            section, section_sylls = heading_class(sylls), sylls
+        out.append(SentenceView(i, sylls, words, heading, None if heading else section,
+                                [] if heading else section_sylls, min(4, 5 * i // max(n, 1))))
+    return out
+
+
+def sentence_features(v: SentenceView) -> list[str]:
+    """The feature strings of one sentence (a set, in a stable order)."""
+    s = v.sylls
+    feats = [f"s2:{a}_{b}" for a, b in zip(s, s[1:])]
+    feats += [f"w:{x}" for x in v.words]
+    if s:
+        feats.append(f"b1:{s[0]}")
+        feats.append(f"b2:{'_'.join(s[:2])}")
+    feats += [f"h:{x}" for x in v.section_sylls]
+    feats.append(f"sec:{v.section}")
+    feats.append(f"pos:{v.position}")
+    if v.heading:
+        feats.append("heading")
+    feats += [f"cue:{k}" for k in sorted(cue_hits(s))]
+    return list(dict.fromkeys(feats))

@@ -1,0 +1,461 @@
+"""One annotator's suggestion model over a home: training data, the model
+file, suggestions, the teach queue, quality and outcomes (see the package
+docstring for the API and the rules)."""
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import random
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import orjson
+
+from ..corpus.library import Library
+from ..errors import LibraryError
+from ..fsutil import atomic_write_bytes, read_regular
+from ..home import Home
+from ..models import Analysis
+from ..store import AnnotationStore
+from ..store.labels import load_config
+from ..text.sanitize import single_line
+from .features import sentence_features, views
+from .model import NaiveBayes
+from .prior import prior_proba
+
+FORMAT = 1  # of the model file and the features: another value is rebuilt
+NONE = ""  # the "none" class inside the model
+PRIOR_WEIGHT = 2.0  # beta = PRIOR_WEIGHT * PRIOR_HALF / (PRIOR_HALF + labels)
+PRIOR_HALF = 150
+WINDOW_REPORTS = 16  # reports scored together by the teach queue
+WINDOW_TAKE = 8  # questions asked per window (its smallest margins)
+REPORTS_CACHED = 256  # reports whose features are kept in memory
+FOLDS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    sentence: int  # index into the analysis' sentences
+    start: int
+    end: int
+    label: str | None  # None: "none of the labels"
+    score: float  # probability of ``label``
+    margin: float  # its probability minus the runner-up's
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    report_id: str
+    title: str
+    date: str | None
+    sentence: int
+    paragraph: int
+    start: int
+    end: int
+    label: str | None
+    score: float
+    margin: float
+    model_version: str | None  # None: the cold-start prior
+
+
+@dataclass(frozen=True, slots=True)
+class Quality:
+    macro_f1: float  # over the classes in the annotator's labels (none included)
+    per_label: dict[str | None, float]  # label (None: none) -> F1
+    labels: int  # labelled sentences (none decisions included)
+    reports: int
+    folds: int
+
+
+@dataclass(frozen=True, slots=True)
+class Outcomes:
+    accepted: int  # decisions whose source is "suggestion"
+    overridden: int  # manual decisions that carry the model_version of a suggestion shown
+
+
+@dataclass(slots=True)
+class _Report:
+    sha: str
+    bags: list[list[str]]
+    views: list  # features.SentenceView per sentence
+    body: list[int]
+    analysis: Analysis
+
+
+def _seed(annotator: str) -> int:
+    return int.from_bytes(hashlib.sha256(annotator.encode()).digest()[:8], "big")
+
+
+class Suggester:
+    """``Suggester(home, annotator)``: not thread-safe; use one from one worker."""
+
+    def __init__(self, home: Home | str | os.PathLike, annotator: str | None = None):
+        self.home = Home.of(home)
+        self.annotator = single_line(self.home.annotator(annotator)) or "unknown"
+        self.labels = [lab.name for lab in load_config(self.home).labels]
+        self.classes = sorted([*self.labels, NONE])
+        self.library = Library(self.home)
+        self._index_sig: tuple | None = None
+        self._reports: OrderedDict[str, _Report] = OrderedDict()
+        self._store: AnnotationStore | None = None
+        self._model: NaiveBayes | None = None
+        self._version: str | None = None
+        self._n = 0
+        self._quality: Quality | None = None
+        self._examples: list[tuple[str, int, str]] = []  # (report id, sentence, class)
+        self._load()
+        self._queue = _Queue(self)
+
+    # ------------------------------------------------------------ plumbing
+    @property
+    def path(self):
+        slug = hashlib.sha256(self.annotator.encode()).hexdigest()[:16]
+        return self.home.analysis_dir.parent / "suggest" / f"{slug}.json"
+
+    @property
+    def version(self) -> str | None:
+        """The model version (None: no labels yet, the prior alone)."""
+        return self._version
+
+    def store(self) -> AnnotationStore | None:
+        """A read-only store (it follows the writer's changes), or None without one."""
+        if self._store is None and self.home.has_store:
+            self._store = AnnotationStore(self.home, annotator=self.annotator, readonly=True)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def __enter__(self) -> Suggester:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _fresh_library(self) -> None:
+        try:
+            st = os.stat(self.home.index_path)
+            sig = (st.st_ino, st.st_size, st.st_mtime_ns)
+        except OSError:
+            sig = None
+        if sig != self._index_sig:
+            self.library.reload()
+            self._index_sig = sig
+
+    def _report(self, rid: str) -> _Report:
+        """A library report's features, computed once per text."""
+        meta = self.library.get(rid)
+        hit = self._reports.get(rid)
+        if hit is not None and hit.sha == meta.sha256:
+            self._reports.move_to_end(rid)
+            return hit
+        opened = self.library.open(rid)
+        rep = self._features(opened.text, opened.analysis, meta.sha256)
+        self._reports[rid] = rep
+        if len(self._reports) > REPORTS_CACHED:
+            self._reports.popitem(last=False)
+        return rep
+
+    @staticmethod
+    def _features(text: str, analysis: Analysis, sha: str) -> _Report:
+        vs = views(text, analysis)
+        return _Report(sha, [sentence_features(v) for v in vs], vs, analysis.body_sentences(), analysis)
+
+    def _decided(self, rid: str, sha: str) -> dict[int, str]:
+        """sentence -> class of this annotator's decisions on the report's current text."""
+        store = self.store()
+        if store is None:
+            return {}
+        out: dict[int, str] = {}
+        for d in store.documents(rid):
+            if (d["annotator"] == self.annotator and d["decided"] and not d["orphaned"]
+                    and d["report_sha256"] == sha):
+                for i in range(d["sentence_start"], d["sentence_end"] + 1):
+                    out[i] = d["label"] or NONE
+        return out
+
+    # ------------------------------------------------------------ training data
+    def examples(self) -> list[tuple[str, int, str]]:
+        """(report id, sentence, class) of every body sentence this annotator
+        decided (a label, or none), plus the undecided body sentences of the
+        reports they marked done (none); in library order."""
+        self._fresh_library()
+        store = self.store()
+        if store is None:
+            return []
+        progress = store.progress()
+        out = []
+        for meta in self.library.reports():
+            p = progress.get(meta.id)
+            if not p or not (p["tagged"] or p["none"] or p["done"]):
+                continue
+            try:
+                rep = self._report(meta.id)
+            except LibraryError:
+                continue  # a text that cannot be read: nothing to learn from it
+            decided = self._decided(meta.id, meta.sha256)
+            done = store.is_done(meta.id)
+            for i in rep.body:
+                cls = decided.get(i, NONE if done else None)
+                if cls is not None and (cls == NONE or cls in self.labels):
+                    out.append((meta.id, i, cls))
+        return out
+
+    def _version_of(self, examples: list[tuple[str, int, str]]) -> str:
+        h = hashlib.sha256(orjson.dumps([FORMAT, self.classes, [
+            (self._report(rid).sha, i, c) for rid, i, c in examples]]))
+        return "m" + h.hexdigest()[:12]
+
+    def train(self) -> str | None:
+        """Fit on every label and none decision; returns the model version
+        (None without any). The same labels give the same version and model,
+        which is then read from the cache instead of fitted again."""
+        examples = self.examples()
+        if not examples:
+            self._model, self._version, self._n, self._examples = None, None, 0, []
+            return None
+        version = self._version_of(examples)
+        self._examples, self._n = examples, len(examples)
+        if version == self._version and self._model is not None:
+            return version  # unchanged labels, or the model file of these labels
+        self._model = NaiveBayes.fit([self._report(r).bags[i] for r, i, _ in examples],
+                                     [c for _, _, c in examples], self.classes)
+        self._version, self._quality = version, None
+        self._save()
+        return version
+
+    def _save(self) -> None:
+        doc = {"format": FORMAT, "annotator": self.annotator, "version": self._version,
+               "classes": self.classes, "labels": self._n, "model": self._model.to_dict(),
+               "quality": _quality_doc(self._quality)}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(self.path, orjson.dumps(doc), durable=False)
+        except OSError:
+            pass  # a cache: a read-only home fits again next time
+
+    def _load(self) -> None:
+        try:
+            doc = orjson.loads(read_regular(self.path)[0])
+            if (doc["format"] != FORMAT or doc["annotator"] != self.annotator
+                    or doc["classes"] != self.classes):
+                return
+            self._model = NaiveBayes.from_dict(doc["model"])
+            self._version, self._n = doc["version"], int(doc["labels"])
+            self._quality = _quality_from(doc.get("quality"))
+        except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+            self._model, self._version, self._n = None, None, 0  # rebuilt by train()
+
+    # ------------------------------------------------------------ suggesting
+    def _proba(self, rep: _Report, i: int, model: NaiveBayes | None, n: int) -> list[float]:
+        """P(class) in ``classes`` order: the prior alone without labels, else
+        the model and the prior multiplied, the prior raised to beta."""
+        prior = prior_proba(rep.views[i], self.labels)
+        pri = [prior[c or None] for c in self.classes]
+        if model is None:
+            return pri
+        beta = PRIOR_WEIGHT * PRIOR_HALF / (PRIOR_HALF + n)
+        scores = [math.log(m) + beta * math.log(p) for m, p in zip(model.proba(rep.bags[i]), pri)]
+        top = max(scores)
+        exp = [math.exp(s - top) for s in scores]
+        z = sum(exp)
+        return [e / z for e in exp]
+
+    def _suggestion(self, rep: _Report, i: int, model: NaiveBayes | None, n: int) -> Suggestion:
+        probs = self._proba(rep, i, model, n)
+        order = sorted(range(len(probs)), key=lambda k: (-probs[k], self.classes[k]))
+        best, second = order[0], order[1]
+        s = rep.analysis.sentences[i]
+        return Suggestion(i, s.start, s.end, self.classes[best] or None, round(probs[best], 6),
+                          round(probs[best] - probs[second], 6))
+
+    def suggest(self, report_id: str, *, undecided_only: bool = True) -> list[Suggestion]:
+        """A suggestion per body sentence of a library report: those this
+        annotator has not decided (``undecided_only``), or all of them."""
+        self._fresh_library()
+        rep = self._report(report_id)
+        decided = self._decided(report_id, rep.sha) if undecided_only else {}
+        return [self._suggestion(rep, i, self._model, self._n) for i in rep.body if i not in decided]
+
+    def suggest_text(self, text: str, analysis: Analysis) -> list[Suggestion]:
+        """Suggestions for every body sentence of a text outside the library."""
+        rep = self._features(text, analysis, "")
+        return [self._suggestion(rep, i, self._model, self._n) for i in rep.body]
+
+    # ------------------------------------------------------------ teach queue
+    def queue(self, limit: int = 10) -> list[QueueItem]:
+        """The next ``limit`` questions of the teach queue (smallest margin
+        first, see the package docstring); empty when the library is exhausted."""
+        return self._queue.next(limit)
+
+    def skip(self, item: QueueItem) -> None:
+        """Leave this sentence out of the queue for this session."""
+        self._queue.skipped.add((item.report_id, item.sentence))
+
+    def prefetch(self) -> None:
+        """Score the next window now (call it in the worker after an answer)."""
+        self._queue.prefetch()
+
+    # ------------------------------------------------------------ figures
+    def quality(self) -> Quality | None:
+        """Cross-validated figures on this annotator's own labels: the reports
+        in ``FOLDS`` groups (round robin in library order; sentences, when
+        all labels are in one report), each group suggested by a model trained
+        on the others, exactly as suggestions are made. None below 10 labels
+        or with a single class."""
+        self.train()
+        if self._quality is not None:
+            return self._quality
+        ex = self._examples
+        if len(ex) < 10 or len({c for _, _, c in ex}) < 2:
+            return None
+        reports = list(dict.fromkeys(r for r, _, _ in ex))
+        if len(reports) > 1:
+            group = {r: k % FOLDS for k, r in enumerate(reports)}
+            fold = [group[r] for r, _, _ in ex]
+        else:
+            fold = [k % FOLDS for k in range(len(ex))]
+        pairs = []
+        for f in sorted(set(fold)):
+            train = [e for e, g in zip(ex, fold) if g != f]
+            if not train:
+                continue
+            model = NaiveBayes.fit([self._report(r).bags[i] for r, i, _ in train],
+                                   [c for _, _, c in train], self.classes)
+            pairs += [(c, self._suggestion(self._report(r), i, model, len(train)).label or NONE)
+                      for (r, i, c), g in zip(ex, fold) if g == f]
+        per = {(c or None): _f1(pairs, c) for c in sorted({y for y, _ in pairs})}
+        self._quality = Quality(round(sum(per.values()) / len(per), 4), per, len(ex), len(reports),
+                                len(set(fold)))
+        self._save()
+        return self._quality
+
+    def outcomes(self) -> Outcomes:
+        """Accepted and overridden suggestions among this annotator's decisions."""
+        store = self.store()
+        accepted = overridden = 0
+        if store is not None:
+            for rid in store.progress():
+                for d in store.documents(rid):
+                    if d["annotator"] != self.annotator or not d["decided"]:
+                        continue
+                    if d["source"] == "suggestion":
+                        accepted += 1
+                    elif d["source"] == "manual" and d["model_version"]:
+                        overridden += 1
+        return Outcomes(accepted, overridden)
+
+
+def _f1(pairs: list[tuple[str, str]], c: str) -> float:
+    tp = sum(1 for y, p in pairs if y == c and p == c)
+    wrong = sum(1 for y, p in pairs if (y == c) != (p == c))
+    return round(2 * tp / (2 * tp + wrong), 4) if tp else 0.0
+
+
+def _quality_doc(q: Quality | None) -> dict | None:
+    if q is None:
+        return None
+    return {"macro_f1": q.macro_f1, "per_label": [[k, v] for k, v in q.per_label.items()],
+            "labels": q.labels, "reports": q.reports, "folds": q.folds}
+
+
+def _quality_from(d: dict | None) -> Quality | None:
+    if not d:
+        return None
+    return Quality(d["macro_f1"], {k: v for k, v in d["per_label"]}, d["labels"], d["reports"],
+                   d["folds"])
+
+
+class _Queue:
+    """The teach queue's windows: reports in a seeded shuffled order, scored
+    ``WINDOW_REPORTS`` at a time; each window asks its ``WINDOW_TAKE`` smallest
+    margins; a window scored by an older model is scored again before use."""
+
+    def __init__(self, owner: Suggester):
+        self.owner = owner
+        self.order: list[str] | None = None
+        self.at = 0  # next report of ``order`` to score
+        self.window: list[QueueItem] = []
+        self.window_version: str | None = None
+        self.asked = 0  # questions given from this window
+        self.ahead: tuple[list[QueueItem], str | None, int] | None = None  # a prefetched window
+        self.found = False  # this pass over the library found a question
+        self.skipped: set[tuple[str, int]] = set()
+
+    def _order(self) -> list[str]:
+        if self.order is None:
+            s = self.owner
+            s._fresh_library()
+            ids = [m.id for m in s.library.reports()]
+            random.Random(_seed(s.annotator)).shuffle(ids)
+            self.order = ids
+        return self.order
+
+    def _score(self, rids: list[str]) -> list[QueueItem]:
+        s = self.owner
+        store = s.store()
+        items = []
+        for rid in rids:
+            if store is not None and store.is_done(rid):
+                continue
+            try:
+                rep = s._report(rid)
+            except LibraryError:
+                continue
+            meta = s.library.get(rid)
+            decided = s._decided(rid, rep.sha)
+            for i in rep.body:
+                if i in decided or (rid, i) in self.skipped:
+                    continue
+                g = s._suggestion(rep, i, s._model, s._n)
+                items.append(QueueItem(rid, meta.title, meta.date, i,
+                                       rep.analysis.sentences[i].paragraph, g.start, g.end,
+                                       g.label, g.score, g.margin, s.version))
+        items.sort(key=lambda q: (q.margin, q.report_id, q.sentence))
+        return items
+
+    def _next_window(self) -> tuple[list[QueueItem], str | None, int]:
+        order = self._order()
+        while True:
+            if self.at >= len(order):  # a pass is over: another one asks what is left
+                if not self.found:
+                    return [], self.owner.version, 0
+                self.at, self.found = 0, False
+            rids = order[self.at:self.at + WINDOW_REPORTS]
+            self.at += len(rids)
+            items = self._score(rids)
+            if items:
+                self.found = True
+                return items, self.owner.version, 0
+
+    def prefetch(self) -> None:
+        if self.ahead is None:
+            self.ahead = self._next_window()
+
+    def _open(self, item: QueueItem) -> bool:
+        if (item.report_id, item.sentence) in self.skipped:
+            return False
+        rep = self.owner._reports.get(item.report_id)
+        return rep is None or item.sentence not in self.owner._decided(item.report_id, rep.sha)
+
+    def next(self, limit: int) -> list[QueueItem]:
+        out: list[QueueItem] = []
+        while len(out) < limit:
+            if self.window and self.window_version != self.owner.version:
+                self.window = self._score(list(dict.fromkeys(q.report_id for q in self.window)))
+                self.window_version = self.owner.version
+            self.window = [q for q in self.window if self._open(q)]
+            if not self.window or self.asked >= WINDOW_TAKE:
+                nxt, self.ahead = self.ahead or self._next_window(), None
+                self.window, self.window_version, self.asked = nxt
+                if not self.window:
+                    break
+                continue
+            take = self.window[:min(limit - len(out), WINDOW_TAKE - self.asked)]
+            out += take
+            self.asked += len(take)
+            self.window = self.window[len(take):]
+        return out
