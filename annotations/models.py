@@ -101,6 +101,7 @@ class ReportMeta:
     source_id: str = ""  # its id in that file: the file stem, or a JSONL record's id
     byline: str = ""  # "Theo TTXVN" -> "TTXVN"
     imported_at: str = ""
+    date_evidence: str = ""  # the phrase the date came from ("Sáng ngày 01/12"), or ""
 
     def to_dict(self) -> dict:
         return asdict(self)

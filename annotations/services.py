@@ -89,6 +89,7 @@ def show_record(report_id: str, meta, text: str, analysis: Analysis,
         "title": meta.title,
         "date": meta.date,
         "date_source": meta.date_source,
+        "date_evidence": meta.date_evidence or None,
         "text": text,
         "paragraphs": [{"start": p.start, "end": p.end} for p in analysis.paragraphs],
         "sentences": [{"start": s.start, "end": s.end, "paragraph": s.paragraph}

@@ -153,6 +153,7 @@ class Candidate:
     byline: str
     stem_origin: str = ""  # set when the stem repeats inside one file
     origin: str = ""  # its id in the file as given (printable, lossless): identity; else stem
+    date_evidence: str = ""  # the phrase the date came from (dates.date_of)
 
     @property
     def source_id(self) -> str:
@@ -338,14 +339,14 @@ def _prepare(source: str, path: Path, stem: str, raw: str, *, title: str = "",
              date: str = "") -> Candidate:
     """``stem``: the id as the file gives it (a file name's stem, a record's id)."""
     from ..text.clean import clean
-    from ..text.dates import find_date
+    from ..text.dates import date_of
 
     cleaned = clean(raw)
     header = date or cleaned.header_date
-    iso, date_source = find_date(cleaned.text, header)
+    iso, date_source, evidence = date_of(cleaned.text, header, [ln for ln, _ in cleaned.removed])
     return Candidate(source, printable(os.path.realpath(path)), single_line(stem), cleaned.text,
                      single_line(title or cleaned.title), iso, date_source,
-                     single_line(cleaned.byline), origin=printable(stem))
+                     single_line(cleaned.byline), origin=printable(stem), date_evidence=evidence)
 
 
 def _json_type(value) -> str:
@@ -594,7 +595,8 @@ class Import:
             _write_text(lib.home.texts_dir / name, cand.text)
             self.index[rid] = ReportMeta(rid, cand.title, cand.date, cand.date_source,
                                          len(analysis.sentences), sha, cand.source_path,
-                                         cand.source_id, cand.byline, _now())
+                                         cand.source_id, cand.byline, _now(),
+                                         date_evidence=cand.date_evidence)
             lib._set_text_file(rid, name)
             self.finished.append((rid, old_file, old.sha256 if old else "", cand.text, analysis))
         self.done += 1

@@ -6,8 +6,10 @@ from click.testing import CliRunner
 from support import SEEDS
 from tui.cli import main
 
-LIST_FIELDS = {"id", "title", "date", "date_source", "sentences", "tagged", "done"}
-SHOW_FIELDS = {"id", "title", "date", "date_source", "text", "paragraphs", "sentences",
+LIST_FIELDS = {"id", "title", "date", "date_source", "date_evidence", "sentences", "tagged",
+               "done"}
+SHOW_FIELDS = {"id", "title", "date", "date_source", "date_evidence", "text", "paragraphs",
+               "sentences",
                "tokens", "entities", "annotations"}
 
 
@@ -31,6 +33,16 @@ def test_list_json_fields_and_order(seeded_home):
         assert isinstance(row["sentences"], int) and row["sentences"] > 0
     dated = [r["date"] for r in rows if r["date"]]
     assert dated == sorted(dated)
+
+
+def test_date_evidence_says_where_the_date_came_from(seeded_home):
+    rows = {r["id"]: r for r in json_lines(run("list", "--json", home=seeded_home).stdout)}
+    assert rows["000_04edcb8ab5506732"]["date_evidence"] == "2025-03"  # the date header
+    for rid, phrase in (("002_3e02a63f107bf8c3", "Ngày 10/7"),  # refines the header's month
+                        ("004_0e0ad6727c6305cf", "Chiều 28-7")):
+        shown = json_lines(run("show", rid, "--json", home=seeded_home).stdout)[0]
+        assert rows[rid]["date_evidence"] == shown["date_evidence"] == phrase
+        assert phrase in shown["text"]
 
 
 def test_list_human(seeded_home):

@@ -160,8 +160,10 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
         for m in reports:
             p = mine.get(m.id, nothing)
             out.write(orjson.dumps({"id": m.id, "title": m.title, "date": m.date,
-                                    "date_source": m.date_source, "sentences": m.sentences,
-                                    "tagged": p["tagged"], "done": p["done"]}) + b"\n")
+                                    "date_source": m.date_source,
+                                    "date_evidence": m.date_evidence or None,
+                                    "sentences": m.sentences, "tagged": p["tagged"],
+                                    "done": p["done"]}) + b"\n")
         return
     from annotations.text.sanitize import inert  # a terminal: outside text shown, never obeyed
 
