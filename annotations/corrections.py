@@ -3,7 +3,8 @@
 An analyst's correction is made on one span of one report (``Correction``):
 
 - ``add``: the span is an entity with ``label`` (``old_*``: the entity that was
-  exactly there with another label, for a relabel);
+  exactly there with another label, for a relabel, which also removes that
+  reading: once a newer removal drops the new label, the old one stays gone);
 - ``remove``: the entity ``old_label`` on the span is wrong;
 - ``boundary``: the span replaces the entity ``old_*`` it overlaps (grown or
   shrunk by a word, or one entity made of several).
@@ -315,6 +316,8 @@ class Rules:
             else:
                 window = form(c.text)
                 place = _Place(rank, window, 0, len(window), c.label, c)
+                if c.old_label and c.old_label != c.label:  # a relabel: not the old reading either
+                    self._removals.setdefault((window, c.old_label), []).append((rank, c))
             if window:
                 self._by_first.setdefault(window[0], []).append(place)
 
