@@ -6,14 +6,18 @@ inner whitespace collapsed to one space; paragraphs are joined by "\\n\\n".
 Removed, each recorded in ``Cleaned.removed`` as (line, reason):
 - the metadata header `` date YYYY-MM[-DD] `` at the very start (-> header_date);
 - ANSI escape sequences and control/format characters (tab -> space);
-- web noise lines: media-player timers, "Xem thêm"-style links, copyright
-  notices, photo credits, separator lines, the immediate repeat of a line
-  (photo captions are printed twice), and a closing byline ("Theo TTXVN" ->
-  byline "TTXVN");
-- a photo credit at the end of a sentence line ("... hội nghị. (Ảnh: X/TTXVN)").
+- lines that are certainly web noise (text/noise.py: media players, datelines,
+  related links and the headlines under a bare "Tin liên quan", widgets, CMS
+  placeholders, image file names, copyright, credits, lone punctuation), the
+  immediate repeat of a line (photo captions are printed twice), a section
+  label before the headline, a bare-name byline under the headline, and
+  closing bylines ("Theo TTXVN" -> byline "TTXVN", "Thu Hằng");
+- a photo credit glued to the end of a body paragraph ("... (Ảnh: X/TTXVN)").
+Probable captions stay (with their credit): the pipeline classifies them.
 
-Rules match whole lines (or a parenthesised credit at a line's end) so that a
-real sentence is never dropped. Markup such as ``[bold]`` is plain text here.
+Rules match whole lines (or a credit at a line's end) so that a real sentence
+is never dropped. The title is the first line that is not a caption, without
+footnote marks ("(*)"). Markup such as ``[bold]`` is plain text here.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..errors import InputError
+from . import noise
 from .dates import valid_iso
 
 HEADER_RE = re.compile(r"date (\d{4}-\d{2}(?:-\d{2})?)(?: |$)", re.IGNORECASE)
@@ -38,6 +43,7 @@ class Cleaned:
     header_date: str | None = None  # from a leading " date YYYY-MM[-DD] " header
     byline: str = ""  # "Theo TTXVN" -> "TTXVN"
     removed: list[tuple[str, str]] = field(default_factory=list)  # (line, reason)
+    dateline: str = ""  # the first publication dateline removed ("14:06, 07/10/2024 (GMT+7)")
 
 
 # ---------------------------------------------------------------- characters
@@ -84,58 +90,38 @@ def _canonical_line(line: str) -> str:
 
 # ---------------------------------------------------------------- noise rules
 
-_PLAYER_RE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*/\s*\d{1,2}:\d{2}(?::\d{2})?)?")
-_LINK_RE = re.compile(
-    r"(?:xem thêm|đọc thêm|xem tiếp|tin liên quan|bài liên quan|tin cùng chuyên mục"
-    r"|chia sẻ|in bài|quay lại|về đầu trang|bình luận|từ khóa|từ khoá|tags?)"
-    r"\s*[:>».…]*", re.IGNORECASE)
-_COPYRIGHT_RE = re.compile(
-    r"(?:\(\*\)\s*)?(?:không (?:được )?sao chép\b|©|\(c\)\s|copyright\b"
-    r"|bản quyền (?:thuộc|©|\(c\))|ghi rõ nguồn\b.*\bkhi (?:phát hành|đăng) lại)",
-    re.IGNORECASE)
-_CREDIT_WORDS = r"(?:ảnh|nguồn ảnh|ảnh minh họa|ảnh minh hoạ|video|clip|đồ họa|đồ hoạ)"
-_CREDIT_LINE_RE = re.compile(
-    rf"\(?\s*{_CREDIT_WORDS}\s*(?::\s*[^()]{{1,80}})?\)?", re.IGNORECASE)
-# A parenthesised credit closing a sentence line: "... hội nghị. (Ảnh: X/TTXVN)"
-_CREDIT_TAIL_RE = re.compile(rf"\s*\(\s*{_CREDIT_WORDS}\s*:\s*[^()]{{1,80}}\)$", re.IGNORECASE)
 # "Theo TTXVN", "(Theo Báo Nhân Dân)", "Nguồn: VOV": a short source name.
 _BYLINE_RE = re.compile(r"\(?\s*(?:[Tt]heo|[Nn]guồn)\s*:?\s+([^\W\d_][^.!?;:,()]{0,59}?)\s*\.?\s*\)?")
-_HAS_WORD = re.compile(r"[^\W_]")
-_MAX_NOISE_LEN = 300  # a notice longer than this is more likely real text
+_LABEL_WORDS = 3  # a line this short, alone before a headline, is a section label
 
 
-def _noise_reason(line: str) -> str | None:
-    """Why a whole line is web noise, or None if it is (or may be) body text."""
-    if not _HAS_WORD.search(line):
-        return "separator (no text)"
-    if _PLAYER_RE.fullmatch(line):
-        return "media player"
-    if _LINK_RE.fullmatch(line):
-        return "related-links link"
-    if len(line) <= _MAX_NOISE_LEN and _COPYRIGHT_RE.match(line):
-        return "copyright notice"
-    if _CREDIT_LINE_RE.fullmatch(line):
-        return "photo credit"
-    return None
+def _unknown_label(line: str, following: str) -> bool:
+    """A short word-only line before the headline ("Đối ngoại" above "Thủ
+    tướng tiếp Đại sứ…"): a site section, even one not in the vocabulary."""
+    return (len(line.split()) <= _LABEL_WORDS and not re.search(r"[\d\W_]", line.replace(" ", ""))
+            and noise.heading_shaped(following) and len(following.split()) > len(line.split()) + 1)
 
 
 # ---------------------------------------------------------------- title
 
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s+[\"“'(\[]?(\w)|\s*$)")
 _ABBREV = re.compile(r"(?:^|\s)[A-ZĐ]{1,4}$")  # "TP." "PGS." before a name
-_HEADING_MAX = 150
+# Footnote and editor's marks on headlines: "(*)", "\"*\"", "[*]", a lone "*"
+_MARKER_RE = re.compile(r"\s*(?:\(\*+\)|[\"“”]\*+[\"“”]|\[\*+\]|(?<!\S)\*+(?!\S))\s*")
 TITLE_MAX = 80
 
 
-def _is_heading(line: str) -> bool:
-    return (len(line) <= _HEADING_MAX and len(line.split()) <= 25
-            and not re.search(r"[.!?…:;,]\W*$", line))
+def strip_markers(line: str) -> str:
+    """A headline without its footnote marks and a trailing " |"."""
+    return " ".join(_MARKER_RE.sub(" ", line).split()).rstrip(" |") or line
 
 
 def make_title(first_line: str) -> str:
     """The first line when it is a heading; else its first sentence, shortened
-    to at most TITLE_MAX characters on a word boundary with an ellipsis."""
-    if _is_heading(first_line):
+    to at most TITLE_MAX characters on a word boundary with an ellipsis.
+    Footnote marks ("(*)") are left out."""
+    first_line = strip_markers(first_line)
+    if noise.heading_shaped(first_line):
         return first_line
     sentence = first_line
     for m in _SENTENCE_END.finditer(first_line):
@@ -170,29 +156,51 @@ def clean(raw: str) -> Cleaned:
             raise CleanError("only a date header, no report text")
         raise CleanError("no text (only whitespace or control characters)")
 
+    kept, byline = _drop_noise(lines, removed)
+    if not kept:
+        count = sum(1 for _, why in removed if why not in ("date header", "invalid date header"))
+        raise CleanError(f"only web noise ({count} lines removed), no report text")
+    headline = next((ln for ln in kept if not noise.is_caption(strip_markers(ln))), kept[0])
+    dateline = next((ln for ln, why in removed if why == "publication dateline"), "")
+    return Cleaned("\n\n".join(kept), make_title(headline), header, byline, removed, dateline)
+
+
+def _drop_noise(lines: list[str], removed: list[tuple[str, str]]) -> tuple[list[str], str]:
+    """(kept lines, byline): certain noise goes to ``removed``; captions stay."""
     kept: list[str] = []
-    for line in lines:
-        reason = _noise_reason(line)
+    in_links = False  # after a bare "Tin liên quan": headlines, up to the next sentence
+    for i, line in enumerate(lines):
+        reason = noise.noise_reason(line)
+        if reason is None and in_links and noise.heading_shaped(line):
+            reason = "related-links link"
         if reason is None and kept and line == kept[-1]:
             reason = "repeated line (duplicate caption)"
+        if reason is None and not kept and (noise.section_label(line) or _unknown_label(
+                line, lines[i + 1] if i + 1 < len(lines) else "")):
+            reason = "section label"
+        if reason is None and 1 <= len(kept) <= 2 and noise.bare_byline(line):
+            reason = "byline"  # under the headline or its lead
+        in_links = reason == "related-links link" and (in_links or bool(noise.LINKS_HEADER_RE.fullmatch(line)))
         if reason:
             removed.append((line, reason))
             continue
-        tail = _CREDIT_TAIL_RE.search(line) if line.endswith(")") else None
-        if tail and tail.start() > 0:
-            removed.append((tail.group(0).strip(), "photo credit"))
+        tail = noise.credit_tail(line)
+        if tail and noise.sentence_count(line[: tail.start()]) > 2:
+            # a credit glued to a body paragraph: trimmed (on a caption it stays,
+            # the sign that the line is a caption)
+            removed.append((tail.group(0).strip(" -–|"), "photo credit"))
             line = line[: tail.start()].rstrip()
         kept.append(line)
 
     byline = ""
-    if len(kept) > 1:
+    while len(kept) > 1:  # "… kết thúc.\nThu Hằng\nTheo TTXVN"
         bm = _BYLINE_RE.fullmatch(kept[-1])
         if bm and bm.group(1)[0].isupper() and len(bm.group(1).split()) <= 6:
-            byline = bm.group(1).strip()
-            removed.append((kept.pop(), "byline"))
-
-    if not kept:
-        noise = sum(1 for _, why in removed if why not in ("date header", "invalid date header"))
-        raise CleanError(f"only web noise ({noise} lines removed), no report text")
-    return Cleaned("\n\n".join(kept), make_title(kept[0]), header, byline, removed)
+            byline = byline or bm.group(1).strip()
+        elif noise.bare_byline(kept[-1], at_end=True):
+            byline = byline or kept[-1].strip(" .")
+        else:
+            break
+        removed.append((kept.pop(), "byline"))
+    return kept, byline
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from annotations.text import noise
 from annotations.text.clean import TITLE_MAX, CleanError, clean
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -51,11 +52,12 @@ def test_seed_001_title_is_short_first_sentence():
 def test_seed_002_credit_and_byline():
     c = clean(seed("002_3e02a63f107bf8c3"))
     assert c.header_date == "2024-07" and c.byline == "TTXVN"
-    assert "Theo TTXVN" not in c.text and "(Ảnh:" not in c.text
-    assert ("Ông Lương Cường, Ủy viên Bộ Chính trị, Thường trực Ban Bí thư phát biểu "
-            "chỉ đạo hội nghị.") in paragraphs(c.text)
-    assert reasons(c)["(Ảnh: Phương Hoa/TTXVN)"] == "photo credit"
-    assert reasons(c)["Theo TTXVN"] == "byline"
+    assert "Theo TTXVN" not in c.text
+    caption = ("Ông Lương Cường, Ủy viên Bộ Chính trị, Thường trực Ban Bí thư phát biểu "
+               "chỉ đạo hội nghị. (Ảnh: Phương Hoa/TTXVN)")
+    assert caption in paragraphs(c.text)  # a caption keeps its credit: kept, classified
+    assert noise.paragraph_kinds(paragraphs(c.text))[paragraphs(c.text).index(caption)] == "caption"
+    assert reasons(c) == {"date 2024-07": "date header", "Theo TTXVN": "byline"}
     assert c.text.endswith("công tác nội bộ.")
 
 
@@ -152,10 +154,19 @@ def test_near_misses_stay(line):
     assert c.removed == []
 
 
-def test_credit_at_end_of_sentence_line_is_trimmed():
-    c = clean("Ông A phát biểu chỉ đạo hội nghị. (Ảnh: Phương Hoa/TTXVN)\nHội nghị bế mạc.")
-    assert paragraphs(c.text) == ["Ông A phát biểu chỉ đạo hội nghị.", "Hội nghị bế mạc."]
-    assert c.removed == [("(Ảnh: Phương Hoa/TTXVN)", "photo credit")]
+def test_credit_at_end_of_a_caption_stays_with_it():
+    line = "Ông A phát biểu chỉ đạo hội nghị. (Ảnh: Phương Hoa/TTXVN)"
+    c = clean(f"{line}\nHội nghị bế mạc.")
+    assert paragraphs(c.text) == [line, "Hội nghị bế mạc."] and c.removed == []
+    assert noise.is_caption(line)
+
+
+@pytest.mark.parametrize("credit", ["(Ảnh: Phương Hoa/TTXVN)", "Ảnh: Dương Giang/TTXVN"])
+def test_credit_at_end_of_a_body_paragraph_is_trimmed(credit):
+    body = "Hội nghị đã họp. Các đại biểu thảo luận sôi nổi. Hội nghị thống nhất cao."
+    c = clean(f"{body} {credit}\nHội nghị bế mạc.")
+    assert paragraphs(c.text) == [body, "Hội nghị bế mạc."]
+    assert c.removed == [(credit, "photo credit")]
 
 
 def test_parenthesised_source_inside_sentence_stays():
