@@ -13,7 +13,8 @@ Each becomes a library-wide rule (``Rules``), matched on whole words, folded
 for case and tone-mark style (``uỷ``/``ủy``; ``text.vietnamese.fold_tones``):
 
 - an added form is an entity wherever its words occur;
-- a removal suppresses that reading (form and label) everywhere; but where the
+- a removal suppresses that reading (form and label) everywhere, and keeps
+  lower-ranked rules of that label off the words it covers; but where the
   span sat inside a longer capitalised name (``Hồ Chí Minh`` in ``TP. Hồ Chí
   Minh``), only in that context: the capitalised chunk beside it is recorded
   and must be there too;
@@ -289,6 +290,7 @@ class _Place:
     b: int
     label: str
     correction: Correction
+    null: bool = False  # a removal: no entity, but it keeps lower-ranked ones of its label out
 
 
 class Rules:
@@ -302,7 +304,11 @@ class Rules:
         self._removals: dict[tuple[tuple[str, ...], str], list[tuple[int, Correction]]] = {}
         for rank, c in enumerate(ranked):
             if c.kind == "remove":
-                self._removals.setdefault((form(c.text), c.old_label), []).append((rank, c))
+                window = form(c.text)
+                self._removals.setdefault((window, c.old_label), []).append((rank, c))
+                if window:
+                    self._by_first.setdefault(window[0], []).append(
+                        _Place(rank, window, 0, len(window), c.old_label, c, null=True))
                 continue
             if c.kind == "boundary" and c.old_start is not None:
                 lo, hi = min(c.start, c.old_start), max(c.end, c.old_end)
@@ -353,7 +359,14 @@ class Rules:
         model_starts = [m.start for m in model]
         placed: list[tuple[int, int, str, str]] = []  # kept sorted by start
         starts_placed: list[int] = []
+        nulls: list[tuple[int, int, str]] = []  # removals found, ranked above what follows
         for rank, s, e, p in found:
+            if p.null:
+                if _in_context(text, s, e, p.correction.context):
+                    nulls.append((s, e, p.label))
+                continue
+            if any(ns < e and s < ne and lab == p.label for ns, ne, lab in nulls):
+                continue  # a higher-ranked removal of this label is here
             j = bisect_left(starts_placed, s)
             if (j < len(placed) and placed[j][0] < e) or (j and placed[j - 1][1] > s):
                 continue  # a higher-ranked rule span is here

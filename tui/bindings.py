@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
+from annotations.models import ENTITY_LABELS
+
 Keymap = Mapping[str, str]  # binding id -> Textual keys string ("n,right")
 
 
@@ -24,7 +26,7 @@ class Key:
     keys: str  # Textual key names, comma separated
     action: str
     description: str
-    scope: str  # "app", "library" or "reader"
+    scope: str  # "app", "library", "reader" or "review"
     show: bool = True  # in the key bar
     display: str = ""  # how help and the key bar spell the default keys
     short: str = ""  # the key bar's word (help shows the description)
@@ -33,6 +35,7 @@ class Key:
     # Every reader key is priority (see ``is_priority``).
     priority: bool = False
     palette: bool = False  # also a command in the palette (reader scope)
+    mode: str = ""  # "entity": only in the reader's entity mode (and in the key bar only then)
 
     @property
     def is_priority(self) -> bool:
@@ -40,7 +43,7 @@ class Key:
         (a tag is on disk by then). A non-priority key runs only once it has
         bubbled back to the app, behind any priority key typed after it: "j a"
         typed at once would tag before moving, "t n" open the note before tagging."""
-        return self.priority or self.scope == "reader"
+        return self.priority or self.scope in ("reader", "review")
 
     @property
     def label(self) -> str:
@@ -60,6 +63,8 @@ TABLE: tuple[Key, ...] = (
     Key("clear_filter", "escape", "clear_filter", "Clear filter", "library", show=False,
         display="escape"),
     Key("quit", "q", "quit", "Quit", "library", short="quit"),
+    Key("review", "v,V", "review", "Review the report's annotators and adjudicate", "library",
+        display="v", short="review"),
     # reader
     Key("down", "j,down", "move(1)", "Next sentence", "reader", show=False, display="j / ↓"),
     Key("up", "k,up", "move(-1)", "Previous sentence", "reader", show=False, display="k / ↑"),
@@ -97,10 +102,61 @@ TABLE: tuple[Key, ...] = (
     Key("page_up", "pageup", "page(-1)", "Page up", "reader", show=False, display="pgup"),
     Key("back", "escape,q", "back", "Back to the library (escape: first clears a selection)",
         "reader", display="esc", short="back"),
+    Key("others", "O", "toggle_others", "Other annotators' labels on/off (read-only)", "reader",
+        show=False, short="others", palette=True),
+    Key("review_report", "V", "review", "Review this report's annotators and adjudicate",
+        "reader", show=False, short="review", palette=True),
+    # the reader's entity mode (tui/entity_mode.py): j/k/arrows move by word, J/K
+    # extend a word range, x removes the entity under the cursor, u/ctrl+r undo/redo
+    Key("entity_mode", "E", "entity_mode", "Entity mode on/off: correct the entities "
+        "(j/k by word, J/K select, x remove)", "reader", short="fix entities", palette=True),
+    *(Key(f"entity_{lab.lower()}", str(i), f"entity_label('{lab}')",
+          f"Entity mode: the selection (or the entity under the cursor) is {lab}", "reader",
+          short=lab, mode="entity") for i, lab in enumerate(ENTITY_LABELS, 1)),
+    Key("entity_grow_start", "less_than_sign", "entity_edge('start', 1)",
+        "Entity mode: grow the entity by a word at its start", "reader", display="<",
+        short="grow", mode="entity"),
+    Key("entity_grow_end", "greater_than_sign", "entity_edge('end', 1)",
+        "Entity mode: grow the entity by a word at its end", "reader", display=">",
+        short="grow", mode="entity"),
+    Key("entity_shrink_start", "left_curly_bracket", "entity_edge('start', -1)",
+        "Entity mode: shrink the entity by a word at its start", "reader", display="{",
+        short="shrink", mode="entity"),
+    Key("entity_shrink_end", "right_curly_bracket", "entity_edge('end', -1)",
+        "Entity mode: shrink the entity by a word at its end", "reader", display="}",
+        short="shrink", mode="entity"),
+    Key("rules", "ctrl+e", "rules", "Entity rules: review and delete corrections", "reader",
+        show=False, display="^e", short="rules", palette=True),
+    # the entity rules list (tui/screens/rules.py)
+    Key("rule_delete", "d,delete", "delete_rule", "Delete the highlighted rule (u in the "
+        "reader undoes it)", "rules", display="d / del", short="delete"),
+    Key("rules_back", "escape,q", "back", "Back to the reader", "rules", display="esc",
+        short="back"),
+    # review (one report, every annotator; the label keys adjudicate: see ``gold_key``)
+    Key("review_down", "j,down", "move(1)", "Next sentence", "review", show=False,
+        display="j / ↓"),
+    Key("review_up", "k,up", "move(-1)", "Previous sentence", "review", show=False,
+        display="k / ↑"),
+    Key("next_disagreement", "right_square_bracket", "disagreement(1)", "Next disagreement",
+        "review", display="]", short="next ≠"),
+    Key("prev_disagreement", "left_square_bracket", "disagreement(-1)",
+        "Previous disagreement", "review", show=False, display="["),
+    Key("gold_none", "minus", "adjudicate(-1)", "Adjudicate as none (again: remove)",
+        "review", display="-", short="none"),
+    *(Key(f"take_{n}", str(n), f"take({n})", f"Take annotator {n}'s label", "review",
+          show=n == 1, short="take 1-9") for n in range(1, 10)),
+    Key("review_undo", "u", "undo", "Undo", "review", short="undo"),
+    Key("review_redo", "ctrl+r", "redo", "Redo", "review", show=False, display="ctrl+r"),
+    Key("review_page_down", "pagedown,space", "page(1)", "Page down", "review", show=False,
+        display="pgdn / space"),
+    Key("review_page_up", "pageup", "page(-1)", "Page up", "review", show=False,
+        display="pgup"),
+    Key("review_back", "escape,q", "back", "Back", "review", display="esc", short="back"),
 )
 
 BY_ID = {k.id: k for k in TABLE}
-SCOPE_TITLES = {"app": "Everywhere", "library": "Library", "reader": "Reader"}
+SCOPE_TITLES = {"app": "Everywhere", "library": "Library", "reader": "Reader",
+                "review": "Review", "rules": "Entity rules"}
 
 
 def keys_for(scope: str) -> list[Key]:
@@ -125,6 +181,13 @@ def label_key(label, index: int = 0) -> Key:
     """The reader key of one store label (a -> tag as achievement)."""
     return Key(f"tag_{label.name}", label.key, f"tag({index})",
                f"Tag as {label.name} (again: remove)", "reader", display=label.key,
+               short=label.name)
+
+
+def gold_key(label, index: int = 0) -> Key:
+    """The review key of one store label (a -> adjudicate as achievement)."""
+    return Key(f"gold_{label.name}", label.key, f"adjudicate({index})",
+               f"Adjudicate as {label.name} (again: remove)", "review", display=label.key,
                short=label.name)
 
 
@@ -181,11 +244,11 @@ def key_hint(spec: Key, keymap: Keymap | None = None) -> str:
 
 
 def reserved_keys(keymap: Keymap | None = None) -> dict[str, str]:
-    """Printable keys the app and the reader bind once the keymap is applied
+    """Printable keys the app, the reader and the review bind once the keymap is applied
     (key -> description): a label from config.toml may not take one."""
     out: dict[str, str] = {}
     for spec in TABLE:
-        if spec.scope not in ("app", "reader"):
+        if spec.scope not in ("app", "reader", "review"):
             continue
         for key in keys_of(spec, keymap):
             char = key_character(key)

@@ -28,6 +28,7 @@ from ..widgets.annotation_list import AnnotationList
 from ..widgets.key_bar import KeyBar
 from ..widgets.report_view import Mark, ReportView
 from ..widgets.side_panel import legend, note_text, report_info, status_line
+from .entity_editing import EntityEditing
 from .note import PromptScreen
 
 NONE_MARK = "·"  # the gutter's mark of a sentence decided "none"
@@ -40,7 +41,7 @@ def _reader_commands():
     return ReaderCommands
 
 
-class ReaderScreen(Screen):
+class ReaderScreen(EntityEditing, Screen):
     BINDINGS = bindings_for("reader")
     COMMANDS = {_reader_commands}
     # always_update: re-setting the same id (reload after an error) still retitles
@@ -53,6 +54,10 @@ class ReaderScreen(Screen):
         self.meta = self.app.library.get(order[index])
         self.canonical = ""
         self.spans: tuple[tuple[int, int], ...] = ()  # the report's sentences
+        # the sentences offered for tagging (not captions, headings): the cursor
+        # keys, "." and the progress counts go through these only
+        self.body: list[int] = []
+        self._body_set: frozenset[int] = frozenset()
         self.annotations: list[Annotation] = []  # passages, every annotator
         self.mine: dict[int, Annotation] = {}  # sentence -> this annotator's decision/note
         self.cursor_shown = -1  # the cursor as the title last showed it
@@ -89,7 +94,11 @@ class ReaderScreen(Screen):
                 yield Static(id="note")
                 yield Static(id="legend")
                 yield AnnotationList(id="annotations")
-        yield KeyBar(self.label_keys + keys_for("reader") + keys_for("app"), id="keys")
+        yield KeyBar(self.key_bar_keys(), id="keys")
+
+    def key_bar_keys(self) -> list:
+        """The key bar outside the entity mode (which shows its own keys)."""
+        return [k for k in self.label_keys + keys_for("reader") + keys_for("app") if not k.mode]
 
     def on_mount(self) -> None:
         self.load(self.report_id)
@@ -123,7 +132,7 @@ class ReaderScreen(Screen):
         a thread computes it and posts ReportLoaded. The store is read here, on
         the UI thread."""
         if report_id not in self.order:  # e.g. an undo in a report the filter hid
-            self.order = [m.id for m in self.app.library.reports()]
+            self.order = self.app.library.ids()
         self.loading_report = True
         self.report_id = report_id
         lib = self.app.library
@@ -174,10 +183,15 @@ class ReaderScreen(Screen):
             return  # the user moved on to another report meanwhile
         self.canonical = report.text
         self.spans = tuple((s.start, s.end) for s in report.analysis.sentences)
+        self.body = report.analysis.body_sentences()
+        self._body_set = frozenset(self.body)
         self.view.load(report.text, report.analysis, [])
+        self.entity_report_shown()  # corrected entities; the entity mode ends
         self._refresh_annotations()
         if cursor is None and self.store is not None and self.unreadable != report.id:
             cursor = self.store.position(report.id)  # where this annotator left it
+        if not cursor and self.body:
+            cursor = self.body[0]  # past the headline
         if cursor:
             self.view.select(min(cursor, self.view.sentence_count - 1))
         self.loading_report = False
@@ -190,7 +204,7 @@ class ReaderScreen(Screen):
         if self.loading_report and action not in ("back", "other_report", "help",
                                                   "command_palette", "quit"):
             return False
-        return True
+        return self.entity_check(action)
 
     def _marks(self) -> list[Mark]:
         # Orphaned annotations point into an older text: listed, never drawn. A
@@ -229,6 +243,7 @@ class ReaderScreen(Screen):
                 for i in range(first, last + 1) if first >= 0 else ():
                     self.mine[i] = d
         self.view.set_marks(self._marks())
+        self.apply_rules()  # when the corrections changed (an undo, another screen)
         self._update_side()
 
     def _update_title(self) -> None:
@@ -246,8 +261,8 @@ class ReaderScreen(Screen):
     def decided(self) -> set[int]:
         """Sentences this annotator decided (a label or none); all of them once done."""
         if self.done:
-            return set(range(self.view.sentence_count))
-        return {i for i, d in self.mine.items() if d.decided}
+            return set(self.body)
+        return {i for i, d in self.mine.items() if d.decided and i in self._body_set}
 
     def tagged_sentences(self) -> int:
         return sum(1 for d in self.mine.values() if d.decided and d.label is not None)
@@ -261,7 +276,7 @@ class ReaderScreen(Screen):
         counts: dict[str, int] = {}
         for a in self.annotations:
             counts[a.label] = counts.get(a.label, 0) + 1
-        decided, total = len(self.decided()), view.sentence_count
+        decided, total = len(self.decided()), len(self.body)
         info = report_info(self.meta, self.tagged_sentences(), total, app.annotator, app.readonly,
                            decided=decided, done=self.done)
         shape = (info.plain.count("\n"), view.entities_on, self.size.width)
@@ -317,30 +332,48 @@ class ReaderScreen(Screen):
         self._select(event.index)
 
     def action_move(self, delta: int) -> None:
+        if self.emode is not None:
+            self.entity_move(delta)
+            return
         if isinstance(self.focused, AnnotationList):  # reader keys come first (priority):
             self.focused.action_cursor(delta)         # j/k/arrows move the list's highlight
             return
-        self._select(self.view.cursor + delta)
+        self._select(self._body_step(self.view.cursor, delta))
+
+    def _body_step(self, start: int, delta: int) -> int:
+        """The body sentence ``delta`` (±1) steps from ``start``, past captions
+        and headings; ``start`` when there is none that way."""
+        i = start + delta
+        while 0 <= i < self.view.sentence_count:
+            if i in self._body_set:
+                return i
+            i += delta
+        return start
 
     def _select(self, cursor: int, anchor: int | None = None) -> None:
         self.view.select(cursor, anchor)
         self._update_cursor_info()
 
     def action_extend(self, delta: int) -> None:
-        self._select(self.view.cursor + delta, self.view.anchor)
+        if self.emode is not None:
+            self.entity_move(delta, extend=True)
+            return
+        self._select(self._body_step(self.view.cursor, delta), self.view.anchor)
 
     def action_jump(self, where: str) -> None:
-        self._select(0 if where == "first" else self.view.sentence_count - 1)
+        ends = self.body or [0, self.view.sentence_count - 1]
+        self._select(ends[0] if where == "first" else ends[-1])
 
     def action_page(self, direction: int) -> None:
-        self._select(self.view.page_target(direction))
+        target = self.view.page_target(direction)
+        self._select(target if target in self._body_set else self._body_step(target, direction))
 
     def action_next_untagged(self) -> None:
         n = self.view.sentence_count
         decided = self.decided()
         for step in range(1, n + 1):
             i = (self.view.cursor + step) % n
-            if i not in decided:
+            if i in self._body_set and i not in decided:
                 self._select(i)
                 return
         key = key_hint(BY_ID["done"], self.app.keymap)
@@ -393,10 +426,24 @@ class ReaderScreen(Screen):
         self.view.set_entities(not self.view.entities_on)
         self._update_side()
 
+    def action_review(self) -> None:
+        if not self.loading_report:
+            from .review import ReviewScreen
+
+            self._leave()
+            self.app.push_screen(ReviewScreen(self.report_id))
+
+    def on_screen_resume(self) -> None:
+        if not self.loading_report:  # an undo in the review may have changed this report
+            self._refresh_annotations()
+
     def action_toggle_panel(self) -> None:
         self.toggle_class("-panel")
 
     def action_back(self) -> None:
+        if self.emode is not None:  # escape first clears the word range, then leaves the mode
+            self.entity_back()
+            return
         lo, hi = self.view.selection
         if lo != hi:  # escape first cancels a selection
             self._select(self.view.cursor)
@@ -455,6 +502,11 @@ class ReaderScreen(Screen):
     def _decide(self, what: str, fn, *args) -> None:
         """A decision on the selection (or the sentence): write it, show it, and
         with tag-and-advance move to the sentence after the selection."""
+        lo, hi = self.view.selection
+        if self.view.sentence_count and not any(i in self._body_set for i in range(lo, hi + 1)):
+            self.notify("Captions and headings are not tagged: j/k go to the text.",
+                        timeout=3, markup=False)
+            return
         if not self._writable() or not self.view.sentence_count:
             return
         ok, change = self._store_call(what, fn, self._selection(), *args)
@@ -462,7 +514,7 @@ class ReaderScreen(Screen):
             return
         self._refresh_annotations()
         if change.what in ("tagged", "none") and self.app.advance:
-            self._select(min(change.last + 1, self.view.sentence_count - 1))
+            self._select(self._body_step(change.last, 1))
         else:
             self._select(self.view.cursor)  # collapse the selection
         if change.what == "removed":
@@ -476,7 +528,7 @@ class ReaderScreen(Screen):
 
     def _maybe_all_decided(self, change) -> None:
         if change.what in ("tagged", "none") and not self.done and \
-                len(self.decided()) == self.view.sentence_count:
+                len(self.decided()) == len(self.body):
             key = key_hint(BY_ID["done"], self.app.keymap)
             self.notify(f"Every sentence is decided: press {key} to mark the report done.",
                         timeout=4, markup=False)
@@ -488,6 +540,9 @@ class ReaderScreen(Screen):
         self._decide("None", self.store.mark_none if self.store else None)
 
     def action_remove(self) -> None:
+        if self.emode is not None:
+            self.entity_remove()
+            return
         if not self._writable() or not self.view.sentence_count:
             return
         ok, change = self._store_call("Removal", self.store.clear, self._selection())
@@ -507,7 +562,7 @@ class ReaderScreen(Screen):
     def action_toggle_done(self) -> None:
         if not self._writable():
             return
-        undecided = self.view.sentence_count - len(self.decided())
+        undecided = len(self.body) - len(self.decided())
         ok, change = self._store_call("Done", self.store.set_done, self.report_id, not self.done)
         if not ok:
             return

@@ -41,6 +41,11 @@ class KeyBar(Static):
         self.keys = [k for k in keys if k.show]
         self._spans: list[tuple[int, int, Key]] = []  # cells [x0, x1) of each key, as drawn
 
+    def set_keys(self, keys: list[Key]) -> None:
+        """Show other keys (the reader's entity mode has its own)."""
+        self.keys = [k for k in keys if k.show]
+        self._redraw()
+
     def _redraw(self) -> None:
         text, self._spans = self.layout_keys()
         self.update(text, layout=False)

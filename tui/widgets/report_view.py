@@ -40,6 +40,9 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
         "report-view--selection",
         "report-view--gutter",
         "report-view--cursor-mark",
+        "report-view--span",  # the entity mode's word range
+        "report-view--caption",  # paragraphs never tagged (models.PARAGRAPH_KINDS)
+        "report-view--heading",
         *(f"report-view--ent-{label.lower()}" for label in ENTITY_LABELS),
     }
 
@@ -50,6 +53,7 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
         self.entities_on = True
         self.cursor = 0
         self.anchor = 0
+        self.span: tuple[int, int] | None = None  # the entity mode's word range (offsets)
         self._para_marks: list[tuple[Mark, ...]] = []
         # Bumped when something every line depends on changes: the text, its
         # wrapping, the theme or styles, entities on/off. With the paragraph's
@@ -89,6 +93,20 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
         for p, (before, after) in enumerate(zip(old, self._para_marks)):
             if before != after:
                 self._refresh_paragraph(p)
+
+    def set_entity_spans(self, entities) -> None:
+        """Draw these entities (corrected ones) instead of the analysis's."""
+        self.text_layout.set_entities(entities)
+        self._bump()
+
+    def set_span(self, span: tuple[int, int] | None) -> None:
+        """Highlight a character range (the entity mode's words), None: none."""
+        if span == self.span:
+            return
+        for s in (self.span, span):
+            if s is not None:
+                self._refresh_paragraph(self.text_layout.paragraph_at(s[0]))
+        self.span = span
 
     def set_entities(self, on: bool) -> None:
         if on != self.entities_on:
@@ -222,10 +240,12 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
         first, last = self.text_layout.para_sents[p]
         lo, hi = self.selection
         a, b = max(first, lo), min(last, hi)
+        para = self.text_layout.analysis.paragraphs[p]
+        span = self.span if self.span and para.start <= self.span[0] < para.end else None
         if first < 0 or a > b:
-            return (self._generation, self._para_marks[p], None)
+            return (self._generation, self._para_marks[p], None, span)
         cursor = self.cursor if a <= self.cursor <= b else -1
-        return (self._generation, self._para_marks[p], a, b, cursor)
+        return (self._generation, self._para_marks[p], a, b, cursor, span)
 
     def styled_paragraph(self, p: int) -> Text:
         """Paragraph p with its marks, entities and selection as style spans."""
@@ -238,6 +258,9 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
         base = para.start
         text = Text(layout.text[para.start:para.end], style=self._style(""), end="",
                     no_wrap=True)
+        if para.kind != "body":  # a caption dimmed, a heading bold: not for tagging
+            text.stylize(self._style(para.kind if para.kind == "heading" else "caption"),
+                         0, para.end - base)
         for m in self._para_marks[p]:
             text.stylize(self._tint(m.color), max(m.start, para.start) - base,
                          min(m.end, para.end) - base)
@@ -253,6 +276,8 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
             for i in range(max(first, lo), min(last, hi) + 1):
                 s = sents[i]
                 text.stylize(cur if i == self.cursor else sel, s.start - base, s.end - base)
+        if key[-1] is not None:  # the entity mode's words, over everything
+            text.stylize(self._style("span"), key[-1][0] - base, min(key[-1][1], para.end) - base)
         self._para_cache[p] = (key, text)
         return text
 

@@ -124,14 +124,20 @@ class TextLayout:
                 firsts[s.paragraph] = i
             lasts[s.paragraph] = i
         self.para_sents: list[tuple[int, int]] = list(zip(firsts, lasts))  # -1: none
-        self.para_ents: list[list] = [[] for _ in analysis.paragraphs]
-        for e in sorted(analysis.entities, key=lambda e: e.start):
-            p = self.paragraph_at(e.start)
-            if p >= 0 and e.end <= analysis.paragraphs[p].end:
-                self.para_ents[p].append(e)
+        self.set_entities(analysis.entities)
         self.width = 0
         self.lines: list[Line] = []
         self._para_first_line: list[int] = []
+
+    def set_entities(self, entities) -> None:
+        """The entities drawn (the analysis's, or corrected: anything with
+        start, end, label), by paragraph."""
+        paragraphs = self.analysis.paragraphs
+        self.para_ents: list[list] = [[] for _ in paragraphs]
+        for e in sorted(entities, key=lambda e: e.start):
+            p = self.paragraph_at(e.start)
+            if p >= 0 and e.end <= paragraphs[p].end:
+                self.para_ents[p].append(e)
 
     @property
     def sentence_count(self) -> int:
