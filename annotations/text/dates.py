@@ -404,7 +404,8 @@ def _header_day(head: tuple, event: Mention) -> tuple[int, int, int] | None:
 def date_of(text: str, header: str | None = None, removed: Iterable[str] = ()) -> DateFound:
     """The report's date, its source and evidence (see the module doc).
     ``removed``: lines cleaned out of the text; a publication dateline among
-    them still dates the page."""
+    them still dates the page, the header line is the evidence of a header."""
+    removed = tuple(removed)
     mentions: list[Mention] = []
     posted: list[tuple[date, str]] = []  # (date, dateline)
     for m in find_mentions(text):
@@ -419,7 +420,9 @@ def date_of(text: str, header: str | None = None, removed: Iterable[str] = ()) -
                        for m in find_mentions(line) if m.kind == "date"]
     first_post = min(posted, default=None)
     event = event_date(text, mentions)
-    head, head_phrase = parse_iso(header), header or ""
+    head = parse_iso(header)
+    # the header line as the file had it (" date 2024-07 "), else the value (a JSONL field)
+    head_phrase = next((ln for ln in removed if ln.lower() == f"date {header}".lower()), header or "")
     if header and not head:  # "18/10/2024", "ngày 18 tháng 10 năm 2024" in a JSONL field
         full = [m for m in find_mentions(header) if m.year]
         if full:

@@ -37,7 +37,7 @@ def test_list_json_fields_and_order(seeded_home):
 
 def test_date_evidence_says_where_the_date_came_from(seeded_home):
     rows = {r["id"]: r for r in json_lines(run("list", "--json", home=seeded_home).stdout)}
-    assert rows["000_04edcb8ab5506732"]["date_evidence"] == "2025-03"  # the date header
+    assert rows["000_04edcb8ab5506732"]["date_evidence"] == "date 2025-03"  # the header line
     for rid, phrase in (("002_3e02a63f107bf8c3", "Ngày 10/7"),  # refines the header's month
                         ("004_0e0ad6727c6305cf", "Chiều 28-7")):
         shown = json_lines(run("show", rid, "--json", home=seeded_home).stdout)[0]

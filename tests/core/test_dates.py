@@ -228,6 +228,8 @@ REAL_PAGES = [
     ("Ngày 28/12/2022, Ban Bí thư làm việc với Tỉnh ủy.", "2024-01", (),
      ("2024-01", "header", "2024-01")),
     ("Ngày 29-9, hội nghị đã họp.", "2023-10-02", (), ("2023-10-02", "header", "2023-10-02")),
+    ("Ngày 29-8, hội nghị đã họp.", "2023-10", ("date 2023-10", "Xem thêm"),  # the header line
+     ("2023-10", "header", "date 2023-10")),
     # the phrase of a year or a cited date; nothing when nothing dates it
     ("Hội nghị quán triệt Chỉ thị số 24-CT/TƯ, ngày 13-7-2023 của Bộ Chính trị.\n\n"
      "Nhiệm vụ năm 2024 rất nặng nề. Năm 2024 là năm bản lề.", None, (),

@@ -144,3 +144,26 @@ async def test_library_selects_the_report_just_left(tui_home, store_factory):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.current_id() == order[1]
+
+
+async def test_library_shows_the_cursor_reports_date_evidence(tui_home, store_factory):
+    """Under the table: the cursor row's date, its source and the phrase it came
+    from, following the cursor."""
+    metas = {m.id: m for m in Library(tui_home).reports()}
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        line = app.screen.query_one("#library-date")
+        shown = []
+        for row, rid in enumerate(shown_ids(app)):
+            if row:
+                await pilot.press("j")
+                await pilot.pause()
+            m = metas[rid]
+            text = line.content.plain
+            assert text.startswith(f"Date {m.date or 'unknown'}")
+            if m.date_evidence:
+                assert f"from “{m.date_evidence}”" in text
+                shown.append(rid)
+        assert {"002_3e02a63f107bf8c3", "004_0e0ad6727c6305cf"} <= set(shown)
+        assert "Ngày 10/7" in metas["002_3e02a63f107bf8c3"].date_evidence

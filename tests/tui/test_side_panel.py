@@ -50,6 +50,22 @@ def test_status_line_is_one_line_within_its_width():
         assert "\n" not in text.plain and text.cell_len <= width, width
 
 
+def test_report_info_says_where_the_date_came_from():
+    info = report_info(ReportMeta("r1", "T", "2017-12-01", "text", 5, "0" * 64,
+                                  date_evidence="Sáng ngày 01/12"), 0, 5, "tester", False).plain
+    assert info.splitlines()[:2] == ["Date 2017-12-01 (text)", "from “Sáng ngày 01/12”"]
+    assert "from" not in report_info(META, 0, 51, "tester", False).plain  # no evidence: no line
+
+
+async def test_reader_side_panel_shows_the_date_evidence(tui_home, store_factory):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_first(pilot, "004_0e0ad6727c6305cf")
+        info = str(reader.query_one("#info").render())
+        assert reader.meta.date_evidence == "Chiều 28-7"
+        assert "Date 2023-07-28 (text)" in info and "from “Chiều 28-7”" in info
+
+
 def test_report_info_shows_decided_and_done():
     info = report_info(META, 12, 51, "tester", False, decided=20, done=True).plain
     assert "Decided 20/51 (12 tagged)" in info and "✓ done" in info

@@ -17,6 +17,7 @@ from ..bindings import bindings_for, keys_for
 from ..messages import SeedingFinished, SeedingProgress, SeedingStarted, TextsFolded
 from ..widgets.key_bar import KeyBar
 from ..widgets.report_table import ReportTable
+from ..widgets.side_panel import date_info
 
 BAR = 8  # cells of the progress bar
 
@@ -47,6 +48,7 @@ class LibraryScreen(Screen):
         yield Static(id="library-header")
         yield ReportTable(id="reports")
         yield Static(id="library-empty")
+        yield Static(id="library-date")
         yield KeyBar(keys_for("library") + keys_for("app"), id="keys")
 
     def on_mount(self) -> None:
@@ -132,6 +134,18 @@ class LibraryScreen(Screen):
         if current in self.shown:
             table.move_cursor(self.shown.index(current))
         self._update_title(len(reports))
+        self._show_date()
+
+    @on(ReportTable.Highlighted)
+    def _show_date(self) -> None:
+        """The cursor row's date and the phrase it came from, under the table."""
+        row = self.query_one(ReportTable).cursor_row
+        line = self.query_one("#library-date", Static)
+        line.display = 0 <= row < len(self._rows)
+        if line.display:
+            text = date_info(self._rows[row], sep="  ")
+            text.no_wrap, text.overflow = True, "ellipsis"
+            line.update(text)
 
     def _title_width(self) -> int:
         fixed = 10 + 2 + 2 + (BAR + 9) + 2 + 4 * len(self.app.labels) + 2

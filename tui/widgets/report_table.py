@@ -47,6 +47,13 @@ class ReportTable(ScrollView, can_focus=True):
             super().__init__()
             self.row = row
 
+    class Highlighted(Message):
+        """The cursor moved to another row."""
+
+        def __init__(self, row: int) -> None:
+            super().__init__()
+            self.row = row
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.row_count = 0
@@ -98,6 +105,8 @@ class ReportTable(ScrollView, can_focus=True):
         old, self.cursor_row = self.cursor_row, row
         self.refresh_line(old)
         self.refresh_line(row)
+        if row != old:
+            self.post_message(self.Highlighted(row))
         self.scroll_to_region(Region(0, row, 1, 1), animate=False, immediate=True)
 
     def _cursor_style_changed(self) -> None:

@@ -24,15 +24,26 @@ SEPARATOR = " · "
 LetterColor = Callable[[str], tuple[str, str]]  # label name -> (gutter letter, colour)
 
 
-def report_info(meta: ReportMeta, tagged: int, total: int, annotator: str,
-                readonly: bool, decided: int | None = None, done: bool = False) -> Text:
-    """Date, progress, annotator. Progress counts decided sentences (tagged or
-    marked none) when ``decided`` is given, tagged ones otherwise."""
+def date_info(meta: ReportMeta, sep: str = "\n") -> Text:
+    """"Date 2017-12-01 (text)", then (after ``sep``) the phrase it came from
+    ("from “Sáng ngày 01/12”"): why the report sorts where it does."""
     info = Text()
     info.append("Date ", style="dim")
     info.append(inert(meta.date or "unknown"))
     if meta.date_source != "unknown":
         info.append(f" ({inert(meta.date_source)})", style="dim")
+    if meta.date_evidence:
+        info.append(f"{sep}from ", style="dim")
+        info.append(f"“{inert(meta.date_evidence)}”")
+    return info
+
+
+def report_info(meta: ReportMeta, tagged: int, total: int, annotator: str,
+                readonly: bool, decided: int | None = None, done: bool = False) -> Text:
+    """Date (and its evidence), progress, annotator. Progress counts decided
+    sentences (tagged or marked none) when ``decided`` is given, tagged ones
+    otherwise."""
+    info = date_info(meta)
     if decided is None:
         info.append("\nTagged ", style="dim")
         info.append(f"{tagged}/{total} sentences")
