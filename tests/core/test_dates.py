@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotations.text.clean import clean
-from annotations.text.dates import date_of, find_date, find_mentions, is_dateline, parse_iso, report_year
+from annotations.text.dates import (
+    EVIDENCE_MAX,
+    date_of,
+    find_date,
+    find_mentions,
+    is_dateline,
+    parse_iso,
+    report_year,
+)
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -248,6 +256,16 @@ def test_real_pages(text, header, removed, expected):
         assert any(found.evidence in where for where in (text, header or "", *removed))
 
 
+def test_a_dateline_cleaned_out_of_a_page_still_dates_it():
+    raw = ("Chính trị\nTỉnh ủy tổng kết công tác năm 2023\nCập nhật: 08:15, 02/01/2024 (GMT+7)\n"
+           "Chiều 29/12, Tỉnh ủy tổng kết công tác năm 2023, triển khai nhiệm vụ năm 2024. "
+           "Năm 2024 là năm bứt phá; kế hoạch năm 2024 được thông qua.\n")
+    cleaned = clean(raw)
+    assert "GMT" not in cleaned.text  # removed as noise, kept in ``removed``
+    found = date_of(cleaned.text, cleaned.header_date, [line for line, _ in cleaned.removed])
+    assert found == ("2023-12-29", "text", "Chiều 29/12")
+
+
 @pytest.mark.parametrize("line,dateline", [
     ("Cập nhật: 09:42, 03/07/2023 (GMT+7)", True),
     ("Thứ Tư, 08/04/2015, 08:11 [GMT+7]", True),
@@ -307,8 +325,12 @@ def test_property_any_valid_date_parses_back(day, template):
 @given(st.text(alphabet=st.sampled_from(list("0123456789/-. ngàytháng năm quý Chiều Sáng,\n")),
                max_size=80))
 def test_property_find_date_is_total_and_valid(text):
-    iso, source = find_date(text)
+    iso, source, evidence = date_of(text)
+    assert (iso, source) == find_date(text)
     assert source in ("text", "unknown")
-    assert (iso is None) == (source == "unknown")
+    assert (iso is None) == (source == "unknown") == (evidence == "")
     if iso:
         assert parse_iso(iso) is not None
+        # one line, bounded, and a phrase of the text (its whitespace made single spaces)
+        assert "\n" not in evidence and len(evidence) <= EVIDENCE_MAX
+        assert evidence in " ".join(text.split())
