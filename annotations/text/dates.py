@@ -1,17 +1,25 @@
 """Report dates: a small grammar of Vietnamese date and period expressions.
 
-``find_date(text, header)`` returns the report's date as ISO at the precision
-known (``2024``, ``2024-07``, ``2024-07-10``) and where it came from:
+``date_of(text, header, removed)`` returns the report's date as ISO at the
+precision known (``2024``, ``2024-07``, ``2024-07-10``), where it came from,
+and the phrase that decided it (``date_evidence``; ``find_date`` gives the
+first two):
 
-1. ``header`` (`` date YYYY-MM[-DD] `` or a JSONL ``date``), refined to a day
-   when the opening of the text names a day in the same month
-   (header ``2024-07`` + ``Ngày 10/7`` -> ``2024-07-10``);
+1. ``header`` (`` date YYYY-MM[-DD] `` or a JSONL ``date``). A header month is
+   often the month the page was posted: the event date (below) refines it
+   when it falls in that month or the month before (header ``2024-07`` +
+   ``Ngày 10/7`` -> ``2024-07-10``; header ``2023-10`` + ``Ngày 29-9`` ->
+   ``2023-09-29``). Evidence: that day's phrase, else the header line;
 2. ``text``: the event date in the opening paragraphs ("Ngày 18/10/2024,",
-   "Chiều 28-7,"), skipping cited dates ("Chỉ thị số 24-CT/TƯ, ngày 13-7-2023")
-   and deadlines ("tính đến ngày 25-7"). A day-month without year takes the
-   year of the periods the report discusses (see ``infer_year``);
-3. ``text``: else the year the report is about (``report_year``);
-4. ``unknown``.
+   "Chiều 28-7,"), skipping cited dates ("Chỉ thị số 24-CT/TƯ, ngày 13-7-2023"),
+   deadlines ("tính đến ngày 25-7"), publication datelines ("Cập nhật: 09:42,
+   03/07/2023 (GMT+7)", in the text or among the ``removed`` lines) and, when
+   another day is there, an issue date ("Ngày 29-9, Bộ Chính trị ban hành").
+   A day-month without year falls on or before the first dateline's day, else
+   takes the year of the periods the report discusses (see ``infer_year``);
+3. ``text``: else the first dateline's date;
+4. ``text``: else the year the report is about (``report_year``);
+5. ``unknown``.
 
 Year heuristics (documented choices):
 - the report's year is the most mentioned year among the periods it discusses
@@ -25,6 +33,12 @@ Year heuristics (documented choices):
   ("tổng kết công tác năm 2023", "quý 4/2023") with no task or plan for it is
   held the next year (2024); a meeting reviewing "6 tháng đầu năm 2023" on
   28-7 is in 2023.
+- a meeting in November or December that reviews the year before the report's
+  year and never reviews the report's year ("Sáng ngày 01/12 … tổng kết năm
+  2017, … nhiệm vụ năm 2018", 2018 mentioned most) is a year-end review held
+  in the reviewed year (2017-12-01).
+- whether a year is reviewed or planned is read from the first review or plan
+  word of the nearest clause before it that has one (``_stance``).
 """
 from __future__ import annotations
 
