@@ -102,6 +102,22 @@ class ReportMeta:
     byline: str = ""  # "Theo TTXVN" -> "TTXVN"
     imported_at: str = ""
     date_evidence: str = ""  # the phrase the date came from ("Sáng ngày 01/12"), or ""
+    # sentences offered for tagging (Analysis.body_sentences): the progress
+    # denominator; an older row without it counts all its sentences
+    body_sentences: int | None = None
+    # noise lines clean() took out of the text: [line, reason] (show --json)
+    removed: list = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Rows are read back from JSON: a missing or malformed value falls back
+        # (all sentences count; nothing listed as removed), never breaks `list`.
+        body = self.body_sentences
+        if type(body) is not int or type(self.sentences) is not int or not 0 <= body <= self.sentences:
+            self.body_sentences = self.sentences
+        if not isinstance(self.removed, list) or not all(
+                isinstance(r, (list, tuple)) and len(r) == 2 and all(isinstance(x, str) for x in r)
+                for r in self.removed):
+            self.removed = []
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -91,13 +91,14 @@ def show_record(report_id: str, meta, text: str, analysis: Analysis,
         "date_source": meta.date_source,
         "date_evidence": meta.date_evidence or None,
         "text": text,
-        "paragraphs": [{"start": p.start, "end": p.end} for p in analysis.paragraphs],
+        "paragraphs": [{"start": p.start, "end": p.end, "kind": p.kind} for p in analysis.paragraphs],
         "sentences": [{"start": s.start, "end": s.end, "paragraph": s.paragraph}
                       for s in analysis.sentences],
         "tokens": tokens,
         "entities": [{"start": e.start, "end": e.end, "label": e.label,
                       "text": text[e.start:e.end], "source": e.source} for e in entities],
         "annotations": annotations,
+        "removed": [{"line": line, "reason": why} for line, why in meta.removed],
     }
 
 

@@ -154,6 +154,7 @@ class Candidate:
     stem_origin: str = ""  # set when the stem repeats inside one file
     origin: str = ""  # its id in the file as given (printable, lossless): identity; else stem
     date_evidence: str = ""  # the phrase the date came from (dates.date_of)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # noise lines, with why
 
     @property
     def source_id(self) -> str:
@@ -346,7 +347,15 @@ def _prepare(source: str, path: Path, stem: str, raw: str, *, title: str = "",
     iso, date_source, evidence = date_of(cleaned.text, header, [ln for ln, _ in cleaned.removed])
     return Candidate(source, printable(os.path.realpath(path)), single_line(stem), cleaned.text,
                      single_line(title or cleaned.title), iso, date_source,
-                     single_line(cleaned.byline), origin=printable(stem), date_evidence=evidence)
+                     single_line(cleaned.byline), origin=printable(stem), date_evidence=evidence,
+                     removed=[(_shortened(line), why) for line, why in cleaned.removed])
+
+
+_REMOVED_CHARS = 200  # of a removed line kept in the catalogue (a repeated paragraph may be long)
+
+
+def _shortened(line: str) -> str:
+    return line if len(line) <= _REMOVED_CHARS else line[:_REMOVED_CHARS - 1] + "…"
 
 
 def _json_type(value) -> str:
@@ -596,7 +605,9 @@ class Import:
             self.index[rid] = ReportMeta(rid, cand.title, cand.date, cand.date_source,
                                          len(analysis.sentences), sha, cand.source_path,
                                          cand.source_id, cand.byline, _now(),
-                                         date_evidence=cand.date_evidence)
+                                         date_evidence=cand.date_evidence,
+                                         body_sentences=len(analysis.body_sentences()),
+                                         removed=[list(r) for r in cand.removed])
             lib._set_text_file(rid, name)
             self.finished.append((rid, old_file, old.sha256 if old else "", cand.text, analysis))
         self.done += 1

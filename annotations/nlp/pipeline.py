@@ -1,7 +1,7 @@
 """Segmentation and entities: canonical text -> Analysis.
 
-Paragraphs are lines; sentences come from underthesea's sent_tokenize inside
-each paragraph; our tagger (annotations.nlp.tagger: underthesea's ner() tags,
+Paragraphs are lines, each of a kind (body, heading, caption: text/noise.py);
+sentences come from underthesea's sent_tokenize inside each paragraph; our tagger (annotations.nlp.tagger: underthesea's ner() tags,
 from the same models, faster), run over the report's sentences in batches,
 gives word tokens, POS and CRF tags, and annotations.nlp.entities turns those
 into the seven entity labels, sentence by sentence.
@@ -22,6 +22,7 @@ from functools import partial
 from itertools import accumulate
 
 from ..models import Analysis, Entity, Paragraph, Sentence, Token
+from ..text.noise import paragraph_kinds
 from ..text.vietnamese import align_fold
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub model
@@ -191,6 +192,8 @@ def _analyze(text: str, ner_many) -> Analysis:
         p = len(out.paragraphs)
         out.paragraphs.append(Paragraph(ps, pe))
         out.sentences += [Sentence(s, e, p) for s, e in _sentences(text, ps, pe, sent_tokenize, folded)]
+    kinds = paragraph_kinds([text[p.start:p.end] for p in out.paragraphs])  # body, heading, caption
+    out.paragraphs = [Paragraph(p.start, p.end, k) for p, k in zip(out.paragraphs, kinds)]
     tagged = _tagged([text[s.start:s.end] for s in out.sentences], ner_many)
     for sent, rows in zip(out.sentences, tagged):
         s, e = sent.start, sent.end

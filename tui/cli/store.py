@@ -116,6 +116,7 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
                          "date": m.date if m else None, "count": e["count"],
                          "labels": e["labels"], "annotators": e["annotators"],
                          "tagged": e["tagged"], "sentences": m.sentences if m else None,
+                         "body_sentences": m.body_sentences if m else None,
                          "orphaned": e["orphaned"]})
         for row in rows:
             out.write(orjson.dumps(row) + b"\n")
@@ -133,7 +134,7 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
         for rid in order:
             e, m = summary[rid], metas.get(rid)
             parts = ", ".join(f"{inert(k)} {v}" for k, v in sorted(e["labels"].items()))
-            sent = f"{e['tagged']}/{m.sentences} sent" if m else "not in library"
+            sent = f"{e['tagged']}/{m.body_sentences} sent" if m else "not in library"
             click.echo(f"  {inert((m.date if m else None) or '?'):<10}  {inert(rid):<24} "
                        f"{e['count']:>5}  ({parts}; {sent})  {inert(m.title) if m else ''}")
     for p in problems:
