@@ -1,5 +1,7 @@
 """The rules alone: find_entities with no tokens or hand-made ones, so these
 never load underthesea. Through the whole pipeline: test_entities_pipeline.py."""
+import pytest
+
 from annotations.nlp.entities import find_entities, resolve
 from annotations.text.vietnamese import fold_tones
 
@@ -65,3 +67,84 @@ def test_crf_name_kept_where_no_rule_sees_one_and_a_lone_word_dropped():
             (",", "CH", "O", "O"), ("Barack Obama", "Np", "B-NP", "B-PER"), ("cho", "V", "B-VP", "O"),
             ("biết", "V", "B-VP", "O"), (".", "CH", "O", "O")]  # ner() output
     assert surfaces(text, tokens(text, rows)) == [("12.221 tỷ đồng", "NUM"), ("Barack Obama", "PER")]
+
+
+# Issue 11: classes of errors seen on real report pages, each with look-alikes
+# that must keep their reading (conventions in tests/data/GOLD.md).
+@pytest.mark.parametrize("text, expected", [
+    # the city: "TP" + its name is one LOC, the city's bodies take it; the person only as the person
+    ("Thành ủy TP. Hồ Chí Minh họp.", [("Thành ủy TP. Hồ Chí Minh", "ORG")]),
+    ("Ban Thường vụ Thành ủy TP.HCM họp.", [("Ban Thường vụ Thành ủy TP.HCM", "ORG")]),
+    ("Họp với UBND TP Hồ Chí Minh.", [("UBND TP Hồ Chí Minh", "ORG")]),
+    ("Thành ủy thành phố Hồ Chí Minh.", [("Thành ủy thành phố Hồ Chí Minh", "ORG")]),
+    ("Kinh tế TP. Hồ Chí Minh và TP.HCM tăng.", [("TP. Hồ Chí Minh", "LOC"), ("TP.HCM", "LOC")]),
+    ("Người dân thành phố Hồ Chí Minh.", [("Hồ Chí Minh", "LOC")]),
+    ("Học tập tư tưởng Hồ Chí Minh.", [("Hồ Chí Minh", "PER")]),
+    ("Chủ tịch Hồ Chí Minh.", [("Hồ Chí Minh", "PER")]),
+    ("Tại Thành phố Hồ Chí Minh.", [("Thành phố Hồ Chí Minh", "LOC")]),
+    # a figure after a plan word is a quantity, not a document
+    ("Tăng 6,47% (kế hoạch 9,05%).", [("6,47%", "NUM"), ("9,05%", "NUM")]),
+    ("Kế hoạch 5 năm.", [("5 năm", "TIME")]),
+    ("Thực hiện Kế hoạch số 12/KH-UBND ngày 3/2.", [("Kế hoạch số 12/KH-UBND", "DOC"), ("ngày 3/2", "TIME")]),
+    ("Triển khai Đề án 06 của Chính phủ.", [("Đề án 06", "DOC"), ("Chính phủ", "ORG")]),
+    # a figure inside a date is no NUM
+    ("Trong tháng 10/2024 thảo luận.", [("tháng 10/2024", "TIME")]),
+    ("Đạt 17/19 tiêu chí, ngày 3/5/2024.", [("17/19", "NUM"), ("ngày 3/5/2024", "TIME")]),
+    # the Party's boards in general are no body; a named board is
+    ("Dự có đại diện một số Ban Đảng Trung ương.", []),
+    ("Dự có Ban Tổ chức Trung ương và Văn phòng Trung ương Đảng.",
+     [("Ban Tổ chức Trung ương", "ORG"), ("Văn phòng Trung ương Đảng", "ORG")]),
+    ("Công tác xây dựng Đảng.", [("Đảng", "ORG")]),
+    # "Trưởng đoàn" fuses with the delegation in every spelling; outside a title the delegation is a body
+    ("Bà A, Trưởng đoàn ĐBQH tỉnh.", []),
+    ("Bà A, Trưởng Đoàn ĐBQH tỉnh.", []),
+    ("Bà A, Trưởng đoàn đại biểu Quốc hội tỉnh.", [("Quốc hội", "ORG")]),
+    ("Bà A, Trưởng Đoàn đại biểu Quốc hội tỉnh.", [("Quốc hội", "ORG")]),
+    ("Giám sát của Đoàn đại biểu Quốc hội tỉnh.", [("Đoàn đại biểu Quốc hội tỉnh", "ORG")]),
+    ("Trưởng đoàn ĐBQH tỉnh Lê Văn Dũng.", [("Lê Văn Dũng", "PER")]),
+    # "(mở rộng)" belongs to the event it follows
+    ("Tỉnh tổ chức Hội nghị lần thứ 36 (mở rộng).", [("Hội nghị lần thứ 36 (mở rộng)", "EVENT")]),
+    ("Hội nghị Tỉnh ủy lần thứ 16 khóa XII (mở rộng) bế mạc.",
+     [("Hội nghị Tỉnh ủy lần thứ 16 khóa XII (mở rộng)", "EVENT")]),
+    ("Khai mạc Hội nghị lần thứ 42 Ban Chấp hành Đảng bộ tỉnh khóa X mở rộng.",
+     [("Hội nghị lần thứ 42 Ban Chấp hành Đảng bộ tỉnh khóa X mở rộng", "EVENT")]),
+    ("Khai mạc Hội nghị lần thứ 8, Ban Chấp hành Đảng bộ tỉnh khóa XI.",
+     [("Hội nghị lần thứ 8, Ban Chấp hành Đảng bộ tỉnh khóa XI", "EVENT")]),
+    ("Hội nghị Trung ương 10 khóa XIII (mở rộng).", [("Hội nghị Trung ương 10 khóa XIII (mở rộng)", "EVENT")]),
+    ("Hội nghị lần thứ 36 bàn về mở rộng đô thị.", [("Hội nghị lần thứ 36", "EVENT")]),
+    # more periods listed after a period head; a year listed after a year stays bare
+    ("Quy hoạch nhiệm kỳ 2020 – 2025, 2021 – 2026 và 2025 – 2030.",
+     [("nhiệm kỳ 2020 – 2025", "TIME"), ("2021 – 2026", "TIME"), ("2025 – 2030", "TIME")]),
+    ("Giai đoạn 2021-2025, 2026 hộ được hỗ trợ.", [("Giai đoạn 2021-2025", "TIME")]),
+    # the rest of the year is one period
+    ("Trong 6 tháng còn lại của năm 2024.", [("6 tháng còn lại của năm 2024", "TIME")]),
+    ("Trong 6 tháng còn lại.", [("6 tháng", "TIME")]),
+    ("Nhiệm vụ 6 tháng cuối năm 2024.", [("6 tháng cuối năm 2024", "TIME")]),
+    # a numbered meeting of a body in lower case is an event; an unnumbered one is the body's meeting
+    ("Phát biểu tại hội nghị Ban Chấp hành Đảng bộ lần thứ 25.",
+     [("hội nghị Ban Chấp hành Đảng bộ lần thứ 25", "EVENT")]),
+    ("Phát biểu tại hội nghị Ban Thường vụ Tỉnh ủy.", [("Ban Thường vụ Tỉnh ủy", "ORG")]),
+    ("Tổ chức hội nghị lần thứ 16 Tỉnh ủy khóa XII.", [("hội nghị lần thứ 16 Tỉnh ủy khóa XII", "EVENT")]),
+    # a place head takes a few common words before its name
+    ("Dự án Khu đô thị mới Thủ Thiêm.", [("Khu đô thị mới Thủ Thiêm", "LOC")]),
+    ("Khu kinh tế cửa khẩu Lào Cai.", [("Khu kinh tế cửa khẩu Lào Cai", "LOC")]),
+    ("Vào Khu đô thị mới.", []),
+])
+def test_real_page_error_classes(text, expected):
+    assert surfaces(text) == expected
+
+
+@pytest.mark.parametrize("rows, expected", [
+    ([("Thành lập", "V"), ("4", "M"), ("Văn phòng", "N"), (".", "CH")], [("4 Văn phòng", "NUM")]),
+    ([("Có", "V"), ("23", "M"), ("Đảng bộ", "N"), ("xã", "N"), (".", "CH")], [("23 Đảng bộ", "NUM")]),
+    ([("Thực hiện", "V"), ("3", "M"), ("đột phá", "N"), ("chiến lược", "N"), (".", "CH")], [("3 đột phá", "NUM")]),
+    # look-alikes: a name after the figure, a capitalised noun after a percentage, a proper noun
+    ([("Có", "V"), ("3", "M"), ("Bộ", "N"), ("Công an", "N"), (".", "CH")], [("3", "NUM"), ("Bộ Công an", "ORG")]),
+    ([("Tăng", "V"), ("5%", "N"), ("Văn phòng", "N"), ("báo cáo", "V"), (".", "CH")], [("5%", "NUM")]),
+    ([("Gồm", "V"), ("2", "M"), ("Hà Nội", "Np"), (".", "CH")], [("2", "NUM"), ("Hà Nội", "LOC")]),
+    ([("Ban Chỉ đạo", "N"), ("35", "M"), ("Trung ương", "N"), ("họp", "V"), (".", "CH")],
+     [("Ban Chỉ đạo 35 Trung ương", "ORG")]),  # a figure inside a body's name counts nothing
+])
+def test_figure_counts_a_capitalised_common_noun(rows, expected):
+    text = " ".join(w for w, _ in rows).replace(" .", ".")
+    assert surfaces(text, tokens(text, [(w, pos, "B-NP", "O") for w, pos in rows])) == expected

@@ -15,8 +15,10 @@ it, and uses the word tokens (spans, POS tags, CRF tags) it produced:
   lower-case phrases dropped, relabelled by the rules above), only where no
   rule matched.
 
-Overlaps: rule spans beat CRF spans; among rules the longest wins, then the
-label order DOC EVENT TIME ORG LOC PER NUM. Matching runs on a copy of the
+Overlaps: rule spans beat CRF spans, and a count with its capitalised noun
+beats the body it counts ("23 Đảng bộ xã"); among rules the longest wins, then
+the label order DOC EVENT TIME ORG LOC PER NUM. A title fused with a body's
+name ("Trưởng đoàn ĐBQH tỉnh") leaves no span inside it. Matching runs on a copy of the
 sentence with old-style tone marks folded (uỷ -> ủy, hoà -> hòa): same length,
 so offsets hold. Pure Python, no underthesea import.
 """
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 from ...text.vietnamese import fold_tones
 from .crf import clean_crf, crf_spans
-from .gazetteer import TITLE_RE, tables
+from .gazetteer import FUSED_TITLE, TITLE_RE, tables
 from .names import Atoms, scan
 from .patterns import ACRONYM, EVENT_TAIL, MEETING, RESOLUTION_HEAD, pattern_spans
 
@@ -41,6 +43,8 @@ def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
     s = Atoms(n, tokens)
     cands = pattern_spans(n, tokens)  # (start, end, label, tier)
     title_ends = {m.end() for m in TITLE_RE.finditer(n)}
+    fused = [m.span() for m in FUSED_TITLE.finditer(n)]
+    title_ends.update(e for _, e in fused)
     named, org_at = scan(s, table, surnames, countries, title_ends)
     cands += named
     cands += _combined(n, s, cands, org_at)
@@ -50,6 +54,9 @@ def find_entities(text: str, tokens=None) -> list[tuple[int, int, str]]:
         span = clean_crf(s, n, ts, te, label, table, surnames, title_ends)
         if span:
             cands.append((*span, 0))
+    cands = [c for c in cands if not any(fs < c[1] and c[0] < fe for fs, fe in fused)]
+    # a count beats the body it counts, not one that holds its figure: "Ban Chỉ đạo 35 Trung ương"
+    cands = [(*c[:3], 1) if c[3] == 2 and any(o[0] < c[0] < o[1] for o in cands) else c for c in cands]
     return resolve(cands)
 
 
@@ -64,13 +71,17 @@ def _combined(n: str, s: Atoms, cands, org_at: dict[int, int]) -> list[tuple[int
             if m:
                 out.append((m.start(1), m.end(1), "ORG", 1))
     # "Hội nghị" + organisation -> EVENT ("Hội nghị Ban Chấp hành Đảng bộ tỉnh",
-    # "Hội nghị Cấp cao ASEAN lần thứ 44", "Hội nghị Tỉnh ủy lần thứ 16 khóa XII")
+    # "Hội nghị Cấp cao ASEAN lần thứ 44", "Hội nghị Tỉnh ủy lần thứ 16 khóa XII"); in
+    # lower case only a numbered one ("hội nghị Ban Chấp hành Đảng bộ lần thứ 25"):
+    # "tại hội nghị Ban Thường vụ" is a meeting of the ORG
     atom_at = {sp[0]: k for k, sp in enumerate(s.spans)}
     for m in MEETING.finditer(n):
         k = atom_at.get(m.end())
         if k in org_at:
-            end = s.spans[org_at[k] - 1][1]
-            out.append((m.start(), EVENT_TAIL.match(n, end).end(), "EVENT", 1))
+            tail = EVENT_TAIL.match(n, s.spans[org_at[k] - 1][1])
+            if n[m.start()] == "h" and not (tail.group("ord") or "lần" in m.group()):
+                continue
+            out.append((m.start(), tail.end(), "EVENT", 1))
     # "Nghị quyết" + event -> DOC ("Nghị quyết Đại hội XIII của Đảng"), events
     # from "Hội nghị" + ORG included
     for c in [*cands, *out]:

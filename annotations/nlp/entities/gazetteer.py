@@ -38,10 +38,16 @@ TITLES = (
 _TITLES_ALT = "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True))
 TITLE_RE = re.compile(rf"(?<!\w)(?:{_TITLES_ALT})\s*:?\s+", re.IGNORECASE)  # where a title ends, a name may start
 TITLE_AT = re.compile(rf"(?:{_TITLES_ALT})(?!\w)", re.IGNORECASE)
+# "Trưởng đoàn" fuses with the delegation it heads, in either case: no
+# delegation ORG inside, only the body its name spells out ("Trưởng Đoàn đại
+# biểu Quốc hội tỉnh" -> "Quốc hội"; "Trưởng đoàn ĐBQH tỉnh" -> none); a name may follow.
+FUSED_TITLE = re.compile(r"(?<!\w)(?:Phó\s+)?Trưởng\s+[đĐ]oàn\s+"
+                         r"(?:ĐBQH(?:\s+(?:tỉnh|thành\s+phố|TP)(?!\w))?|đại\s+biểu(?=\s+Quốc\s+hội))\s*")
 # CRF spans that start with these are generic phrases, not names.
 GENERIC_HEADS = ("Trụ sở", "Khu", "Hội nghị", "Kỳ", "Đại hội", "Chỉ thị", "Nghị quyết", "Kết luận",
                  "Quyết định", "Đề án", "Dự án", "Chương trình", "Cuộc", "Lễ", "Ngày", "Năm", "Tháng",
-                 "Quý", "Nhân dân", "Kinh tế", "Công tác", "Thủ đô", "Tổ quốc", "Kỷ nguyên", "Thường trực")
+                 "Quý", "Nhân dân", "Kinh tế", "Công tác", "Thủ đô", "Tổ quốc", "Kỷ nguyên", "Thường trực",
+                 "Ban Đảng")
 # Event heads that take a following organisation or capitalised name.
 _EVENT_HEADS = {("Lễ",): "+", ("Ngày",): "+", ("Hội", "thảo"): "+", ("Diễn", "đàn"): "+", ("Hội", "nghị"): "+"}
 _DOC_HEADS = {("Luật",): "+", ("Bộ", "luật"): "+", ("Pháp", "lệnh"): "+"}

@@ -20,6 +20,15 @@ _LAW_VERBS = {("dự", "thảo"), ("thông", "qua"), ("ban", "hành"), ("sửa",
 # lower-case words that end a law's name rather than continue it
 _DOC_STOP = frozenset("của được đã sẽ và tại trong theo với cho là có năm thì mà khi để do bởi từ đến này đó "
                       "nhằm về cũng đang vừa mới phải không chưa các những nên như số ngày".split())
+_PLACE_STOP = _DOC_STOP - {"mới"}  # "Khu đô thị mới Thủ Thiêm"
+# the one city named after a person: after "thành phố"/"TP" it is the city
+CITY_NAMED_AFTER_PERSON = ("Hồ", "Chí", "Minh")
+
+
+def after_city_word(s: Atoms, i: int) -> bool:
+    """Atom i follows "thành phố", "TP" or "TP."."""
+    before = [a.casefold() for a in s.atoms[max(0, i - 2):i]]
+    return before[-2:] == ["thành", "phố"] or before[-1:] == ["tp"] or before[-2:] == ["tp", "."]
 
 
 class Atoms:
@@ -98,6 +107,8 @@ def gaz_at(s: Atoms, i: int, table, surnames, depth: int = 0):
             continue
         if atoms == ("Đảng",) and j < s.n and s.atoms[j] in ("ủy", "bộ", "viên", "đoàn", "phí", "kỳ", "tịch", "vụ"):
             continue
+        if atoms == ("Đảng",) and i > 0 and s.atoms[i - 1].casefold() == "ban":
+            continue  # "một số Ban Đảng Trung ương": any of the Party's boards, no body
         k = _extend(s, i, j, ext, label, table, surnames, depth, must) if ext else j
         if k == j and must:
             continue
@@ -136,6 +147,9 @@ def _extend(s: Atoms, head: int, j: int, ext: str, label: str, table, surnames, 
         if tuple(s.atoms[j:j + 3]) == ("T", ".", "Ư"):  # "Ủy ban Kiểm tra T.Ư"
             j += 3
             continue
+        if a == "TP" and (hit := gaz_at(s, j, table, surnames, depth + 1)) and hit[1] == "LOC":
+            j = hit[0]  # "Thành ủy TP. Hồ Chí Minh": a city listed with its "TP"
+            break
         if a in ("tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường", "TP"):  # "UBND tỉnh Quảng Ninh"
             k = j + (2 if a in ("thành", "thị") and j + 1 < s.n and s.atoms[j + 1] in ("phố", "xã", "trấn") else 1)
             if a == "TP" and k < s.n and s.atoms[k] == ".":  # "TP.Hà Nội"
@@ -146,6 +160,8 @@ def _extend(s: Atoms, head: int, j: int, ext: str, label: str, table, surnames, 
             hit = gaz_at(s, m, table, surnames, depth + 1) if m < s.n and s.cap[m] else None
             if hit and hit[1] == "LOC":
                 m = hit[0]
+            elif tuple(s.atoms[m:m + 3]) == CITY_NAMED_AFTER_PERSON:
+                m += 3
             else:  # an unlisted place, but never a person ("UBND tỉnh" + "Y Thanh Hà Niê Kđăm")
                 while m < s.n and s.cap[m] and s.atoms[m][0].isalpha() and is_name_at(s, m, surnames) == m:
                     m = s.capword_end(m)
@@ -156,13 +172,14 @@ def _extend(s: Atoms, head: int, j: int, ext: str, label: str, table, surnames, 
         if ext == "+" and a.isdigit() and s.capword_end(j + 1) > j + 1:
             j += 1  # "Ban Chỉ đạo 35 Trung ương"
             continue
-        if must and j == start and a.isalpha() and a.islower() and label == "ORG":
-            k = j  # "Công ty than Vàng Danh": a few common words, then the name
-            while k < s.n and k - j < 4 and s.atoms[k].isalpha() and s.atoms[k].islower() \
-                    and s.atoms[k] not in _DOC_STOP:
+        if must and j == start and a.isalpha() and a.islower() and label in ("ORG", "LOC"):
+            k = j  # "Công ty than Vàng Danh", "Khu đô thị mới Thủ Thiêm": a few common words, then the name
+            stop = _DOC_STOP if label == "ORG" else _PLACE_STOP
+            while k < s.n and k - j < 4 and s.atoms[k].isalpha() and s.atoms[k].islower() and s.atoms[k] not in stop:
                 k += 1
+            inner = gaz_at(s, k, table, surnames, 3) if depth < 3 and k < s.n else None
             if k > j and k < s.n and s.cap[k] and s.atoms[k][0].isalpha() and not s.atoms[k].isupper() \
-                    and not (depth < 3 and gaz_at(s, k, table, surnames, 3)):
+                    and not (inner and not (label == "LOC" and inner[1] == "LOC")):
                 j = start = k
                 continue
         if not s.cap[j] or not a[0].isalpha():
@@ -232,8 +249,9 @@ def scan(s: Atoms, table, surnames, countries, title_ends: set[int]):
         j = is_name_at(s, i, surnames) if not s.joined[i] else i
         if hit and hit[0] - i >= 2:
             j = i  # a place or body, not a person: "Hà Nội", "Hàn Quốc" (+ "Park Jae Min")
-        if j > i:
-            cands.append((s.spans[i][0], s.spans[j - 1][1], "PER", 1))
+        if j > i:  # "thành phố Hồ Chí Minh" is the city
+            city = tuple(s.atoms[i:j]) == CITY_NAMED_AFTER_PERSON and after_city_word(s, i)
+            cands.append((s.spans[i][0], s.spans[j - 1][1], "LOC" if city else "PER", 1))
         elif not s.joined[i] and s.spans[i][0] in title_ends:
             j = i
             while j < s.n and s.cap[j] and s.atoms[j].isalpha() and j - i < 5:
