@@ -26,9 +26,9 @@ from .errors import BaocaoError
 from .models import Analysis
 from .store import AnnotationStore
 from .store.decisions import normalise
+from .store.records import GOLD  # adjudicated labels' annotator: never one of those compared
 
 NONE = "none"  # the value of a "none of the labels" decision
-GOLD = "gold"  # the adjudicator's annotator name: not one of the annotators compared
 
 
 def _sentences_only(cached: dict | None) -> Analysis | None:
@@ -38,6 +38,14 @@ def _sentences_only(cached: dict | None) -> Analysis | None:
         return Analysis.from_dict({**cached, "tokens": [], "entities": []}) if cached else None
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def report_sentences(library: Library, report_id: str) -> Analysis:
+    """A report's paragraphs and sentences: from the analysis cache without its
+    tokens when it is there, else the report's full analysis."""
+    meta = library.get(report_id)
+    return _sentences_only(library.cached_analysis_dict(meta.sha256)) \
+        or library.open(report_id).analysis
 
 
 class _LazyText:
@@ -60,30 +68,87 @@ class Unit:
     values: dict[str, str]  # annotator -> label or NONE; missing annotators are absent
 
 
+def done_annotators(store: AnnotationStore, report_id: str,
+                    annotators: Sequence[str] | None = None) -> list[str]:
+    """The (chosen) annotators who marked the report done, sorted; never GOLD."""
+    return [a for a, st in sorted(store.states(report_id).items()) if st.get("done")
+            and a != GOLD and (annotators is None or a in annotators)]
+
+
+def _value(d: dict | None, done: bool) -> str | None:
+    """An annotator's value on a sentence: its label, NONE, or None (missing:
+    undecided in a report not marked done)."""
+    if d is not None and d["decided"]:
+        return d["label"] or NONE
+    return NONE if done else None
+
+
+@dataclass
+class Review:
+    """Everything the review screen shows of one report: each annotator's value
+    per body sentence (those who marked it done first), and the adjudications."""
+
+    report_id: str
+    annotators: list[str]  # done ones first (sorted), then the others with decisions
+    done: list[str]
+    body: list[int]  # body sentence indexes
+    values: dict[int, dict[str, str]]  # sentence -> annotator -> label or NONE (missing: absent)
+    gold: dict[int, dict]  # sentence -> its adjudication document (annotator GOLD)
+
+    def disagrees(self, i: int) -> bool:
+        return len(set(self.values.get(i, {}).values())) > 1
+
+    def agreed(self, i: int, value: str) -> list[str]:
+        """The annotators whose value on sentence ``i`` is ``value``."""
+        return sorted(a for a, v in self.values.get(i, {}).items() if v == value)
+
+    def gold_value(self, i: int) -> str | None:
+        d = self.gold.get(i)
+        return _value(d, False) if d is not None else None
+
+
+def _decisions(store: AnnotationStore, library: Library, report_id: str,
+               annotators: Iterable[str], analysis: Analysis | None = None
+               ) -> tuple[Analysis, dict[str, dict[int, dict]]]:
+    """The report's sentences and each annotator's document per sentence."""
+    meta = library.get(report_id)
+    analysis = analysis or report_sentences(library, report_id)
+    spans = tuple((s.start, s.end) for s in analysis.sentences)
+    docs = store.documents(report_id)
+    text = _LazyText(library, report_id)
+    return analysis, {a: normalise(docs, a, spans, text, meta.sha256) for a in annotators}
+
+
+def review(store: AnnotationStore, library: Library, report_id: str,
+           analysis: Analysis | None = None) -> Review:
+    """The Review of one report (``analysis``: the report's, if already open)."""
+    done = done_annotators(store, report_id)
+    others = sorted({d["annotator"] for d in store.documents(report_id) if d["decided"]}
+                    - set(done) - {GOLD})
+    analysis, per = _decisions(store, library, report_id, [*done, *others, GOLD], analysis)
+    body = analysis.body_sentences()
+    values = {}
+    for i in body:
+        row = {}
+        for a in (*done, *others):
+            v = _value(per[a].get(i), a in done)
+            if v is not None:
+                row[a] = v
+        values[i] = row
+    gold = {i: d for i, d in per[GOLD].items() if d["decided"]}
+    return Review(report_id, [*done, *others], done, body, values, gold)
+
+
 def report_units(store: AnnotationStore, library: Library, report_id: str,
                  annotators: Sequence[str] | None = None) -> list[Unit]:
     """The units of one report: its body sentences, with the value of every
     chosen annotator who marked it done; [] when fewer than two did."""
-    states = store.states(report_id)
-    done = [a for a, st in sorted(states.items()) if st.get("done") and a != GOLD
-            and (annotators is None or a in annotators)]
+    done = done_annotators(store, report_id, annotators)
     if len(done) < 2:
         return []
-    meta = library.get(report_id)
-    analysis = _sentences_only(library.cached_analysis_dict(meta.sha256)) \
-        or library.open(report_id).analysis
-    spans = tuple((s.start, s.end) for s in analysis.sentences)
-    docs = store.documents(report_id)
-    text = _LazyText(library, report_id)
-    per = {a: normalise(docs, a, spans, text, meta.sha256) for a in done}
-    units = []
-    for i in analysis.body_sentences():
-        values = {}
-        for a in done:
-            d = per[a].get(i)
-            values[a] = d["label"] if d and d["decided"] and d["label"] else NONE
-        units.append(Unit(report_id, i, values))
-    return units
+    analysis, per = _decisions(store, library, report_id, done)
+    return [Unit(report_id, i, {a: _value(per[a].get(i), True) for a in done})
+            for i in analysis.body_sentences()]
 
 
 def collect(store: AnnotationStore, library: Library, *, annotators: Sequence[str] | None = None,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from .records import Selection, sentence_range
+from .records import OPTIONAL, Selection, sentence_range
 
 _SPLIT = uuid.UUID("5b0c4a8e-8f6e-4d0e-9d6c-7b1f1c0e2a55")  # ids of split-off sentences
 
@@ -60,7 +60,8 @@ def apply(docs: list[dict], sel: Selection, annotator: str, text: str, now: str,
     ``op``: ``"tag"`` (label; toggles: when every selected sentence already
     has that label it is removed), ``"none"`` (toggles the same way), ``"clear"``
     (undecided again; notes stay) or ``"note"`` (on sentence ``sel.first``).
-    ``provenance``: source, score, model_version of a tag (default manual)."""
+    ``provenance``: source, score, model_version of a tag (default manual), and
+    for an adjudication its ``records.OPTIONAL`` fields."""
     before = {d["id"]: d for d in docs if d["annotator"] == annotator and not d["orphaned"]}
     per = normalise(before.values(), annotator, sel.sentences, text, sel.report_sha256)
     chosen = range(sel.first, sel.last + 1)
@@ -84,6 +85,8 @@ def apply(docs: list[dict], sel: Selection, annotator: str, text: str, now: str,
                        "source": "manual", "score": None, "model_version": None,
                        "created_at": now, "updated_at": now,
                        "report_sha256": sel.report_sha256, "orphaned": False}
+        if op != "note":  # a new decision: an earlier adjudication's fields go with it
+            base = {k: v for k, v in base.items() if k not in OPTIONAL}
         if op == "note":
             new = {**base, "note": note}
         elif op == "clear":

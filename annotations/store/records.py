@@ -32,6 +32,11 @@ FIELDS: dict[str, tuple[type, ...]] = {
 # fields schema 3 added, and their value in older documents
 ADDED_IN_3 = {"decided": True, "source": "manual", "score": None, "model_version": None}
 SOURCES = ("manual", "suggestion", "adjudication")
+# Optional fields: only adjudications (annotator GOLD, source "adjudication") carry
+# them: who adjudicated, and which annotators had given the chosen label. Older
+# readers ignore unknown keys (shards.parse_shard checks only FIELDS).
+OPTIONAL: dict[str, tuple[type, ...]] = {"adjudicator": (str,), "agreed": (list,)}
+GOLD = "gold"  # the annotator name of adjudicated labels
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ undo history (``history``).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from tinydb import TinyDB
@@ -39,7 +39,7 @@ from .corrections_file import CorrectionsFile
 from .history import History, Step
 from .labels import Label, load_config
 from .migrate import open_schema
-from .records import FIELDS, SOURCES, Annotation, Change, Selection, doc_order, merge_run, now_iso, runs
+from .records import FIELDS, GOLD, OPTIONAL, SOURCES, Annotation, Change, Selection, doc_order, merge_run, now_iso, runs
 from .shards import STATE, TABLE, StoreWriteError, file_sig, recovery_hint
 from .shardset import ShardSet
 from .summary import Summary
@@ -47,6 +47,7 @@ from .summary import Summary
 TEXTS_CACHED = 64  # report texts kept for checking selections
 CONVERTED_CACHED = 20_000  # Annotations kept for documents that did not change
 _NO_STATE = {"done": False, "position": None}  # an annotator's state of an untouched report
+_KEYS = frozenset(FIELDS)  # every document has these (and may have records.OPTIONAL's)
 
 
 class AnnotationStore:
@@ -237,11 +238,11 @@ class AnnotationStore:
         self._summary.update(rid, self._shards.docs(rid).values(),
                              self._shards.state(rid).values(), self._shards.sig(rid))
 
-    def _act(self, sel: Selection, op: str, **kw) -> Change:
+    def _act(self, sel: Selection, op: str, annotator: str | None = None, **kw) -> Change:
         self._writable()
         text = self._check(sel)
         docs, what = decisions.apply(list(self._shards.docs(sel.report_id).values()), sel,
-                                     self.annotator, text, now_iso(), op, **kw)
+                                     annotator or self.annotator, text, now_iso(), op, **kw)
         return self._commit(Change(sel.report_id, sel.first, sel.last, what if docs else ""), docs)
 
     def tag(self, sel: Selection, label: str, *, source: str = "manual",
@@ -264,6 +265,18 @@ class AnnotationStore:
     def clear(self, sel: Selection) -> Change:
         """Undecide the selected sentences (their notes stay)."""
         return self._act(sel, "clear")
+
+    def adjudicate(self, sel: Selection, label: str | None, *, adjudicator: str,
+                   agreed: Sequence[str]) -> Change:
+        """The adjudicated label (None: "none") of the selected sentences, as annotator
+        GOLD with source "adjudication", who adjudicated and which annotators had given
+        that label. Durable and undoable like a tag, and it toggles like one: the same
+        label again removes the adjudication."""
+        name = None if label is None else self.label(label).name
+        extra = {"source": "adjudication", "adjudicator": single_line(adjudicator) or "unknown",
+                 "agreed": sorted({single_line(a) for a in agreed})}
+        return self._act(sel, "none" if name is None else "tag", annotator=GOLD, label=name,
+                         **extra)
 
     def set_note(self, sel: Selection, note: str) -> Change:
         """The note on sentence ``sel.first`` (tagged, none or undecided); "" removes it."""
@@ -367,7 +380,7 @@ class AnnotationStore:
         by re-anchoring and import; not recorded for undo)."""
         self._writable()
         for d in docs:
-            if set(d) != set(FIELDS):
+            if not _KEYS <= d.keys() <= _KEYS | OPTIONAL.keys():
                 raise StoreError(f"annotation document with fields {sorted(d)}")
         self._shards.replace(report_id, docs)
         self._summary.update(report_id, self._shards.docs(report_id).values(),
@@ -382,7 +395,7 @@ class AnnotationStore:
         self._writable()
         for docs in plans.values():
             for d in docs:
-                if set(d) != set(FIELDS):
+                if not _KEYS <= d.keys() <= _KEYS | OPTIONAL.keys():
                     raise StoreError(f"annotation document with fields {sorted(d)}")
         if not plans:
             return

@@ -26,6 +26,7 @@ from ..ime import telex_aliases
 from ..messages import ReportLoaded, ReportLoadFailed
 from ..widgets.annotation_list import AnnotationList
 from ..widgets.key_bar import KeyBar
+from ..widgets.others_column import OthersColumn
 from ..widgets.report_view import Mark, ReportView
 from ..widgets.side_panel import legend, note_text, report_info, status_line
 from .entity_editing import EntityEditing
@@ -53,6 +54,7 @@ class ReaderScreen(EntityEditing, Screen):
         self.set_reactive(ReaderScreen.report_id, order[index])
         self.meta = self.app.library.get(order[index])
         self.canonical = ""
+        self.analysis: tuple[str, object] = ("", None)  # (report id, its Analysis)
         self.spans: tuple[tuple[int, int], ...] = ()  # the report's sentences
         # the sentences offered for tagging (not captions, headings): the cursor
         # keys, "." and the progress counts go through these only
@@ -89,6 +91,7 @@ class ReaderScreen(EntityEditing, Screen):
         yield Static(id="status")  # the folded side panel of a narrow terminal
         with Horizontal(id="reader-body"):
             yield ReportView(id="report")
+            yield OthersColumn(id="others")  # O: the other annotators' letters
             with Vertical(id="side"):
                 yield Static(id="info")
                 yield Static(id="note")
@@ -182,6 +185,7 @@ class ReaderScreen(EntityEditing, Screen):
         if report.id != self.report_id:
             return  # the user moved on to another report meanwhile
         self.canonical = report.text
+        self.analysis = (report.id, report.analysis)  # for the others column
         self.spans = tuple((s.start, s.end) for s in report.analysis.sentences)
         self.body = report.analysis.body_sentences()
         self._body_set = frozenset(self.body)
@@ -243,6 +247,7 @@ class ReaderScreen(EntityEditing, Screen):
                 for i in range(first, last + 1) if first >= 0 else ():
                     self.mine[i] = d
         self.view.set_marks(self._marks())
+        self._load_others()
         self.apply_rules()  # when the corrections changed (an undo, another screen)
         self._update_side()
 
@@ -309,6 +314,8 @@ class ReaderScreen(EntityEditing, Screen):
         if note.plain != getattr(self, "_note_shown", None):
             self._note_shown = note.plain
             self._show("#note", note, layout=True)
+        if self.others_on:
+            self.query_one(OthersColumn).show_sentence(self.cursor_shown)
         self._update_title()
 
     def _show(self, selector: str, text: Text, layout: bool) -> None:
@@ -425,6 +432,23 @@ class ReaderScreen(EntityEditing, Screen):
     def action_toggle_entities(self) -> None:
         self.view.set_entities(not self.view.entities_on)
         self._update_side()
+
+    @property
+    def others_on(self) -> bool:
+        return self.has_class("-others")
+
+    def action_toggle_others(self) -> None:
+        self.toggle_class("-others")
+        self._load_others()
+
+    def _load_others(self) -> None:
+        rid, analysis = self.analysis
+        if self.others_on and rid == self.report_id and self.store is not None:
+            try:
+                self.query_one(OthersColumn).load(self.store, self.app.library, rid, analysis,
+                                                  self.app.annotator, self.view.cursor)
+            except (BaocaoError, OSError) as exc:  # a broken shard: said when it was opened
+                self.notify(str(exc), title="Other annotators unavailable", markup=False)
 
     def action_review(self) -> None:
         if not self.loading_report:
