@@ -11,7 +11,14 @@ from annotations.models import ENTITY_LABELS, ReportMeta
 from annotations.store import DEFAULT_LABELS
 from tui.commands import label_set_text
 from tui.screens.help import HelpScreen, labels_table
-from tui.widgets.side_panel import NOTE_LINES, legend, note_text, report_info, status_line
+from tui.widgets.side_panel import (
+    NOTE_LINES,
+    date_info,
+    legend,
+    note_text,
+    report_info,
+    status_line,
+)
 
 META = ReportMeta("r1", "Báo cáo", "2024-07-10", "text", 51, "0" * 64)
 COLORS = {lb.name: (lb.key.upper(), lb.color) for lb in DEFAULT_LABELS}
@@ -55,6 +62,8 @@ def test_report_info_says_where_the_date_came_from():
                                   date_evidence="Sáng ngày 01/12"), 0, 5, "tester", False).plain
     assert info.splitlines()[:2] == ["Date 2017-12-01 (text)", "from “Sáng ngày 01/12”"]
     assert "from" not in report_info(META, 0, 51, "tester", False).plain  # no evidence: no line
+    hostile = ReportMeta("r1", "T", "2024", "text", 5, "0" * 64, date_evidence="năm\x1b[2J 2024")
+    assert "\x1b" not in date_info(hostile, sep="  ").plain  # an old home's string, shown inert
 
 
 async def test_reader_side_panel_shows_the_date_evidence(tui_home, store_factory):
