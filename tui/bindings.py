@@ -107,11 +107,12 @@ TABLE: tuple[Key, ...] = (
     Key("review_report", "V", "review", "Review this report's annotators and adjudicate",
         "reader", show=False, short="review", palette=True),
     # the reader's entity mode (tui/entity_mode.py): j/k/arrows move by word, J/K
-    # extend a word range, x removes the entity under the cursor, u/ctrl+r undo/redo
-    Key("entity_mode", "E", "entity_mode", "Entity mode on/off: correct the entities "
-        "(j/k by word, J/K select, x remove)", "reader", short="fix entities", palette=True),
+    # extend a word range, x removes the entity under the cursor, u/ctrl+r undo/redo,
+    # escape clears the range, then leaves
+    Key("entity_mode", "ctrl+e", "entity_mode", "Entity mode on/off: fix the highlighter",
+        "reader", display="^e", short="fix entities", palette=True),
     *(Key(f"entity_{lab.lower()}", str(i), f"entity_label('{lab}')",
-          f"Entity mode: the selection (or the entity under the cursor) is {lab}", "reader",
+          f"Entity mode: the selection or entity is {lab}", "reader",
           short=lab, mode="entity") for i, lab in enumerate(ENTITY_LABELS, 1)),
     Key("entity_grow_start", "less_than_sign", "entity_edge('start', 1)",
         "Entity mode: grow the entity by a word at its start", "reader", display="<",
@@ -125,8 +126,8 @@ TABLE: tuple[Key, ...] = (
     Key("entity_shrink_end", "right_curly_bracket", "entity_edge('end', -1)",
         "Entity mode: shrink the entity by a word at its end", "reader", display="}",
         short="shrink", mode="entity"),
-    Key("rules", "ctrl+e", "rules", "Entity rules: review and delete corrections", "reader",
-        show=False, display="^e", short="rules", palette=True),
+    Key("rules", "R", "rules", "Correction rules: review, delete", "reader",
+        show=False, short="rules", palette=True),
     # the entity rules list (tui/screens/rules.py)
     Key("rule_delete", "d,delete", "delete_rule", "Delete the highlighted rule (u in the "
         "reader undoes it)", "rules", display="d / del", short="delete"),

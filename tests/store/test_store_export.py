@@ -54,7 +54,8 @@ def test_native_records_exact_fields_types_and_slices(homes):
         assert (r["report_title"], r["report_date"], r["report_sha256"]) == (
             meta.title, meta.date, meta.sha256)
         for e in r["entities"]:
-            assert list(e) == ["start", "end", "label", "text"]
+            assert list(e) == ["start", "end", "label", "text", "source"]
+            assert e["source"] == "model"  # no corrections here (tests/core/test_cli_correct.py)
             assert 0 <= e["start"] < e["end"] <= len(r["text"])
             assert r["text"][e["start"]:e["end"]] == e["text"] and e["label"] in ENTITY_LABELS
     assert sum(len(r["entities"]) for r in recs) > 10  # the seeds are full of entities
@@ -84,7 +85,7 @@ def test_prodigy_records(homes):
         assert r["answer"] == "accept" and list(r["meta"]) == META
         for h in ("_input_hash", "_task_hash"):
             assert type(r[h]) is int and -2**31 <= r[h] < 2**31
-        assert r["spans"] == [{k: e[k] for k in ("start", "end", "label")}
+        assert r["spans"] == [{k: e[k] for k in ("start", "end", "label", "source")}
                               for e in n["entities"]]
     by_text = {}
     for r in recs:
@@ -100,8 +101,9 @@ def test_doccano_records(homes):
     home, _ = homes
     native = export(home)
     for r, n in zip(export(home, "--format", "doccano"), native):
-        assert list(r) == ["text", "label", *META]
+        assert list(r) == ["text", "label", *META, "entities"]
         assert r["label"] == [n["label"]] and r["text"] == n["text"]
+        assert r["entities"] == [[e["start"], e["end"], e["label"]] for e in n["entities"]]
         assert all(r[k] == n[k] for k in META)
 
 
@@ -289,8 +291,9 @@ def test_offsets_into_a_changed_text_are_never_exported(homes):
     lib.home.text_path(rid).write_text(new, encoding="utf-8")
     from annotations.models import text_sha256
 
-    lib.get(rid).sha256 = text_sha256(new)
-    lib._save_index()
+    from dataclasses import replace
+
+    lib._catalogue.set_meta(replace(lib.get(rid), sha256=text_sha256(new)))
     recs = [r for r in export(home) if r["report_id"] == rid]
     placed = [r for r in recs if not r.get("orphaned")]
     assert placed and all(new[r["start"]:r["end"]] == r["text"] for r in placed)

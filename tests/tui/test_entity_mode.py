@@ -39,7 +39,7 @@ async def test_move_select_set_undo_redo_and_leave(tui_home):
     app = app_for(tui_home)
     async with app.run_test(size=SIZE) as pilot:
         reader = await open_first(pilot, REPORT)
-        await pilot.press("E")
+        await pilot.press("ctrl+e")
         m = reader.emode
         assert m is not None and m.cursor == 0
         assert "PER" in str(reader.query_one("#keys").render())  # the mode's keys in the bar
@@ -69,7 +69,7 @@ async def test_remove_grow_and_shrink(tui_home):
     app = app_for(tui_home)
     async with app.run_test(size=SIZE) as pilot:
         reader = await open_first(pilot, REPORT)
-        await pilot.press("E")
+        await pilot.press("ctrl+e")
         m = reader.emode
         ent = reader.entities[1]  # "Trương Thị Mai" (PER)
         name = reader.canonical[ent.start:ent.end]
@@ -103,13 +103,13 @@ async def test_propagation_to_another_report_and_the_rules_list(tui_home):
     app = app_for(tui_home)
     async with app.run_test(size=SIZE) as pilot:
         reader = await open_first(pilot, REPORT)
-        await pilot.press("E")
+        await pilot.press("ctrl+e")
         await to_word(pilot, reader, FORM)
         await pilot.press("J", "4")  # DOC
         await pilot.press("escape", "escape", "escape")
         reader = await open_first(pilot, other)
         assert (FORM, "DOC", "rule") in drawn(reader)
-        await pilot.press("ctrl+e")
+        await pilot.press("R")
         assert isinstance(app.screen, RulesScreen)
         assert len(app.screen.ranked) == 1
         await pilot.press("d")
@@ -125,9 +125,9 @@ async def test_sentence_keys_are_off_in_the_mode(tui_home):
     app = app_for(tui_home)
     async with app.run_test(size=SIZE) as pilot:
         reader = await open_first(pilot, REPORT)
-        await pilot.press("E", "a")  # a tags a sentence outside the mode only
+        await pilot.press("ctrl+e", "a")  # a tags a sentence outside the mode only
         assert reader.annotations == []
-        await pilot.press("E", "a")
+        await pilot.press("ctrl+e", "a")
         assert len(reader.annotations) == 1
 
 
