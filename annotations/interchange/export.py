@@ -9,12 +9,16 @@ Records (field order as listed):
 
 native   one per passage (a run of consecutive sentences with the same label
          and annotator): id (its first sentence's), report_id, report_title,
-         report_date, label (null: a "none" decision, only with --with-none),
+         report_date, label (null: a "none" decision, only with --with-none:
+         the explicit ones, and every undecided body sentence of a report the
+         annotator marked done, dated when it was marked),
          text, start, end, orphaned, sentence_start, sentence_end, entities
          [{start, end, label, text, source}] (offsets relative to the passage, entities
          wholly inside it, corrected: ``annotations.corrections``), note ("" when none; a passage joins its sentences'
          notes with newlines), annotator, source, score, model_version,
-         created_at, updated_at, report_sha256. ``orphaned`` is true for an
+         created_at, updated_at, report_sha256, report_done (the record's annotator
+         marked the report done: import-annotations marks it done for them too, so
+         their "none" decisions count in ``baocao agreement``). ``orphaned`` is true for an
          orphaned annotation, whose start/end/sentence_start/sentence_end are
          null and entities [] (its
          text was not found unambiguously in the current report text, so no
@@ -51,6 +55,7 @@ import hashlib
 import os
 import stat
 import time
+import uuid
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -65,13 +70,13 @@ from ..fsutil import atomic_write_bytes, atomic_writer, read_regular, remove_sta
 from ..home import Home
 from ..models import Entity, text_sha256
 from ..store import AnnotationStore
-from ..store.records import merge_run, runs
-from ..store.shards import StoreWriteError
+from ..store.records import merge_run, now_iso, runs
+from ..store.shards import STATE, StoreWriteError
 
 FORMATS = ("native", "prodigy", "doccano")
 META_FIELDS = ("id", "report_id", "report_title", "report_date", "start", "end", "orphaned",
                "sentence_start", "sentence_end", "note", "annotator", "source", "score",
-               "model_version", "created_at", "updated_at", "report_sha256")
+               "model_version", "created_at", "updated_at", "report_sha256", "report_done")
 
 
 def hash32(s: str) -> int:
@@ -97,6 +102,7 @@ class _Analyses:
         return sorted(ents)
 
 
+_DONE_NONE = uuid.UUID("0f6b7d0c-5a3e-4e8f-9a51-3c2d7e4b9a10")  # ids of a done report's implicit nones
 RACY_NS = 2_000_000_000  # a file changed this recently may change again within its timestamps
 
 
@@ -245,7 +251,10 @@ def _native(store, lib, order, in_lib, summary, analyses, hashes, *, label, anno
                 if (label is None or d["label"] == label)
                 and (annotator is None or d["annotator"] == annotator)]
         meta = lib.get(rid) if rid in in_lib else None
-        disk = _text_on_disk(lib, rid, hashes) if meta is not None and docs else None
+        done_by = {who: p["done"] for who, p in entry["people"].items()}
+        done = [who for who, p in sorted(entry["people"].items()) if p["done"]
+                and (annotator is None or who == annotator)] if with_none and label is None else []
+        disk = _text_on_disk(lib, rid, hashes) if meta is not None and (docs or done) else None
         sha = disk.sha if disk is not None else None  # None: no text to point into
         rows = []
         for d in docs:
@@ -254,6 +263,8 @@ def _native(store, lib, order, in_lib, summary, analyses, hashes, *, label, anno
                 text = disk.text
                 ok = 0 <= d["start"] < d["end"] <= len(text) and text[d["start"]:d["end"]] == d["text"]
             rows.append(d if ok or not d["decided"] else {**d, "orphaned": True})
+        if done and sha is not None:
+            rows += _done_nones(store, lib, rid, done, rows, disk)
         passages = runs(rows, with_none=with_none)
         if not passages:
             continue
@@ -280,7 +291,32 @@ def _native(store, lib, order, in_lib, summary, analyses, hashes, *, label, anno
                    "note": d["note"], "annotator": d["annotator"], "source": d["source"],
                    "score": d["score"], "model_version": d["model_version"],
                    "created_at": d["created_at"], "updated_at": d["updated_at"],
-                   "report_sha256": sha if placed else d["report_sha256"]}
+                   "report_sha256": sha if placed else d["report_sha256"],
+                   "report_done": done_by.get(d["annotator"], False)}
+
+
+def _done_nones(store: AnnotationStore, lib: Library, rid: str, annotators: list[str],
+                rows: list[dict], disk: TextOnDisk) -> list[dict]:
+    """The decision none on every undecided body sentence of a report, for each
+    annotator who marked it done (dated when they did; ids stable across runs)."""
+    analysis = lib.cache.analysis(disk.text, disk.sha)
+    states = {st["annotator"]: st for st in store.db(rid).table(STATE).all()}
+    out = []
+    for who in annotators:
+        decided = {i for d in rows if d["annotator"] == who and d["decided"] and not d["orphaned"]
+                   for i in range(d["sentence_start"], d["sentence_end"] + 1)}
+        when = states[who]["updated_at"] if who in states else now_iso()
+        for i in analysis.body_sentences():
+            if i in decided:
+                continue
+            s = analysis.sentences[i]
+            out.append({"id": uuid.uuid5(_DONE_NONE, f"{rid}\x1f{who}\x1f{i}").hex, "report_id": rid,
+                        "start": s.start, "end": s.end, "sentence_start": i, "sentence_end": i,
+                        "label": None, "decided": True, "text": disk.text[s.start:s.end], "note": "",
+                        "annotator": who, "source": "manual", "score": None, "model_version": None,
+                        "created_at": when, "updated_at": when, "report_sha256": disk.sha,
+                        "orphaned": False})
+    return out
 
 
 def _text_on_disk(lib: Library, rid: str, hashes: TextHashes) -> TextOnDisk:

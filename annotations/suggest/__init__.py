@@ -11,6 +11,7 @@ the writer's changes, so the UI keeps its writer store)::
 
     s = Suggester(home, annotator)        # loads the model file if there is one
     version = s.train()                   # model version, None before any label
+    s.version, s.labelled                 # the current model version; sentences it learnt from
     s.suggest(report_id)                  # [Suggestion(sentence, start, end, label|None, score, margin)]
                                           #   for body sentences without a decision
     s.suggest(report_id, undecided_only=False)   # every body sentence (baocao suggest)

@@ -21,6 +21,7 @@ heading of news text; the report's title is its first paragraph).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from ..models import Analysis
@@ -63,23 +64,31 @@ def syllables(text: str) -> list[str]:
     return _SYLLABLE.findall(fold_tones(text.lower()))
 
 
-def _phrases(cues: dict[str, tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
-    return {k: [tuple(p.split()) for p in v] for k, v in cues.items()}
+def _phrases(cues: dict[str, tuple[str, ...]]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """first syllable -> [(phrase, cue class)]: one look-up per syllable of a sentence."""
+    out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for cls, phrases in cues.items():
+        for p in phrases:
+            words = tuple(p.split())
+            out.setdefault(words[0], []).append((words, cls))
+    return out
 
 
 _CUE_PHRASES = _phrases(CUES)
 _HEADING_PHRASES = _phrases(HEADING_CUES)
 
 
-def cue_hits(sylls: list[str], table: dict[str, list[tuple[str, ...]]] | None = None) -> dict[str, int]:
+def cue_hits(sylls: list[str], table: dict | None = None) -> dict[str, int]:
     """cue class -> how many of its phrases occur in the syllables."""
     table = _CUE_PHRASES if table is None else table
-    grams = {1: set(sylls), 2: set(zip(sylls, sylls[1:])), 3: set(zip(sylls, sylls[1:], sylls[2:]))}
-    out = {}
-    for cls, phrases in table.items():
-        n = sum(1 for p in phrases if (p[0] if len(p) == 1 else p) in grams[len(p)])
-        if n:
-            out[cls] = n
+    found = set()
+    for j, w in enumerate(sylls):
+        for p, cls in table.get(w, ()):
+            if len(p) == 1 or tuple(sylls[j:j + len(p)]) == p:
+                found.add((p, cls))
+    out: dict[str, int] = {}
+    for _, cls in found:
+        out[cls] = out.get(cls, 0) + 1
     return out
 
 
@@ -96,6 +105,7 @@ class SentenceView:
     index: int
     sylls: list[str]
     words: list[str]
+    cues: dict[str, int]  # cue_hits(sylls)
     heading: bool  # the sentence is a heading
     section: str | None  # cue class of the heading above it
     section_sylls: list[str]
@@ -109,7 +119,7 @@ def _is_heading(text: str, analysis: Analysis, para: int, sent_count: dict[int, 
     if p.kind != "body" or sent_count.get(para, 0) != 1:
         return False
     body = text[p.start:p.end].strip()
-    return bool(body) and not body.endswith(_FINAL) and len(syllables(body)) <= HEADING_MAX_SYLLABLES
+    return bool(body) and not body.endswith(_FINAL) and len(_SYLLABLE.findall(body)) <= HEADING_MAX_SYLLABLES
 
 
 def views(text: str, analysis: Analysis) -> list[SentenceView]:
@@ -118,27 +128,26 @@ def views(text: str, analysis: Analysis) -> list[SentenceView]:
     for s in analysis.sentences:
         sent_count[s.paragraph] = sent_count.get(s.paragraph, 0) + 1
     tokens = analysis.tokens
+    starts = [t.start for t in tokens]
     n = len(analysis.sentences)
+    low = fold_tones(text.lower())  # once per report; offsets hold when lengths agree
+    if len(low) != len(text):
+        low = None
     out: list[SentenceView] = []
     section: str | None = None
     section_sylls: list[str] = []
-    t = 0
     for i, s in enumerate(analysis.sentences):
-        while t < len(tokens) and tokens[t].end <= s.start:
-            t += 1
-        words = []
-        j = t
-        while j < len(tokens) and tokens[j].start < s.end:
-            w = fold_tones(text[tokens[j].start:tokens[j].end].lower())
-            if any(c.isalnum() for c in w):
-                words.append(w)
-            j += 1
-        sylls = syllables(text[s.start:s.end])
+        inside = tokens[bisect_left(starts, s.start):bisect_left(starts, s.end)]
+        words = [low[t.start:t.end] for t in inside] if low is not None \
+            else [fold_tones(text[t.start:t.end].lower()) for t in inside]
+        words = [w for w in words if w[:1].isalnum()]
+        sylls = _SYLLABLE.findall(low[s.start:s.end]) if low is not None else syllables(text[s.start:s.end])
         heading = _is_heading(text, analysis, s.paragraph, sent_count)
         if heading:
             section, section_sylls = heading_class(sylls), sylls
-        out.append(SentenceView(i, sylls, words, heading, None if heading else section,
-                                [] if heading else section_sylls, min(4, 5 * i // max(n, 1))))
+        out.append(SentenceView(i, sylls, words, cue_hits(sylls), heading,
+                                None if heading else section, [] if heading else section_sylls,
+                                min(4, 5 * i // max(n, 1))))
     return out
 
 
@@ -155,5 +164,5 @@ def sentence_features(v: SentenceView) -> list[str]:
     feats.append(f"pos:{v.position}")
     if v.heading:
         feats.append("heading")
-    feats += [f"cue:{k}" for k in sorted(cue_hits(s))]
+    feats += [f"cue:{k}" for k in sorted(v.cues)]
     return list(dict.fromkeys(feats))

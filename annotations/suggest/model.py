@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 
 ALPHA = 0.1  # smoothing of feature counts (best of 0.1/0.5/1 on the seeds)
 
@@ -33,7 +34,11 @@ class NaiveBayes:
         self.logprior = logprior
         self.default = default  # log P(f | c) of a known feature never seen with c
         self.loglik = loglik  # per class: feature -> log P(f | c)
-        self.vocab = set().union(*loglik)
+        vocab = list(set().union(*loglik))
+        # feature -> log P(f | c) of every class: one look-up per feature when scoring
+        # (built, and used, by map/zip/sum: C loops, not Python ones)
+        self.table = dict(zip(vocab, zip(*[map(ll.get, vocab, repeat(d))
+                                           for ll, d in zip(loglik, default)])))
 
     @classmethod
     def fit(cls, bags: Sequence[Iterable[str]], labels: Sequence[str], classes: list[str]) -> NaiveBayes:
@@ -54,10 +59,10 @@ class NaiveBayes:
 
     def proba(self, bag: Iterable[str]) -> list[float]:
         """P(class) for each of ``classes``, in that order."""
-        known = [f for f in bag if f in self.vocab]
-        scores = [p + sum(ll.get(f, dflt) for f in known)
-                  for p, dflt, ll in zip(self.logprior, self.default, self.loglik)]
-        t = math.sqrt(len(known)) if len(known) > 1 else 1.0
+        rows = list(filter(None, map(self.table.get, bag)))
+        scores = [p + s for p, s in zip(self.logprior, map(sum, zip(*rows)))] if rows \
+            else list(self.logprior)
+        t = math.sqrt(len(rows)) if len(rows) > 1 else 1.0
         top = max(scores)
         exp = [math.exp((s - top) / t) for s in scores]
         z = sum(exp)

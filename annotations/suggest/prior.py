@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import math
 
-from .features import CUES, SentenceView, cue_hits
+from .features import CUES, SentenceView
 
 PRIOR_LABELS = tuple(CUES)  # task, achievement, risk
-NONE_BASE = 1.0
+NONE_BASE = 1.2  # above one cue: a sentence with a single weak cue stays none
 TEMPERATURE = 1.0
 _OPENERS = tuple(tuple(p.split()) for p in CUES["task"]) + (("một", "là"), ("hai", "là"))
 _NEGATIONS = ("chưa", "không")
@@ -34,7 +34,7 @@ _NEGATIONS = ("chưa", "không")
 
 def prior_scores(v: SentenceView) -> dict[str | None, float]:
     """label (None for none) -> unnormalised score."""
-    hits = cue_hits(v.sylls)
+    hits = v.cues
     scores: dict[str | None, float] = {lab: float(hits.get(lab, 0)) for lab in PRIOR_LABELS}
     s = v.sylls
     if any(tuple(s[:len(p)]) == p for p in _OPENERS):

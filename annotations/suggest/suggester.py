@@ -17,7 +17,7 @@ from ..errors import LibraryError
 from ..fsutil import atomic_write_bytes, read_regular
 from ..home import Home
 from ..models import Analysis
-from ..store import AnnotationStore
+from ..store import AnnotationStore, shard_name
 from ..store.labels import load_config
 from ..text.sanitize import single_line
 from .features import sentence_features, views
@@ -30,7 +30,7 @@ PRIOR_WEIGHT = 2.0  # beta = PRIOR_WEIGHT * PRIOR_HALF / (PRIOR_HALF + labels)
 PRIOR_HALF = 150
 WINDOW_REPORTS = 16  # reports scored together by the teach queue
 WINDOW_TAKE = 8  # questions asked per window (its smallest margins)
-REPORTS_CACHED = 256  # reports whose features are kept in memory
+REPORTS_CACHED = 64  # reports whose features are kept in memory
 FOLDS = 5
 
 
@@ -96,8 +96,12 @@ class Suggester:
         self.labels = [lab.name for lab in load_config(self.home).labels]
         self.classes = sorted([*self.labels, NONE])
         self.library = Library(self.home)
-        self._index_sig: tuple | None = None
+        self._shards_dir = str(self.home.shards_dir)
+        self._shas: dict[str, str] = {}  # report id -> text sha, as of the last examples()
         self._reports: OrderedDict[str, _Report] = OrderedDict()
+        self._bodies: dict[str, list[int]] = {}  # text sha -> body sentences
+        self._bags: dict[tuple[str, int], list[str]] = {}  # (text sha, sentence) -> features
+        self._decisions: dict[str, tuple[tuple, dict[int, str]]] = {}  # rid -> (shard sig, decisions)
         self._store: AnnotationStore | None = None
         self._model: NaiveBayes | None = None
         self._version: str | None = None
@@ -118,6 +122,11 @@ class Suggester:
         """The model version (None: no labels yet, the prior alone)."""
         return self._version
 
+    @property
+    def labelled(self) -> int:
+        """How many sentences the model learnt from (as of the last ``train``)."""
+        return self._n
+
     def store(self) -> AnnotationStore | None:
         """A read-only store (it follows the writer's changes), or None without one."""
         if self._store is None and self.home.has_store:
@@ -134,16 +143,6 @@ class Suggester:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-    def _fresh_library(self) -> None:
-        try:
-            st = os.stat(self.home.index_path)
-            sig = (st.st_ino, st.st_size, st.st_mtime_ns)
-        except OSError:
-            sig = None
-        if sig != self._index_sig:
-            self.library.reload()
-            self._index_sig = sig
 
     def _report(self, rid: str) -> _Report:
         """A library report's features, computed once per text."""
@@ -164,17 +163,46 @@ class Suggester:
         vs = views(text, analysis)
         return _Report(sha, [sentence_features(v) for v in vs], vs, analysis.body_sentences(), analysis)
 
+    def _body(self, rid: str, sha: str) -> list[int]:
+        hit = self._bodies.get(sha)
+        if hit is None:
+            hit = self._bodies[sha] = self._report(rid).body
+        return hit
+
+    def _sha(self, rid: str) -> str:
+        sha = self._shas.get(rid)
+        return sha if sha is not None else self.library.get(rid).sha256
+
+    def _bag(self, rid: str, i: int) -> list[str]:
+        """A sentence's features; those of the training sentences are kept apart
+        from the report cache, so a retrain never recomputes them."""
+        key = (self._sha(rid), i)
+        hit = self._bags.get(key)
+        if hit is None:
+            hit = self._bags[key] = self._report(rid).bags[i]
+        return hit
+
     def _decided(self, rid: str, sha: str) -> dict[int, str]:
-        """sentence -> class of this annotator's decisions on the report's current text."""
+        """sentence -> class of this annotator's decisions on the report's current
+        text, re-read only when the report's shard changed (one stat)."""
         store = self.store()
         if store is None:
             return {}
+        try:
+            st = os.stat(os.path.join(self._shards_dir, shard_name(rid)))
+            sig = (st.st_ino, st.st_size, st.st_mtime_ns, sha)
+        except OSError:
+            return {}
+        hit = self._decisions.get(rid)
+        if hit is not None and hit[0] == sig:
+            return hit[1]
         out: dict[int, str] = {}
         for d in store.documents(rid):
             if (d["annotator"] == self.annotator and d["decided"] and not d["orphaned"]
                     and d["report_sha256"] == sha):
                 for i in range(d["sentence_start"], d["sentence_end"] + 1):
                     out[i] = d["label"] or NONE
+        self._decisions[rid] = (sig, out)
         return out
 
     # ------------------------------------------------------------ training data
@@ -182,31 +210,32 @@ class Suggester:
         """(report id, sentence, class) of every body sentence this annotator
         decided (a label, or none), plus the undecided body sentences of the
         reports they marked done (none); in library order."""
-        self._fresh_library()
+        self.library.reload()
         store = self.store()
         if store is None:
             return []
         progress = store.progress()
+        metas = self.library.reports()
+        self._shas = {m.id: m.sha256 for m in metas}
         out = []
-        for meta in self.library.reports():
+        for meta in metas:
             p = progress.get(meta.id)
             if not p or not (p["tagged"] or p["none"] or p["done"]):
                 continue
             try:
-                rep = self._report(meta.id)
+                body = self._body(meta.id, meta.sha256)
             except LibraryError:
                 continue  # a text that cannot be read: nothing to learn from it
             decided = self._decided(meta.id, meta.sha256)
-            done = store.is_done(meta.id)
-            for i in rep.body:
-                cls = decided.get(i, NONE if done else None)
+            for i in body:
+                cls = decided.get(i, NONE if p["done"] else None)
                 if cls is not None and (cls == NONE or cls in self.labels):
                     out.append((meta.id, i, cls))
         return out
 
     def _version_of(self, examples: list[tuple[str, int, str]]) -> str:
         h = hashlib.sha256(orjson.dumps([FORMAT, self.classes, [
-            (self._report(rid).sha, i, c) for rid, i, c in examples]]))
+            (self._sha(rid), i, c) for rid, i, c in examples]]))
         return "m" + h.hexdigest()[:12]
 
     def train(self) -> str | None:
@@ -221,11 +250,24 @@ class Suggester:
         self._examples, self._n = examples, len(examples)
         if version == self._version and self._model is not None:
             return version  # unchanged labels, or the model file of these labels
-        self._model = NaiveBayes.fit([self._report(r).bags[i] for r, i, _ in examples],
-                                     [c for _, _, c in examples], self.classes)
+        self._model = self._fit(examples)
         self._version, self._quality = version, None
+        used = {(self._sha(r), i) for r, i, _ in examples}
+        self._bags = {k: v for k, v in self._bags.items() if k in used}
         self._save()
         return version
+
+    def _fit(self, examples: list[tuple[str, int, str]]) -> NaiveBayes:
+        return NaiveBayes.fit([self._bag(r, i) for r, i, _ in examples],
+                              [c for _, _, c in examples], self.classes)
+
+    def evaluate(self, train: list[tuple[str, int, str]],
+                 test: list[tuple[str, int]]) -> list[Suggestion]:
+        """Suggestions for ``test`` (report id, sentence) by a model fitted on
+        ``train`` (report id, sentence, class; "" for none), made as ``suggest``
+        makes them; ``train`` empty: the prior alone. For quality figures."""
+        model = self._fit(train) if train else None
+        return [self._suggestion(self._report(r), i, model, len(train)) for r, i in test]
 
     def _save(self) -> None:
         doc = {"format": FORMAT, "annotator": self.annotator, "version": self._version,
@@ -275,7 +317,7 @@ class Suggester:
     def suggest(self, report_id: str, *, undecided_only: bool = True) -> list[Suggestion]:
         """A suggestion per body sentence of a library report: those this
         annotator has not decided (``undecided_only``), or all of them."""
-        self._fresh_library()
+        self.library.reload()
         rep = self._report(report_id)
         decided = self._decided(report_id, rep.sha) if undecided_only else {}
         return [self._suggestion(rep, i, self._model, self._n) for i in rep.body if i not in decided]
@@ -321,12 +363,9 @@ class Suggester:
         pairs = []
         for f in sorted(set(fold)):
             train = [e for e, g in zip(ex, fold) if g != f]
-            if not train:
-                continue
-            model = NaiveBayes.fit([self._report(r).bags[i] for r, i, _ in train],
-                                   [c for _, _, c in train], self.classes)
-            pairs += [(c, self._suggestion(self._report(r), i, model, len(train)).label or NONE)
-                      for (r, i, c), g in zip(ex, fold) if g == f]
+            test = [e for e, g in zip(ex, fold) if g == f]
+            got = self.evaluate(train, [(r, i) for r, i, _ in test])
+            pairs += [(c, s.label or NONE) for (_, _, c), s in zip(test, got)]
         per = {(c or None): _f1(pairs, c) for c in sorted({y for y, _ in pairs})}
         self._quality = Quality(round(sum(per.values()) / len(per), 4), per, len(ex), len(reports),
                                 len(set(fold)))
@@ -388,7 +427,7 @@ class _Queue:
     def _order(self) -> list[str]:
         if self.order is None:
             s = self.owner
-            s._fresh_library()
+            s.library.reload()
             ids = [m.id for m in s.library.reports()]
             random.Random(_seed(s.annotator)).shuffle(ids)
             self.order = ids
@@ -397,9 +436,10 @@ class _Queue:
     def _score(self, rids: list[str]) -> list[QueueItem]:
         s = self.owner
         store = s.store()
+        progress = store.progress() if store is not None else {}
         items = []
         for rid in rids:
-            if store is not None and store.is_done(rid):
+            if progress.get(rid, {}).get("done"):
                 continue
             try:
                 rep = s._report(rid)
@@ -438,8 +478,8 @@ class _Queue:
     def _open(self, item: QueueItem) -> bool:
         if (item.report_id, item.sentence) in self.skipped:
             return False
-        rep = self.owner._reports.get(item.report_id)
-        return rep is None or item.sentence not in self.owner._decided(item.report_id, rep.sha)
+        s = self.owner
+        return item.sentence not in s._decided(item.report_id, s._sha(item.report_id))
 
     def next(self, limit: int) -> list[QueueItem]:
         out: list[QueueItem] = []

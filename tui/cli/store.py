@@ -84,7 +84,10 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
     "annotator", "count"}; one {"kind": "report", "report_id", "title", "date",
     "count", "labels": {label: n}, "annotators": {name: n}, "tagged" (sentences
     covered), "sentences", "orphaned"} per report with annotations, in library
-    order."""
+    order; last {"kind": "model", "annotator", "version", "labels" (sentences
+    learnt from), "macro_f1" (cross-validated on the annotator's own labels,
+    null below 10), "per_label": [{"label" (null: none), "f1"}], "accepted",
+    "overridden" (suggestions)}."""
     from collections import Counter
 
     from annotations.corpus.library import Library
@@ -102,6 +105,7 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
         annotators.update(e["annotators"])
     total = sum(e["count"] for e in summary.values())
     orphaned = sum(e["orphaned"] for e in summary.values())
+    model = None if problems else _model_stats(ctx)
     if as_json:
         out = sys.stdout.buffer
         rows = [{"kind": "total", "annotations": total, "reports": len(summary),
@@ -118,6 +122,8 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
                          "tagged": e["tagged"], "sentences": m.sentences if m else None,
                          "body_sentences": m.body_sentences if m else None,
                          "orphaned": e["orphaned"]})
+        if model is not None:
+            rows.append(model)
         for row in rows:
             out.write(orjson.dumps(row) + b"\n")
         out.flush()
@@ -137,10 +143,39 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
             sent = f"{e['tagged']}/{m.body_sentences} sent" if m else "not in library"
             click.echo(f"  {inert((m.date if m else None) or '?'):<10}  {inert(rid):<24} "
                        f"{e['count']:>5}  ({parts}; {sent})  {inert(m.title) if m else ''}")
+        if model is not None:
+            _print_model(model)
     for p in problems:
         click.echo(f"baocao: {inert(str(p), keep_newlines=True)}", err=True)
     if problems:
         sys.exit(1)
+
+
+def _model_stats(ctx: click.Context) -> dict:
+    """The suggestion model's figures for the annotator (trains it if needed)."""
+    from annotations.suggest import Suggester
+
+    with Suggester(ctx.obj["home"], ctx.obj.get("annotator")) as sg:
+        version = sg.train()
+        q = sg.quality()
+        o = sg.outcomes()
+        return {"kind": "model", "annotator": sg.annotator, "version": version,
+                "labels": sg.labelled, "macro_f1": q.macro_f1 if q else None,
+                "per_label": [{"label": k, "f1": v} for k, v in q.per_label.items()] if q else [],
+                "accepted": o.accepted, "overridden": o.overridden}
+
+
+def _print_model(m: dict) -> None:
+    click.echo(f"\nsuggestion model of {inert(m['annotator'])}: "
+               + (f"{m['version']}, learnt from {m['labels']} sentence(s)" if m["version"]
+                  else "no labels yet (the cold-start prior)"))
+    if m["macro_f1"] is None:
+        click.echo("  quality: needs at least 10 labelled sentences of two kinds")
+    else:
+        click.echo(f"  cross-validated macro-F1 {m['macro_f1']:.3f}")
+        for row in m["per_label"]:
+            click.echo(f"  {inert(row['label'] or 'none'):<16} {row['f1']:>7.3f}")
+    click.echo(f"  suggestions accepted {m['accepted']}, overridden {m['overridden']}")
 
 
 @click.command("done")
