@@ -10,7 +10,7 @@ LIST_FIELDS = {"id", "title", "date", "date_source", "date_evidence", "sentences
                "done"}
 SHOW_FIELDS = {"id", "title", "date", "date_source", "date_evidence", "text", "paragraphs",
                "sentences",
-               "tokens", "entities", "annotations"}
+               "tokens", "entities", "annotations", "removed"}
 
 
 def run(*args, home=None, env=None):

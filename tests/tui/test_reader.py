@@ -26,24 +26,24 @@ async def test_open_move_extend_and_back(tui_home, store_factory):
         first = shown_ids(app)[0]
         reader = await open_first(pilot)
         view = reader.view
-        assert reader.report_id == first and view.cursor == 0
+        body = reader.body  # the headline (sentence 0) is not one: the cursor starts past it
+        assert reader.report_id == first and body[0] == 1 and view.cursor == body[0]
         await pilot.press("j", "down")
-        assert view.selection == (2, 2)
+        assert view.selection == (body[2], body[2])
         await pilot.press("k")
-        assert view.selection == (1, 1)
-        await pilot.press("up")
-        assert view.selection == (0, 0)
-        if view.sentence_count >= 3:
-            await pilot.press("J", "shift+down")
-            assert (view.anchor, view.cursor) == (0, 2)
-            await pilot.press("K")
-            assert view.selection == (0, 1)
-            await pilot.press("shift+up")
-            assert view.selection == (0, 0)
+        assert view.selection == (body[1], body[1])
+        await pilot.press("up", "up")  # never onto the headline
+        assert view.selection == (body[0], body[0])
+        await pilot.press("J", "shift+down")
+        assert (view.anchor, view.cursor) == (body[0], body[2])
+        await pilot.press("K")
+        assert view.selection == (body[0], body[1])
+        await pilot.press("shift+up")
+        assert view.selection == (body[0], body[0])
         await pilot.press("G")
-        assert view.cursor == view.sentence_count - 1
+        assert view.cursor == body[-1]
         await pilot.press("g")
-        assert view.cursor == 0
+        assert view.cursor == body[0]
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)
         reader = await open_first(pilot)
@@ -57,15 +57,16 @@ async def test_tab_moves_focus_to_the_annotation_list(tui_home, store_factory):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         reader = await open_first(pilot)
-        await pilot.press("a", "t", "k", "tab")  # a then t: sentences 0 and 1
+        await pilot.press("a", "t", "k", "tab")  # a then t: the first two body sentences
+        b = reader.body
         options = reader.query_one(AnnotationList)
         assert app.focused is options and options.highlighted == 0
         await pilot.press("j")  # the list's highlight moves, not the report's cursor
-        assert options.highlighted == 1 and reader.view.cursor == 1
-        await pilot.press("enter")  # jumps to sentence 1 and focuses the report
+        assert options.highlighted == 1 and reader.view.cursor == b[1]
+        await pilot.press("enter")  # jumps to that sentence and focuses the report
         assert app.focused is reader.view
         await pilot.press("k", "tab")
-        assert reader.view.cursor == 0 and app.focused is options
+        assert reader.view.cursor == b[0] and app.focused is options
         await pilot.press("shift+tab")
         assert app.focused is reader.view
 
@@ -132,20 +133,21 @@ async def test_tag_relabel_remove_undo_redo(tui_home, store_factory):
         reader = await open_first(pilot)
         rid = reader.report_id
         store = app.store
+        b = reader.body  # sentence 0 is the headline
         await pilot.press("j", "a")
         anns = store.for_report(rid)
-        assert [(a.label, a.sentence_start, a.sentence_end) for a in anns] == [("achievement", 1, 1)]
-        assert reader.view.cursor == 2  # tag and advance
+        assert [(a.label, a.sentence_start, a.sentence_end) for a in anns] == [("achievement", b[1], b[1])]
+        assert reader.view.cursor == b[2]  # tag and advance
         assert reader.view.marks[0].letter == "A"
-        assert "A" in view_lines(reader.view)[reader.view.sentence_lines(1)[0]][:GUTTER]
+        assert "A" in view_lines(reader.view)[reader.view.sentence_lines(b[1])[0]][:GUTTER]
         await pilot.press("k", "t")  # relabel
         assert [a.label for a in store.for_report(rid)] == ["task"]
         await pilot.press("k", "t")  # same key again: removed, and the cursor stays
-        assert store.for_report(rid) == [] and reader.view.cursor == 1
+        assert store.for_report(rid) == [] and reader.view.cursor == b[1]
         assert reader.view.marks == []
-        assert "T" not in view_lines(reader.view)[reader.view.sentence_lines(1)[0]][:GUTTER]
+        assert "T" not in view_lines(reader.view)[reader.view.sentence_lines(b[1])[0]][:GUTTER]
         await pilot.press("j", "u")  # undo the removal: the cursor goes to it
-        assert [a.label for a in store.for_report(rid)] == ["task"] and reader.view.cursor == 1
+        assert [a.label for a in store.for_report(rid)] == ["task"] and reader.view.cursor == b[1]
         await pilot.press("ctrl+r")  # redo it
         assert store.for_report(rid) == []
         await pilot.press("r", "k", "x")
@@ -157,7 +159,9 @@ async def test_tag_relabel_remove_undo_redo(tui_home, store_factory):
         await pilot.pause()
         screen = app.screen
         row = screen._row(screen.shown.index(rid), 120).plain
-        assert f"  1/{Library(tui_home).get(rid).sentences}" in row
+        meta = Library(tui_home).get(rid)
+        assert meta.body_sentences < meta.sentences  # the headline is not counted
+        assert f"  1/{meta.body_sentences}" in row
     # durable: a fresh store on the same home sees it
     again = AnnotationStore(tui_home, annotator="tester")
     try:
@@ -174,7 +178,8 @@ async def test_undo_in_another_report_opens_it_and_retitles(tui_home, store_fact
         await pilot.pause()
         order = shown_ids(app)
         reader = await open_first(pilot)
-        await pilot.press("j", "j", "a")  # tagged in report 1 (sentence 2)
+        await pilot.press("j", "j", "a")  # tagged in report 1 (its third body sentence)
+        tagged = reader.body[2]
         await pilot.press("right_square_bracket", "right_square_bracket")
         assert reader.report_id == order[2]
         assert title_of(reader).startswith(f"3/{len(order)}")
@@ -184,7 +189,7 @@ async def test_undo_in_another_report_opens_it_and_retitles(tui_home, store_fact
         assert reader.canonical == Library(tui_home).text(order[0])
         assert title_of(reader).startswith(f"1/{len(order)}")
         assert Library(tui_home).get(order[0]).title in title_of(reader)
-        assert reader.view.cursor == 2
+        assert reader.view.cursor == tagged
         assert app.store.for_report(order[0]) == []
         await pilot.press("right_square_bracket")
         assert reader.report_id == order[1]
@@ -276,7 +281,7 @@ async def test_note_dialog(tui_home, store_factory):
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
         [ann] = app.store.for_report(reader.report_id)
-        assert (ann.note, ann.decided, ann.sentence_start) == ("xem lai", False, 0)
+        assert (ann.note, ann.decided, ann.sentence_start) == ("xem lai", False, reader.body[0])
         assert "xem lai" in str(reader.query_one("#note").render())  # shown in the side panel
         await pilot.press("a", "k")  # tagging keeps the note
         [ann] = app.store.for_report(reader.report_id)

@@ -173,13 +173,14 @@ class LibraryScreen(Screen):
         m = self._rows[index]
         entry = self._summary.get(m.id)
         per_label = entry["labels"] if entry else {}
-        # this annotator's decided sentences (tagged or none); all once done
+        # this annotator's decided sentences (tagged or none) of the body
+        # sentences (captions and headings are never tagged); all once done
         mine = entry["people"].get(self.app.annotator) if entry else None
         done = bool(mine and mine["done"])
-        decided = m.sentences if done else min(mine["tagged"] + mine["none"], m.sentences) \
-            if mine else 0
+        body = m.body_sentences
+        decided = body if done else min(mine["tagged"] + mine["none"], body) if mine else 0
         date = Text(f"{inert(m.date or '—'):<10}", style="" if m.date else "dim")
-        progress = Text(f"{progress_bar(decided, m.sentences)} {decided:>3}/{m.sentences:<4}")
+        progress = Text(f"{progress_bar(decided, body)} {decided:>3}/{body:<4}")
         counts = []
         for lb in self.app.labels:
             n = per_label.get(lb.name, 0)
