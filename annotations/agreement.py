@@ -94,6 +94,7 @@ class Review:
     body: list[int]  # body sentence indexes
     values: dict[int, dict[str, str]]  # sentence -> annotator -> label or NONE (missing: absent)
     gold: dict[int, dict]  # sentence -> its adjudication document (annotator GOLD)
+    docs: dict[str, dict[int, dict]]  # annotator -> sentence -> their document on it
 
     def disagrees(self, i: int) -> bool:
         return len(set(self.values.get(i, {}).values())) > 1
@@ -101,6 +102,11 @@ class Review:
     def agreed(self, i: int, value: str) -> list[str]:
         """The annotators whose value on sentence ``i`` is ``value``."""
         return sorted(a for a, v in self.values.get(i, {}).items() if v == value)
+
+    def unanimous(self, i: int) -> str | None:
+        """The value every done annotator (two or more) gave sentence ``i``, if they agree."""
+        found = {self.values[i].get(a) for a in self.done}
+        return found.pop() if len(self.done) >= 2 and len(found) == 1 else None
 
     def gold_value(self, i: int) -> str | None:
         d = self.gold.get(i)
@@ -136,7 +142,7 @@ def review(store: AnnotationStore, library: Library, report_id: str,
                 row[a] = v
         values[i] = row
     gold = {i: d for i, d in per[GOLD].items() if d["decided"]}
-    return Review(report_id, [*done, *others], done, body, values, gold)
+    return Review(report_id, [*done, *others], done, body, values, gold, per)
 
 
 def report_units(store: AnnotationStore, library: Library, report_id: str,

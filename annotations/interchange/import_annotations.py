@@ -19,6 +19,10 @@ record over several sentences of the current analysis is split into one
 document per sentence (``decisions.normalise``: the record's id and note stay
 with its first sentence). ``label`` null is the decision "none".
 
+A record with ``report_done: true`` (a native export's) marks its report done
+for its annotator, in the same all-or-nothing write: their undecided
+sentences then count as none, as at home (``baocao agreement``).
+
 Idempotent: a sentence the same annotator already decided is made equal to
 the record (keeping the record's id for its first sentence); anything else is
 added. A record counts as unchanged when all its sentences already read so.
@@ -64,6 +68,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     reports: set[str] = field(default_factory=set)
+    done: int = 0  # (report, annotator) marked done because their records said so
 
 
 def _is_int(v) -> bool:
@@ -126,6 +131,7 @@ _TYPED: dict[str, tuple[tuple[type, ...], str]] = {
     "score": ((int, float), "a number or null"),
     "sentence_start": ((int,), "an integer or null"), "sentence_end": ((int,), "an integer or null"),
     "entities": ((list,), "a list or null"),
+    "report_done": ((bool,), "true, false or null"),
 }
 # field -> (accepted, what a message says), for values of the right JSON type
 _SHAPED: dict[str, tuple[Callable[[object], bool], str]] = {
@@ -138,6 +144,10 @@ _SHAPED: dict[str, tuple[Callable[[object], bool], str]] = {
            "32 lowercase hex characters (an id as baocao writes it) or null"),
     "annotator": (lambda v: type(v) is str and bool(_clean_name(v)),
                   "a name with printable characters or null"),
+    "adjudicator": (lambda v: type(v) is str and bool(_clean_name(v)),
+                    "a name with printable characters or null"),
+    "agreed": (lambda v: type(v) is list and all(type(a) is str and _clean_name(a) for a in v),
+               "a list of names or null"),
 }
 
 
@@ -243,7 +253,11 @@ def _check_line(rec, lineno: int, store: AnnotationStore, lib: Library, reports:
     created = rec.get("created_at") or now
     annotator = _clean_name(rec["annotator"]) if rec.get("annotator") else store.annotator
     note = rec.get("note") or ""
-    return {**ADDED_IN_3, "id": rec.get("id") or "", "report_id": rid, "start": start,
+    # an adjudication's who and who agreed (records.OPTIONAL), as an export of gold gives them
+    extra = {"adjudicator": _clean_name(rec["adjudicator"])} if rec.get("adjudicator") else {}
+    if rec.get("agreed") is not None and rec.get("source") == "adjudication":
+        extra["agreed"] = sorted({_clean_name(a) for a in rec["agreed"]})
+    return {**ADDED_IN_3, **extra, "id": rec.get("id") or "", "report_id": rid, "start": start,
             "end": end, "sentence_start": s0, "sentence_end": s1, "label": label,
             "decided": rec.get("decided", True),
             "text": text, "note": multi_line(note) if note else "",
@@ -261,6 +275,7 @@ def import_file(store: AnnotationStore, lib: Library, path: Path) -> ImportResul
     by_report: dict[str, list[tuple[int, dict, bool]]] = {}
     seen_ids: dict[str, int] = {}
     seen_keys: dict[tuple, int] = {}
+    marks: dict[str, set[str]] = {}  # report -> annotators whose records say they marked it done
     labels = {lab.name for lab in store.labels}
     try:
         handle = os.fdopen(open_regular(path), "rb")  # a FIFO or device: refused, never read
@@ -293,6 +308,8 @@ def import_file(store: AnnotationStore, lib: Library, path: Path) -> ImportResul
                 continue
             seen_keys[full_key] = lineno
             by_report.setdefault(doc["report_id"], []).append((lineno, doc, native))
+            if rec.get("report_done") is True:
+                marks.setdefault(doc["report_id"], set()).add(doc["annotator"])
     current: dict[str, list[dict]] = {}
     for rid, items in by_report.items():
         try:
@@ -306,8 +323,13 @@ def import_file(store: AnnotationStore, lib: Library, path: Path) -> ImportResul
     plans = {rid: _merge(current[rid], _split(items, reports), result)
              for rid, items in by_report.items()}
     plans = {rid: docs for rid, docs in plans.items() if docs is not None}
-    store.replace_reports(plans)  # all or nothing, across reports
+    done = {rid: new for rid, who in marks.items()
+            if (new := sorted(a for a in who if not store.is_done(rid, a)))}
+    for rid in done:
+        plans.setdefault(rid, current[rid])  # only the done marks change
+    store.replace_reports(plans, done=done)  # all or nothing, across reports
     result.reports.update(plans)
+    result.done = sum(map(len, done.values()))
     return result
 
 

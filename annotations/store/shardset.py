@@ -32,7 +32,7 @@ from tinydb.queries import QueryLike
 
 from ..errors import CorruptDatabase
 from ..fsutil import atomic_write_bytes, fsync_dir, read_regular, sync_files, write_temp
-from .records import doc_order
+from .records import doc_order, now_iso
 from .shards import (
     META,
     STATE,
@@ -275,10 +275,12 @@ class ShardSet:
         self.db(report_id).storage.adopt(old)  # ... from what was just written
 
     # ------------------------------------------------------------ several reports at once
-    def replace_many(self, plans: dict[str, list[dict]], journal: Path, *,
-                     durable: bool = True) -> dict[str, tuple[dict, tuple[int, int, int]]]:
+    def replace_many(self, plans: dict[str, list[dict]], journal: Path, *, durable: bool = True,
+                     done: dict[str, list[str]] | None = None
+                     ) -> dict[str, tuple[dict, tuple[int, int, int]]]:
         """Every document of several reports, all or nothing (other tables of each
-        shard kept). Returns report id -> (the data written, its file signature).
+        shard kept; ``done``: report -> annotators whose state becomes done).
+        Returns report id -> (the data written, its file signature).
 
         1. Stage: each new shard goes to a temp file next to its shard; all are
            made durable (``fsutil.sync_files``: fsync each, or one syncfs).
@@ -294,6 +296,8 @@ class ShardSet:
                 data = dict(self.read_data(rid) or {})  # unreadable: raises, not overwritten
                 data[TABLE] = _table(docs)
                 data[META] = {"1": {"report_id": rid}}
+                if done and done.get(rid):
+                    data[STATE] = _marked_done(data.get(STATE, {}), done[rid])
                 path = self.path(rid)
                 try:
                     tmp = write_temp(path, orjson.dumps(data), durable=False)
@@ -394,6 +398,16 @@ class ShardSet:
 
     def close(self) -> None:
         self._dbs.clear()
+
+
+def _marked_done(table: dict, annotators: list[str]) -> dict:
+    """A state table with ``annotators`` done (their reading positions kept)."""
+    states = {d["annotator"]: d for d in table.values()}
+    now = now_iso()
+    for who in annotators:
+        states[who] = {"position": None, **states.get(who, {}), "annotator": who, "done": True,
+                       "updated_at": now}
+    return {str(i): states[w] for i, w in enumerate(sorted(states), 1)}
 
 
 def _table(docs) -> dict[str, dict]:

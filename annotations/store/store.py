@@ -388,10 +388,12 @@ class AnnotationStore:
         self._history.drop_report(report_id)  # its steps would restore stale documents
         self._summary.save()
 
-    def replace_reports(self, plans: dict[str, list[dict]]) -> None:
+    def replace_reports(self, plans: dict[str, list[dict]], *,
+                        done: dict[str, list[str]] | None = None) -> None:
         """Replace every annotation of several reports, all or nothing (see
         ``ShardSet.replace_many``: staged temp files, a journal, renames; a
-        disk that fills while staging changes nothing). Not recorded for undo."""
+        disk that fills while staging changes nothing); ``done``: report ->
+        annotators marked done in the same write. Not recorded for undo."""
         self._writable()
         for docs in plans.values():
             for d in docs:
@@ -399,7 +401,7 @@ class AnnotationStore:
                     raise StoreError(f"annotation document with fields {sorted(d)}")
         if not plans:
             return
-        written = self._shards.replace_many(plans, self.journal_path)
+        written = self._shards.replace_many(plans, self.journal_path, done=done)
         for rid, (data, sig) in written.items():
             self._summary.update(rid, data.get(TABLE, {}).values(),
                                  data.get(STATE, {}).values(), sig)

@@ -11,7 +11,8 @@ from storehelp import cli, fill, json_lines, passage, report_ids
 
 NATIVE = ["id", "report_id", "report_title", "report_date", "label", "text", "start", "end",
           "orphaned", "sentence_start", "sentence_end", "entities", "note", "annotator",
-          "source", "score", "model_version", "created_at", "updated_at", "report_sha256"]
+          "source", "score", "model_version", "created_at", "updated_at", "report_sha256",
+          "report_done"]
 META = [k for k in NATIVE if k not in ("label", "text", "entities")]
 
 

@@ -28,19 +28,31 @@ def _store(ctx: click.Context, *, readonly: bool):
 @click.option("--annotator", "only_annotator", help="Only this annotator's annotations.")
 @click.option("--with-none", is_flag=True,
               help='Also the "none" decisions, as records with label null.')
+@click.option("--gold", is_flag=True,
+              help="The gold set instead: adjudicated sentences (the review screen) and those "
+                   "every annotator who marked the report done agreed on (marked unanimous).")
 @click.pass_context
 def export_cmd(ctx: click.Context, output: Path | None, fmt: str, label: str | None,
-               only_annotator: str | None, with_none: bool) -> None:
+               only_annotator: str | None, with_none: bool, gold: bool) -> None:
     """Annotations as JSONL, one record per line (streamed)."""
     from annotations.corpus.library import Library
     from annotations.interchange.export import export_to_path, iter_records, write_jsonl
+
+    if gold and only_annotator:
+        raise click.UsageError("--gold is every annotator's agreement: leave out --annotator")
 
     with _store(ctx, readonly=True) as store:
         label = store.label(label).name if label else None
         if store.problems:
             raise StoreError("\n".join(str(p) for p in store.problems.values()))
-        records = iter_records(store, Library(ctx.obj["home"]), fmt, label=label,
-                               annotator=only_annotator, with_none=with_none)
+        if gold:
+            from annotations.gold import gold_records
+
+            records = gold_records(store, Library(ctx.obj["home"]), fmt, label=label,
+                                   with_none=with_none)
+        else:
+            records = iter_records(store, Library(ctx.obj["home"]), fmt, label=label,
+                                   annotator=only_annotator, with_none=with_none)
         try:
             if output is not None:
                 n = export_to_path(records, output)
@@ -69,7 +81,8 @@ def import_annotations_cmd(ctx: click.Context, file: Path) -> None:
     with _store(ctx, readonly=False) as store:
         result = import_file(store, Library(ctx.obj["home"]), file)
     click.echo(f"{inert(str(file))}: added {result.added}, updated {result.updated}, unchanged "
-               f"{result.unchanged} ({len(result.reports)} report(s) written)", err=True)
+               f"{result.unchanged} ({len(result.reports)} report(s) written"
+               + (f"; {result.done} marked done" if result.done else "") + ")", err=True)
 
 
 @click.command("stats")

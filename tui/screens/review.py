@@ -101,8 +101,7 @@ class ReviewScreen(Screen):
             cell = self._letter(value)
             cell.stylize("bold underline")
             return cell
-        done = [rv.values[i].get(a) for a in rv.done]
-        if len(done) >= 2 and len(set(done)) == 1:
+        if rv.unanimous(i) is not None:
             return Text(SAME, style="dim")
         return Text(" ")
 
