@@ -28,7 +28,7 @@ from ...text.vietnamese import fold_tones
 from .crf import clean_crf, crf_spans
 from .gazetteer import FUSED_TITLE, TITLE_RE, tables
 from .names import Atoms, scan
-from .patterns import ACRONYM, EVENT_TAIL, MEETING, RESOLUTION_HEAD, pattern_spans
+from .patterns import ACRONYM, CHARTER_HEAD, EVENT_TAIL, MEETING, RESOLUTION_HEAD, pattern_spans
 
 __all__ = ["LABEL_ORDER", "find_entities", "resolve", "score"]
 
@@ -64,12 +64,15 @@ def _combined(n: str, s: Atoms, cands, org_at: dict[int, int]) -> list[tuple[int
     """Spans built from other candidates: an ORG's acronym, "Hội nghị" + ORG,
     "Nghị quyết" + EVENT."""
     out = []
-    # "Tập đoàn Điện lực Việt Nam (EVN)": the acronym is the same ORG
+    # "Tập đoàn Điện lực Việt Nam (EVN)": the acronym is the same ORG; "Điều lệ Đảng" a DOC
     for c in cands:
         if c[2] == "ORG":
             m = ACRONYM.match(n, c[1])
             if m:
                 out.append((m.start(1), m.end(1), "ORG", 1))
+            head = CHARTER_HEAD.search(n[max(0, c[0] - 12):c[0]])
+            if head:
+                out.append((c[0] - len(head.group()), c[1], "DOC", 1))
     # "Hội nghị" + organisation -> EVENT ("Hội nghị Ban Chấp hành Đảng bộ tỉnh",
     # "Hội nghị Cấp cao ASEAN lần thứ 44", "Hội nghị Tỉnh ủy lần thứ 16 khóa XII"); in
     # lower case only a numbered one ("hội nghị Ban Chấp hành Đảng bộ lần thứ 25"):

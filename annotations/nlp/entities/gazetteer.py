@@ -51,6 +51,9 @@ GENERIC_HEADS = ("Trụ sở", "Khu", "Hội nghị", "Kỳ", "Đại hội", "C
 # Event heads that take a following organisation or capitalised name.
 _EVENT_HEADS = {("Lễ",): "+", ("Ngày",): "+", ("Hội", "thảo"): "+", ("Diễn", "đàn"): "+", ("Hội", "nghị"): "+"}
 _DOC_HEADS = {("Luật",): "+", ("Bộ", "luật"): "+", ("Pháp", "lệnh"): "+"}
+# what a meeting does, capitalised in a headline: "Hội nghị Tổng kết công tác năm 2024" is generic
+MEETING_KINDS = frozenset({("tổng", "kết"), ("sơ", "kết"), ("triển", "khai"), ("quán", "triệt"), ("giao", "ban"),
+                           ("tập", "huấn"), ("học", "tập"), ("gặp", "mặt"), ("trực", "tuyến"), ("toàn", "quốc")})
 
 
 def _lines(name: str) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .gazetteer import tables
+from .gazetteer import MEETING_KINDS, tables
 from .patterns import ATOM, CAN, CHI, Y
 
 # what comes before a law named in lower case (see _extend)
@@ -21,6 +21,7 @@ _LAW_VERBS = {("dự", "thảo"), ("thông", "qua"), ("ban", "hành"), ("sửa",
 _DOC_STOP = frozenset("của được đã sẽ và tại trong theo với cho là có năm thì mà khi để do bởi từ đến này đó "
                       "nhằm về cũng đang vừa mới phải không chưa các những nên như số ngày".split())
 _PLACE_STOP = _DOC_STOP - {"mới"}  # "Khu đô thị mới Thủ Thiêm"
+_ORG_STOP = _DOC_STOP | {"trưởng"}  # "Viện trưởng phụ trách Viện" is a title
 # the one city named after a person: after "thành phố"/"TP" it is the city
 CITY_NAMED_AFTER_PERSON = ("Hồ", "Chí", "Minh")
 
@@ -45,7 +46,7 @@ class Atoms:
         starts = {t[0] for t in tokens} if tokens else None
         # joined[i]: atom i continues the word token of atom i-1 ("Bí" "thư")
         self.joined = [
-            i > 0 and (ms[i].start() not in starts if starts is not None
+            i > 0 and self.atoms[i - 1] != "." and (ms[i].start() not in starts if starts is not None
                        else not self.cap[i] and self.cap[i - 1] and ms[i].group().isalpha())
             for i in range(self.n)
         ]
@@ -97,9 +98,9 @@ def gaz_at(s: Atoms, i: int, table, surnames, depth: int = 0):
             continue
         if must and s.joined[i]:
             continue  # a generic head must start a word: not "Viện" of "Bệnh Viện"
-        if len(atoms) == 1 and label == "LOC" and i > 0 and s.cap[i - 1] and s.atoms[i - 1].isalpha() \
-                and depth == 0:
-            continue  # "Đức" inside "Việt Đức" is no country
+        if len(atoms) == 1 and label == "LOC" and i > 1 and s.cap[i - 1] and s.atoms[i - 1].isalpha() \
+                and depth == 0 and not atoms[0].isupper():
+            continue  # "Đức" inside "Việt Đức" is no country ("Để TPHCM phát triển" is)
         j = i + len(atoms)
         # a short name must end at a word boundary ("Đảng" is not "Đảng bộ"); long
         # ones are trusted over the tokenizer ("... Hồ Chí Minh dự" as one word)
@@ -109,6 +110,8 @@ def gaz_at(s: Atoms, i: int, table, surnames, depth: int = 0):
             continue
         if atoms == ("Đảng",) and i > 0 and s.atoms[i - 1].casefold() == "ban":
             continue  # "một số Ban Đảng Trung ương": any of the Party's boards, no body
+        if label == "EVENT" and tuple(a.casefold() for a in s.atoms[j:j + 2]) in MEETING_KINDS:
+            continue
         k = _extend(s, i, j, ext, label, table, surnames, depth, must) if ext else j
         if k == j and must:
             continue
@@ -174,7 +177,7 @@ def _extend(s: Atoms, head: int, j: int, ext: str, label: str, table, surnames, 
             continue
         if must and j == start and a.isalpha() and a.islower() and label in ("ORG", "LOC"):
             k = j  # "Công ty than Vàng Danh", "Khu đô thị mới Thủ Thiêm": a few common words, then the name
-            stop = _DOC_STOP if label == "ORG" else _PLACE_STOP
+            stop = _ORG_STOP if label == "ORG" else _PLACE_STOP
             while k < s.n and k - j < 4 and s.atoms[k].isalpha() and s.atoms[k].islower() and s.atoms[k] not in stop:
                 k += 1
             inner = gaz_at(s, k, table, surnames, 3) if depth < 3 and k < s.n else None
@@ -183,8 +186,9 @@ def _extend(s: Atoms, head: int, j: int, ext: str, label: str, table, surnames, 
                 j = start = k
                 continue
         if not s.cap[j] or not a[0].isalpha():
-            if a == "và" and ext == "+" and j > start and s.capword_end(j + 1) > j + 1 \
-                    and s.atoms[j + 1] not in table:
+            e = s.capword_end(j + 1)
+            if a == "và" and ext == "+" and j > start and e > j + 1 and not (e < s.n and s.cap[e]) \
+                    and not gaz_at(s, j + 1, table, surnames, 3):
                 j += 1
                 continue
             if a == "-" and ext == "+" and j > start and s.capword_end(j + 1) > j + 1:
@@ -219,6 +223,16 @@ def _extend(s: Atoms, head: int, j: int, ext: str, label: str, table, surnames, 
     return j
 
 
+def _plural_after(s: Atoms, j: int) -> bool:
+    """"các"/"những" follows atom j-1, past an acronym in brackets ("Hội đồng
+    nhân dân (HĐND) các tỉnh")."""
+    if tuple(s.atoms[j:j + 1]) == ("(",) and tuple(s.atoms[j + 2:j + 3]) == (")",):
+        j += 3
+    elif tuple(s.atoms[j:j + 1]) == (")",) and tuple(s.atoms[j - 2:j - 1]) == ("(",):
+        j += 1  # the acronym itself
+    return j < s.n and s.atoms[j] in ("các", "những")
+
+
 def scan(s: Atoms, table, surnames, countries, title_ends: set[int]):
     """Gazetteer and person candidates (start, end, label, tier) over the atoms,
     and org_at: start atom -> end atom of each ORG. Adds to `title_ends` where a
@@ -231,6 +245,9 @@ def scan(s: Atoms, table, surnames, countries, title_ends: set[int]):
             i += 1
             continue
         hit = gaz_at(s, i, table, surnames)
+        if hit and hit[1] == "ORG" and _plural_after(s, hit[0]) and any(
+                e[0] == tuple(s.atoms[i:hit[0]]) and e[3] == "@" for e in table[s.atoms[i]]):
+            hit = None  # a local body without its place, as a kind: "UBND các huyện" ("Đảng các cấp" stays)
         if hit:
             j, label = hit
             start, end = s.spans[i][0], s.spans[j - 1][1]

@@ -41,8 +41,8 @@ _TIME = re.compile(
     rf"|(?i:giai đoạn|nhiệm kỳ|năm học|niên khóa|thời kỳ)\s+{Y}\s*[-–]\s*(?:{Y}|\d{{2}})"
     rf"|\d+\s+năm\s+{Y}\s*[-–]\s*{Y}"
     rf"|(?:(?:đầu|cuối|giữa)\s+|mùa\s+(?:xuân|hạ|hè|thu|đông|khô|mưa)\s+)?năm\s+{Y}(?:\s*[-–]\s*{Y})?"
-    r"|(?<!thứ )(?:\d+|hai|ba|bốn|sáu|bảy|tám|chín|mười)\s+(?:tháng|năm)"  # "sáu tháng"
-    r"(?:\s+(?:qua|tới|trước|gần đây))?"
+    r"|(?<!thứ )(?:\d+|hai|ba|bốn|sáu|bảy|tám|chín|mười)\s+(?:tháng|năm|ngày|tuần)"  # "sáu tháng", "2 ngày"
+    r"(?:\s+(?:qua|tới|trước|gần đây)|\s+(?:đầu|cuối)(?!\s+năm))?"  # "2 năm đầu" (not "6 tháng đầu năm")
     r")(?![\w/])",
     re.IGNORECASE,  # headings in capitals: "9 THÁNG ĐẦU NĂM 2024"
 )
@@ -61,10 +61,10 @@ _EVENT = re.compile(
     r"(?<!\w)(?:"
     r"[ĐđẠ]ại hội(?:\s+đại biểu)?"
     rf"(?:\s+(?:toàn quốc|Đảng toàn quốc"
-    rf"|Đảng bộ(?:\s+(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường))?(?:\s+{CAPW}(?:\.{CAPW})*)*"
+    rf"|Đảng bộ(?:\s+(?:[tT]ỉnh|[tT]hành phố|huyện|quận|thị xã|xã|phường))?(?:\s+{CAPW}(?:\.{CAPW})*)*"
     rf"|(?:Đoàn|Hội)(?:\s+{CAPW})+|{CAPW}(?:\s+{CAPW})*))?"
     rf"\s+(?:lần\s+thứ\s+)?(?:{ROMAN}|\d+\b)"
-    rf"(?:\s+(?:của\s+)?Đảng bộ(?:\s+(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường))?(?:\s+{CAPW}(?:\.{CAPW})*)*"
+    rf"(?:\s+(?:của\s+)?Đảng bộ(?:\s+(?:[tT]ỉnh|[tT]hành phố|huyện|quận|thị xã|xã|phường))?(?:\s+{CAPW}(?:\.{CAPW})*)*"
     rf"|\s+của\s+Đảng(?:\s+Cộng sản Việt Nam)?)?"
     rf"|Hội nghị\s+(?:lần\s+thứ\s+(?:\d+|{ROMAN})\s+)?(?:Ban Chấp hành\s+)?Trung ương(?:\s+Đảng)?"
     rf"(?:\s+(?:lần\s+thứ\s+)?(?:\d+\b|{ROMAN})|\s+giữa nhiệm kỳ)(?:\s*,?\s*khóa\s+{ROMAN})?(?:\s+của\s+Đảng)?"
@@ -86,15 +86,15 @@ _UNIT = r"(?:\s*%|\s*(?:USD|đồng(?!\s+chí)|VNĐ|VND|km|ha|tấn|m2|m3|MW|kWh
 _DAY_MONTH = re.compile(r"(?:[1-9]|[12]\d|3[01])/(?:[1-9]|1[0-2])")
 _PCT_RANGE = re.compile(r"(?<![\w.,/%-])\d+(?:,\d+)?\s*[-–]\s*\d+(?:,\d+)?\s*%")  # "5-7%"
 _NUM = re.compile(
-    r"(?<![\w.,/%-])(?<!số )(?<!thứ )(?<!khóa )(?<!kỳ )"
+    r"(?<![\w.,/%-])(?<!số )(?<!thứ )(?<!khóa )(?<!kỳ )(?<!tầng )(?<![Ảả]nh )(?<![Đđ]iều )(?<![Kk]hoản )"
     r"(?P<n>(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?:/\d+(?:[.,]\d+)*)?)(?![\w/-]|[.,]\d)"
-    + _SCALE + _UNIT
+    + _SCALE + _UNIT + r"(?:(?<=%)/\d+(?:,\d+)?\s*%)?"  # "83,2%/50%": achieved/target, one figure
 )
 _YEAR_ONLY = re.compile(rf"{Y}")
 # more periods after one, in a list: "nhiệm kỳ 2020 – 2025, 2021 – 2026"
 _MORE_PERIODS = re.compile(rf"\s*(?:,|và)\s*({Y}\s*[-–]\s*{Y})(?![\w/])")
 _PERIOD_HEAD = re.compile(r"(?i:giai đoạn|nhiệm kỳ|năm học|niên khóa|thời kỳ)\s")
-_NOT_UNIT = frozenset("năm tháng ngày quý lần trở là so đến tới tăng giảm đạt có được vượt còn trên dưới hơn "
+_NOT_UNIT = frozenset("năm tháng ngày quý lần trở là so đến tới tăng giảm đạt có được vượt còn trên dưới hơn tổng "
                       "và với của cho từ trong thì mà nên".split())
 _PARTY_UNIT = re.compile(r"\s+ủy(?!\w)")
 _NAME_NEXT = re.compile(rf"\s+{UP}")  # a capitalised word after the noun: a name ("Bộ" + "Công an")
@@ -106,6 +106,7 @@ EVENT_TAIL = re.compile(rf"(?P<ord>(?:\s+lần\s+thứ\s+{ORD})?(?:\s*,?\s*khóa
 # "Tập đoàn Điện lực Việt Nam (EVN)": the acronym after an ORG
 ACRONYM = re.compile(rf"\s*\(({UP}[{re.escape(_UPPER)}0-9&-]{{1,9}})\)")
 RESOLUTION_HEAD = re.compile(r"(?:Nghị quyết|Văn kiện|Báo cáo chính trị)\s+$")  # before an EVENT: a DOC
+CHARTER_HEAD = re.compile(r"(?:Điều lệ|Cương lĩnh)\s+$")  # before an ORG: a DOC ("Điều lệ Đảng")
 
 
 def pattern_spans(n: str, tokens) -> list[tuple[int, int, str, int]]:
@@ -129,6 +130,8 @@ def pattern_spans(n: str, tokens) -> list[tuple[int, int, str, int]]:
             continue  # a bare year, day/month ("chiều nay 9/7") or list marker "(1)" is no figure
         if any(ts <= m.start() < te for ts, te in times):
             continue  # part of a date: "tháng 10/2024 thảo luận"
+        if not n[:m.start()].strip() and n[m.end("n"):m.end("n") + 1] in (".", ")") and end == m.end("n"):
+            continue  # a list marker opening the sentence: "1. Về kết quả"
         stop = _num_end(n, end, tokens, counted=end == m.end("n"))
         # a count beats the body it counts: "23 Đảng bộ xã" is no ORG "Đảng bộ xã"
         cands.append((m.start(), stop, "NUM", 2 if n[end:stop].strip()[:1].isupper() else 1))
