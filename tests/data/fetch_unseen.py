@@ -15,8 +15,10 @@ which cuts each record's text (drops the `drop` lines: datelines, image
 placeholders; strips and drops empty lines), checks its SHA-256 and writes it
 to the cache. `python tests/data/fetch_unseen.py` (check) says which texts are
 there. The annotator's own step, `build SPEC FOLDER`, turns a local spec
-("## name", "url:", "query:", "drop:" then "surface | LABEL" per entity in
-reading order, each placed after the one before) into the JSONL.
+("## name", "url:", "query:", "drop:", "set:" then "surface | LABEL" per
+entity in reading order, each placed after the one before) into the JSONL.
+`set` is "first" (pages whose errors were looked at while fixing rules) or
+"fresh" (pages annotated afterwards and only ever scored; see GOLD.md).
 """
 from __future__ import annotations
 
@@ -81,7 +83,7 @@ def build(spec_path: str, folder: str) -> None:
         if line.startswith("## "):
             cur = {"name": line[3:].strip(), "entries": []}
             recs.append(cur)
-        elif line.split(":", 1)[0] in ("url", "query", "drop") and "|" not in line:
+        elif line.split(":", 1)[0] in ("url", "query", "drop", "set") and "|" not in line:
             key, val = (x.strip() for x in line.split(":", 1))
             cur[key] = [int(x) for x in val.split()] if key == "drop" else val
         else:
@@ -93,8 +95,9 @@ def build(spec_path: str, folder: str) -> None:
     for r in recs:
         text = cut((Path(folder) / f"{r['name']}.txt").read_text(encoding="utf-8"), r["drop"])
         (CACHE / f"{sha(text)}.txt").write_text(text, encoding="utf-8")
-        out.append(json.dumps({"name": r["name"], "url": r["url"], "query": r["query"], "drop": r["drop"],
-                               "sha256": sha(text), "entities": place(text, r["entries"])}, ensure_ascii=False))
+        out.append(json.dumps({"name": r["name"], "set": r.get("set", "first"), "url": r["url"], "query": r["query"],
+                               "drop": r["drop"], "sha256": sha(text), "entities": place(text, r["entries"])},
+                              ensure_ascii=False))
     GOLD.write_text("\n".join(out) + "\n", encoding="utf-8")
     print(f"{len(out)} pages, {sum(len(r['entries']) for r in recs)} entities")
 
