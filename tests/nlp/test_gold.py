@@ -23,3 +23,24 @@ def test_score_counts_exact_matches():
     assert res["PER"][:3] == (1.0, 1.0, 1.0)
     assert res["ORG"][:3] == (0.0, 0.0, 0.0)
     assert res["micro"][0] == 1 / 3 and res["micro"][1] == 1 / 2
+
+
+def test_unseen_gold_is_well_formed():
+    """Offsets only in the repository; where the texts are cached, each span
+    slices to trimmed text inside its page."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "data"))
+    import fetch_unseen
+
+    recs = fetch_unseen.records()
+    assert len(recs) >= 8 and len({r["sha256"] for r in recs}) == len(recs)
+    for rec in recs:
+        assert rec["url"].startswith("http") and rec["set"] in ("first", "fresh") and "text" not in rec
+        spans = sorted(rec["entities"])
+        assert all(label in ENTITY_LABELS and 0 <= s < e for s, e, label in spans)
+        assert all(e1 <= s2 for (_, e1, _), (s2, _, _) in zip(spans, spans[1:]))
+    for rec, text in fetch_unseen.load()[0]:
+        for s, e, _ in rec["entities"]:
+            assert e <= len(text) and text[s:e] == text[s:e].strip()
