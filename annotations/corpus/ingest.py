@@ -39,7 +39,7 @@ import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -51,7 +51,6 @@ import orjson
 from ..errors import InputError
 from ..models import Analysis, ReportMeta, text_sha256
 from ..text.sanitize import inert, single_line
-from .cache import analyze_to_dict
 
 if TYPE_CHECKING:
     from .library import Library
@@ -62,6 +61,7 @@ DEFAULT_MAX_BYTES = 20 * MB  # per file: a 20 MB report already takes ~20 min of
 ID_MAX_BYTES = 180  # UTF-8 bytes of an id: "<id>+<16 hex>.txt" and temp names stay < 255
 COMMIT_EVERY = 200  # reports finished between two index commits (also every COMMIT_SECONDS)
 COMMIT_SECONDS = 20.0
+SENTENCES_SECONDS = 0.5  # between two progress notes inside a big report
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
 # (report id, old text, new text, new analysis): a re-imported report's text changed
@@ -499,23 +499,6 @@ def deferred_interrupts() -> Iterator[None]:
                 signal.raise_signal(got[0])
 
 
-def _worker_init(parent: int) -> None:
-    """Analysis processes: Ctrl-C and SIGTERM are the parent's business (it
-    terminates them), and they die with the parent (Linux), also when it was
-    killed before this ran."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(signal, "SIGTERM"):
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:
-        os._exit(1)
-
-
 # ---------------------------------------------------------------- writing
 
 def _write_text(path: Path, text: str) -> None:
@@ -684,37 +667,32 @@ class Import:
                 self.finish(*t)
         if not need:
             return
-        if self.scheduler:  # a Dask cluster (corpus/engines.py): results in order
-            from .engines import analyses
+        from .engines import analyses
 
-            results = analyses([c.text for c, _, _ in need], scheduler=self.scheduler)
-            for (cand, rid, sha), result in zip(need, results):
+        # in order, here, in local processes or on a Dask cluster (engines.py); a big
+        # report goes in parts across the processes, its sentences counted as they come
+        results = analyses([c.text for c, _, _ in need], workers=self.workers,
+                           scheduler=self.scheduler, sentences=self._sentences(need))
+        with closing(results):  # Ctrl-C or a failure: the processes are stopped at once
+            for result, (cand, rid, sha) in zip(results, need):
                 lib.cache.put_dict(sha, result)
                 self.finish(cand, rid, sha, Analysis.from_dict(result))
-            return
-        # Local processes: multiprocessing.Pool, whose terminate() stops them at once
-        # on Ctrl-C (a ProcessPoolExecutor would first finish every queued text).
-        workers = self.workers or os.cpu_count() or 1
-        if workers <= 1 or len(need) <= 1:
-            for t in need:
-                self.finish(*t)
-            return
-        import multiprocessing
 
-        pool = multiprocessing.Pool(min(workers, len(need)), initializer=_worker_init,
-                                    initargs=(os.getpid(),))
-        try:
-            results = pool.imap(analyze_to_dict, [c.text for c, _, _ in need],
-                                chunksize=max(1, min(16, len(need) // (workers * 4))))
-            for (cand, rid, sha), result in zip(need, results):
-                lib.cache.put_dict(sha, result)
-                self.finish(cand, rid, sha, Analysis.from_dict(result))
-        except BaseException:
-            pool.terminate()  # Ctrl-C or a failure: no analysis left running
-            pool.join()
-            raise
-        pool.close()
-        pool.join()
+    def _sentences(self, need: list[tuple[Candidate, str, str]]):
+        """Progress within a report analysed in parts, at most every
+        SENTENCES_SECONDS: (files done, total, "<source>: 1,200/3,400 sentences")."""
+        if not self.progress:
+            return None
+        last = -SENTENCES_SECONDS
+
+        def note(i: int, done: int, total: int) -> None:
+            nonlocal last
+            if time.monotonic() - last >= SENTENCES_SECONDS:
+                last = time.monotonic()
+                self.progress(self.done, len(self.todo),
+                              f"{need[i][0].source}: {done:,}/{total:,} sentences")
+
+        return note
 
 
 def add_candidates(lib: Library, candidates: Iterable[Candidate | Skipped], summary: ImportSummary,

@@ -1,15 +1,19 @@
 """Segmentation and entities: canonical text -> Analysis.
 
 Paragraphs are lines, each of a kind (body, heading, caption: text/noise.py);
-sentences come from underthesea's sent_tokenize inside each paragraph; our tagger (annotations.nlp.tagger: underthesea's ner() tags,
-from the same models, faster), run over the report's sentences in batches,
+sentences come from underthesea's sent_tokenize inside each paragraph; our
+tagger (annotations.nlp.tagger: underthesea's ner() tags, from the same models,
+faster), run over the report's sentences in batches,
 gives word tokens, POS and CRF tags, and annotations.nlp.entities turns those
 into the seven entity labels, sentence by sentence.
 underthesea rewrites what it returns (uỷ -> ủy, NFD -> NFC), so every piece is
 aligned back onto the text by comparing folded characters (no tone marks, no
 case, no whitespace; the text is folded once per analysis); a piece that cannot
 be found is skipped, never guessed.
-A person's name found once (after a title) is tagged wherever else it occurs.
+A person's name found once (after a title) is tagged wherever else it occurs:
+that pass (``resolve``) is the only step that needs the whole report, so a big
+report is segmented whole, its sentences tagged in parts (``tag_part``, in
+worker processes: annotations/corpus/engines.py), then resolved.
 underthesea is imported lazily so `baocao list` never pays for it.
 """
 from __future__ import annotations
@@ -175,12 +179,19 @@ def _analyze(text: str, ner_many) -> Analysis:
     """analyze() with a given ner_many(sentences) -> per sentence [(word, POS,
     chunk, NER tag)] or an exception (benchmarks/bench_analysis.py times it
     with underthesea's own ner(), through per_sentence)."""
+    folded = Folded(text)
+    out = segment(text, folded)
+    out.tokens, out.entities = tag(text, [(s.start, s.end) for s in out.sentences], ner_many, folded)
+    return resolve(text, out)
+
+
+def segment(text: str, folded: Folded | None = None) -> Analysis:
+    """The paragraphs and sentences of a report, no tokens yet (a tenth of a
+    second per MB: a big report is segmented whole, then tagged in parts)."""
     from underthesea import sent_tokenize
 
-    from .entities import find_entities
-
     out = Analysis()
-    folded = Folded(text)
+    folded = folded or Folded(text)
     for m in _LINE_RE.finditer(text):
         ps, pe = m.span()
         while ps < pe and text[ps].isspace():
@@ -194,13 +205,39 @@ def _analyze(text: str, ner_many) -> Analysis:
         out.sentences += [Sentence(s, e, p) for s, e in _sentences(text, ps, pe, sent_tokenize, folded)]
     kinds = paragraph_kinds([text[p.start:p.end] for p in out.paragraphs])  # body, heading, caption
     out.paragraphs = [Paragraph(p.start, p.end, k) for p, k in zip(out.paragraphs, kinds)]
-    tagged = _tagged([text[s.start:s.end] for s in out.sentences], ner_many)
-    for sent, rows in zip(out.sentences, tagged):
-        s, e = sent.start, sent.end
+    return out
+
+
+def tag(text: str, spans: list[tuple[int, int]], ner_many,
+        folded: Folded | None = None) -> tuple[list[Token], list[Entity]]:
+    """Tokens and entities (before the name pass) of the sentences at
+    ``spans``, in order. Each sentence depends on its own text only, so the
+    sentences of a report tagged in parts give what they give together."""
+    from .entities import find_entities
+
+    folded = folded or Folded(text)
+    tokens: list[Token] = []
+    entities: list[Entity] = []
+    for (s, e), rows in zip(spans, _tagged([text[s:e] for s, e in spans], ner_many)):
         toks = _placed(text, s, e, rows, folded)
-        out.tokens.extend(Token(a, b) for a, b, _, _ in toks)
-        rel = [(a - s, b - s, pos, tag) for a, b, pos, tag in toks]
-        out.entities.extend(Entity(a + s, b + s, lab) for a, b, lab in find_entities(text[s:e], rel))
+        tokens.extend(Token(a, b) for a, b, _, _ in toks)
+        rel = [(a - s, b - s, pos, crf) for a, b, pos, crf in toks]
+        entities.extend(Entity(a + s, b + s, lab) for a, b, lab in find_entities(text[s:e], rel))
+    return tokens, entities
+
+
+def tag_part(text: str, spans: list[tuple[int, int]]) -> tuple[list, list]:
+    """tag() as plain tuples (a worker's answer for part of a big report):
+    [(start, end)] per token, [(start, end, label)] per entity."""
+    from .tagger import ner_many
+
+    tokens, entities = tag(text, spans, partial(ner_many, chunk=False))
+    return [(t.start, t.end) for t in tokens], [(e.start, e.end, e.label) for e in entities]
+
+
+def resolve(text: str, out: Analysis) -> Analysis:
+    """The report-level step, once every sentence is tagged: names found once
+    are tagged where they repeat (across parts too), entities in text order."""
     out.entities += _repeat_names(text, out)
     out.entities.sort(key=lambda x: x.start)
     return out
