@@ -84,7 +84,7 @@ async def test_reader_commands_live_on_the_reader(tui_home, store_factory):
         await palette_choose(pilot, "entities on")
         assert app.screen is reader and not reader.view.entities_on
         await palette_choose(pilot, "next undecided")
-        assert reader.view.cursor == 1
+        assert reader.view.cursor == reader.body[1]
 
 
 async def test_palette_opens_with_ctrl_p_and_exports(tui_home, store_factory):
