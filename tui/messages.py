@@ -65,6 +65,14 @@ class TextsFolded(Message):
         self.folded = folded
 
 
+class AlphasComputed(Message):
+    """Per report: (the summary key it was computed for, its alpha or None)."""
+
+    def __init__(self, alphas: dict[str, tuple]) -> None:
+        super().__init__()
+        self.alphas = alphas
+
+
 # ---------------------------------------------------------------- app
 
 class ExportFinished(Message):

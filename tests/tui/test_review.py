@@ -142,6 +142,31 @@ async def test_reader_shows_the_other_annotators_letters(three):
         assert not column.display
 
 
+async def test_library_shows_done_counts_and_alpha(three):
+    home, b = three
+    from annotations.agreement import alpha, collect
+
+    with AnnotationStore(home, readonly=True) as st:
+        expected = alpha(collect(st, Library(home)), ["lan", "minh"])[0]
+    app = app_for(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        row = screen._row(screen.shown.index(RID), 200).plain
+        assert f"2✓ α{expected:5.2f}" in row
+        other = next(i for i, rid in enumerate(screen.shown) if rid != RID)
+        assert "α" not in screen._row(other, 200).plain
+        assert "done alpha" in str(screen.query_one("#library-header").content)
+        await open_first(pilot, RID)
+        await pilot.press("D", "escape")  # a third annotator done: recomputed on return
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "3✓ α" in screen._row(screen.shown.index(RID), 200).plain
+
+
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_review_snapshot(snap_compare, three, size):
     home, b = three

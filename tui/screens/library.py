@@ -14,12 +14,13 @@ from annotations.models import ReportMeta
 from annotations.text.sanitize import inert
 
 from ..bindings import bindings_for, keys_for
-from ..messages import SeedingFinished, SeedingProgress, SeedingStarted, TextsFolded
+from ..messages import AlphasComputed, SeedingFinished, SeedingProgress, SeedingStarted, TextsFolded
 from ..widgets.key_bar import KeyBar
 from ..widgets.report_table import ReportTable
 from ..widgets.side_panel import date_info
 
 BAR = 8  # cells of the progress bar
+AGREE = 10  # cells of "done alpha": annotators done, Krippendorff's alpha from two
 
 
 def progress_bar(done: int, total: int, width: int = BAR) -> str:
@@ -33,6 +34,8 @@ class LibraryScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.newest_first = False
+        self._alphas: dict[str, tuple] = {}  # report id -> (summary key, alpha), see _agreement_cell
+        self._alpha_wanted: dict[str, tuple] = {}  # asked for by rows drawn, not computed yet
         self._reports: list[ReportMeta] = []
         self._folded: dict[str, str] = {}  # report id -> folded title, filled lazily
         self._folded_text: dict[str, str] = {}  # report id -> folded text (background)
@@ -129,7 +132,7 @@ class LibraryScreen(Screen):
         self.query_one("#library-header", Static).update(
             self._row_text("Date", "Title", Text(f"{'Decided/sentences':<{BAR + 9}}"),
                            [Text(f"{lb.key.upper():>3}", style=f"bold {lb.color}")
-                            for lb in labels], self._title_width()))
+                            for lb in labels], self._title_width(), "", "done alpha"))
         table.set_rows(len(reports), self._row)
         if current in self.shown:
             table.move_cursor(self.shown.index(current))
@@ -148,12 +151,12 @@ class LibraryScreen(Screen):
             line.update(text)
 
     def _title_width(self) -> int:
-        fixed = 10 + 2 + 2 + (BAR + 9) + 2 + 4 * len(self.app.labels) + 2
+        fixed = 10 + 2 + 2 + (BAR + 9) + 2 + 4 * len(self.app.labels) + 1 + AGREE + 2
         return max(12, self.size.width - fixed)
 
     @staticmethod
     def _row_text(date, title, progress: Text, counts: list[Text], title_width: int,
-                  done: Text | str = "") -> Text:
+                  done: Text | str = "", agree: Text | str = "") -> Text:
         row = Text(no_wrap=True, end="")
         row.append_text(date if isinstance(date, Text) else Text(f"{date:<10}"))
         row.append("  ")
@@ -167,6 +170,8 @@ class LibraryScreen(Screen):
         for count in counts:
             row.append(" ")
             row.append_text(count)
+        row.append(" ")
+        row.append_text(agree if isinstance(agree, Text) else Text(f"{agree:<{AGREE}}"))
         return row
 
     def _row(self, index: int, width: int) -> Text:
@@ -186,7 +191,60 @@ class LibraryScreen(Screen):
             n = per_label.get(lb.name, 0)
             counts.append(Text(f"{n or '·':>3}", style="" if n else "dim"))
         return self._row_text(date, inert(m.title), progress, counts, self._title_width(),
-                              Text("✓", style="bold green") if done else "")
+                              Text("✓", style="bold green") if done else "",
+                              self._agreement_cell(m.id, entry))
+
+    # ------------------------------------------------------------ agreement
+    def _agreement_cell(self, rid: str, entry: dict | None) -> Text:
+        """How many annotators marked the report done and, from two, its alpha:
+        computed in a thread for the rows drawn, cached until the report's
+        summary entry changes (so 100,000 reports cost nothing at start-up)."""
+        from annotations.agreement import GOLD
+
+        people = entry["people"] if entry else {}
+        n = sum(1 for who, p in people.items() if p["done"] and who != GOLD)
+        if n < 2:
+            return Text(f"{n}✓" if n else "·", style="dim")
+        key = (tuple(sorted((w, p["done"], p["tagged"], p["none"]) for w, p in people.items())),
+               tuple(sorted(entry["labels"].items())))
+        hit = self._alphas.get(rid)
+        if hit is None or hit[0] != key:
+            if rid not in self._alpha_wanted:
+                self._alpha_wanted[rid] = key
+                if len(self._alpha_wanted) == 1:
+                    self.call_after_refresh(self._compute_alphas)
+            return Text(f"{n}✓ α …")
+        a = hit[1]  # bold below 0.667, the lowest Krippendorff would draw conclusions from
+        return Text(f"{n}✓ α" + ("  n/a" if a is None else f"{a:5.2f}"),
+                    style="" if a is None or a >= 0.667 else "bold")
+
+    def _compute_alphas(self) -> None:
+        wanted, self._alpha_wanted = self._alpha_wanted, {}
+        if wanted:
+            self._alpha_worker(wanted)
+
+    @work(thread=True, group="agreement")
+    def _alpha_worker(self, wanted: dict[str, tuple]) -> None:
+        """Off the UI thread, with its own read-only store and library."""
+        from annotations.agreement import alpha, done_annotators, report_units
+        from annotations.corpus.library import Library
+        from annotations.store import AnnotationStore
+
+        out: dict[str, tuple] = {}
+        with AnnotationStore(self.app.home, readonly=True) as store:
+            lib = Library(self.app.home)
+            for rid, key in wanted.items():
+                try:
+                    out[rid] = (key, alpha(report_units(store, lib, rid),
+                                           done_annotators(store, rid))[0])
+                except (BaocaoError, OSError):  # unreadable: shown as n/a, said elsewhere
+                    out[rid] = (key, None)
+        self.post_message(AlphasComputed(out))
+
+    @on(AlphasComputed)
+    def _alphas_computed(self, message: AlphasComputed) -> None:
+        self._alphas.update(message.alphas)
+        self.query_one(ReportTable).invalidate()
 
     def _update_title(self, shown: int) -> None:
         total = len(self._reports)
@@ -290,6 +348,13 @@ class LibraryScreen(Screen):
         rid = self.current_id()
         if rid is not None:
             self.app.open_report(self.shown, self.shown.index(rid))
+
+    def action_review(self) -> None:
+        rid = self.current_id()
+        if rid is not None:
+            from .review import ReviewScreen  # loaded when first reviewed
+
+            self.app.push_screen(ReviewScreen(rid))
 
     @on(ReportTable.Selected)
     def _row_selected(self, event: ReportTable.Selected) -> None:
