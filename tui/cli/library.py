@@ -1,6 +1,7 @@
 """Library commands: import, list, show."""
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,6 +74,9 @@ def _stopped_by(got: dict) -> tuple[str, int]:
     return name, 128 + int(sig)
 
 
+_SENTENCES = re.compile(r": [\d,]+/[\d,]+ sentences$")
+
+
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-j", "--jobs", "--workers", "jobs", type=int, default=None,
@@ -104,12 +108,15 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, ma
     with _interrupts_as_keyboard_interrupt() as got:
         try:
             with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                          MofNCompleteColumn(), TimeRemainingColumn(), console=err,
+                          MofNCompleteColumn(), TimeRemainingColumn(),
+                          TextColumn("{task.fields[note]}", markup=False), console=err,
                           transient=True, disable=not err.is_terminal) as bar:
-                task = bar.add_task("Analysing", total=None)
+                task = bar.add_task("Analysing", total=None, note="")
 
                 def progress(done: int, total: int, what: str) -> None:
-                    bar.update(task, completed=done, total=total)
+                    # inside a big report: "<file>: 1,200/3,400 sentences" (ingest, throttled)
+                    note = inert(what) if _SENTENCES.search(what) else ""
+                    bar.update(task, completed=done, total=total, note=note)
 
                 summary = import_paths(ctx.obj["home"], paths, annotator=ctx.obj["annotator"],
                                        workers=jobs, progress=progress, warn=_warn,
