@@ -135,14 +135,20 @@ def _is_dateline(line: str) -> bool:
     return not _HAS_WORD.search(rest)
 
 
+_WIDGET_MAX = 120
+
+
 def _is_widget(line: str) -> bool:
-    return bool(re.search(r"[^\W\d_]", line)) and not _WIDGET_RE.sub("", line).strip()
+    return len(line) <= _WIDGET_MAX and bool(re.search(r"[^\W\d_]", line)) \
+        and not _WIDGET_RE.sub("", line).strip()
 
 
 def _single_reason(line: str) -> str | None:
     """The reason a whole line (or a part of an ``a | b`` line) is certain noise."""
     if not _HAS_WORD.search(line):
         return "lone punctuation" if len(line) <= 3 else "separator (no text)"
+    if len(line) > _MAX_NOTICE:
+        return None  # no certain noise is this long (and a paragraph is not searched 12 times)
     folded = line.casefold().rstrip(" .:…")
     if _PLAYER_RE.fullmatch(line) or _AUDIO_RE.fullmatch(line):
         return "media player"
@@ -171,7 +177,7 @@ def _single_reason(line: str) -> str | None:
 def noise_reason(line: str) -> str | None:
     """Why a whole line is certainly web noise wherever it stands, or None."""
     reason = _single_reason(line)
-    if reason or not _PARTS_RE.search(line):
+    if reason or len(line) > _MAX_NOTICE or not _PARTS_RE.search(line):
         return reason
     parts = [p for p in _PARTS_RE.split(line) if p]
     if len(parts) < 2 or _URL_RE.match(line):
@@ -264,9 +270,13 @@ _LEAD_RE = re.compile(  # a sentence led by a time or place reads as report text
 _CAPTION_WORDS = 30
 
 
+_CREDIT_MAX = 100  # characters of a line's end a credit may take
+
+
 def credit_tail(line: str) -> re.Match | None:
     """A photo credit closing the line ("… Ảnh: X/TTXVN", "… (Ảnh: X)")."""
-    m = CREDIT_TAIL_RE.search(line)
+    start = max(0, len(line) - _CREDIT_MAX)
+    m = CREDIT_TAIL_RE.search(line, start) if ":" in line[start:] else None
     if not m or not m.group("word")[0].isupper() or len(m.group("who").split()) > 8:
         return None  # "… hình ảnh: bản đồ số" is a sentence's end, not a credit
     return m if _HAS_WORD.search(line[: m.start()]) else None
