@@ -63,7 +63,7 @@ _WIDGET_WORDS = sorted((
     "sao chép liên kết", "sao chép đường dẫn", "copy", "link", "tweet", "like", "share",
     "print", "thích", "bình luận", "phản hồi", "góp ý", "cỡ chữ", "a+", "a-", "aa", "a",
     "trở về", "quay lại", "về đầu trang", "lên đầu trang", "google news", "google+", "google",
-    "đánh giá", "nghe", "nghe bài", "đọc bài", "audio", "tải về", "tải xuống", "download",
+    "nghe", "nghe bài", "đọc bài", "audio", "tải về", "tải xuống", "download",
     "theo dõi", "giọng nam", "giọng nữ", "miền bắc", "miền nam", "miền trung", "tốc độ",
     "tạm dừng", "dừng", "phát", "x", "lượt xem", "views", "bookmark", "rss", "fb"),
     key=len, reverse=True)
