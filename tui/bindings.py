@@ -142,7 +142,7 @@ TABLE: tuple[Key, ...] = (
         "review", display="]", short="next ≠"),
     Key("prev_disagreement", "left_square_bracket", "disagreement(-1)",
         "Previous disagreement", "review", show=False, display="["),
-    Key("gold_none", "minus", "adjudicate(-1)", "Adjudicate as none (again: remove)",
+    Key("review_none", "minus", "adjudicate(-1)", "Adjudicate as none (again: remove)",
         "review", display="-", short="none"),
     *(Key(f"take_{n}", str(n), f"take({n})", f"Take annotator {n}'s label", "review",
           show=n == 1, short="take 1-9") for n in range(1, 10)),

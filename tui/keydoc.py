@@ -12,7 +12,7 @@ from pathlib import Path
 
 from annotations.store.labels import DEFAULT_LABELS
 
-from .bindings import SCOPE_TITLES, keys_for, label_key
+from .bindings import SCOPE_TITLES, gold_key, keys_for, label_key
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "keys.md"
 
@@ -96,8 +96,10 @@ def keys_markdown() -> str:
         specs = keys_for(scope)
         if scope == "reader":
             specs = [label_key(lb, i) for i, lb in enumerate(DEFAULT_LABELS)] + specs
+        if scope == "review":
+            specs = [gold_key(lb, i) for i, lb in enumerate(DEFAULT_LABELS)] + specs
         for spec in specs:
-            bid = "(label)" if spec.id.startswith("tag_") else f"`{spec.id}`"
+            bid = "(label)" if spec.id.startswith(("tag_", "gold_")) else f"`{spec.id}`"
             rows.append(f"| `{_cell(spec.label)}` | {bid} | {_cell(spec.description)} |")
         parts.append(f"## {title}\n\n" + "\n".join(rows) + "\n")
     parts += [labels_markdown(), KEYMAP, TRAILER]

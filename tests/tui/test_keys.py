@@ -51,7 +51,8 @@ def test_docs_keys_md_is_generated_from_the_table():
 
 def test_reserved_keys_follow_the_keymap():
     assert reserved_keys()["g"] == "First sentence"
-    moved = reserved_keys(load_keymap({"top": "home", "next_report": "N"}, "config.toml"))
+    moved = reserved_keys(load_keymap({"top": "home", "next_report": "N",
+                                       "next_disagreement": "N"}, "config.toml"))
     assert "g" not in moved and moved["N"] == "Next report" and "]" not in moved
     assert "s" not in reserved_keys()  # library keys do not clash with label keys
 
@@ -128,7 +129,7 @@ async def test_keymap_rebinds_keys_everywhere(tui_home, store_factory):
     """[keymap] next_report = "N": N goes to the next report and ] no longer
     does; the key bar, help and the palette's hints show N."""
     write_config(tui_home, '[keymap]\nnext_report = "N"\nhelp = "f1"\nremove = "X"\n'
-                           'entities = "E"\n')
+                           'entities = "E"\nnext_disagreement = "N"\n')  # ] in the review
     app = app_for(tui_home, store_factory)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from annotations.text.sanitize import inert
 
-from ..bindings import SCOPE_TITLES, key_label, keys_for, label_key
+from ..bindings import SCOPE_TITLES, gold_key, key_label, keys_for, label_key
 
 
 def help_table(labels, keymap=None) -> Table:
@@ -29,8 +29,10 @@ def help_table(labels, keymap=None) -> Table:
         specs = keys_for(scope)
         if scope == "reader":
             specs = [label_key(lb, i) for i, lb in enumerate(labels)] + specs
+        if scope == "review":
+            specs = [gold_key(lb, i) for i, lb in enumerate(labels)] + specs
         for spec in specs:
-            bid = "" if spec.id.startswith("tag_") else spec.id
+            bid = "" if spec.id.startswith(("tag_", "gold_")) else spec.id
             table.add_row(Text(inert(key_label(spec, keymap))), Text(inert(spec.description)),
                           Text(bid))
         table.add_row("", "", "")
