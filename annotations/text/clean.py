@@ -171,7 +171,7 @@ def _drop_noise(lines: list[str], removed: list[tuple[str, str]]) -> tuple[list[
     in_links = False  # after a bare "Tin liên quan": headlines, up to the next sentence
     for i, line in enumerate(lines):
         reason = noise.noise_reason(line)
-        if reason is None and in_links and noise.heading_shaped(line):
+        if reason is None and in_links and noise.related_headline(line):
             reason = "related-links link"
         if reason is None and kept and line == kept[-1]:
             reason = "repeated line (duplicate caption)"

@@ -322,6 +322,12 @@ def heading_shaped(line: str) -> bool:
             and not re.search(r"[.!?…:;,]\W*$", line))
 
 
+def related_headline(line: str) -> bool:
+    """A line under a bare "Tin liên quan": a headline, not a list item or a
+    "Nguồn: …" line."""
+    return heading_shaped(line) and not _BULLET_RE.match(line) and ": " not in line
+
+
 def _capitals(line: str) -> bool:
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= 4 and len(line.split()) >= 2 and all(c.isupper() for c in letters)

@@ -10,6 +10,8 @@ report pages.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotations.text.clean import clean
 from annotations.text.noise import paragraph_kinds
@@ -285,3 +287,24 @@ TITLES = [
 @pytest.mark.parametrize("raw,title", TITLES)
 def test_title(raw, title):
     assert clean(raw).title == title
+
+
+# ---------------------------------------------------------------- any order
+
+_SINGLE_NOISE = [ln for ln, _, _ in NOISE if "\n" not in ln and ln != HEADLINE]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_SINGLE_NOISE + [ln for ln, _ in BODY_LOOKALIKES]),
+                min_size=1, max_size=12, unique=True))
+def test_no_body_sentence_is_lost_in_any_order(lines):
+    """Wherever noise and look-alikes stand, every look-alike stays in the
+    text, and one that reads as a sentence stays body."""
+    c = clean("\n".join([HEADLINE, *lines, BODY]))
+    paras = c.text.split("\n\n")
+    kinds = dict(zip(paras, paragraph_kinds(paras)))
+    for line, _ in BODY_LOOKALIKES:
+        if line in lines:
+            assert line in kinds, (line, c.removed)
+            if line.endswith((".", "!", "?")) and line not in c.title:
+                assert kinds[line] == "body", (line, kinds)
