@@ -114,24 +114,44 @@ class Review:
 
 
 def _decisions(store: AnnotationStore, library: Library, report_id: str,
-               annotators: Iterable[str], analysis: Analysis | None = None
-               ) -> tuple[Analysis, dict[str, dict[int, dict]]]:
+               annotators: Iterable[str], analysis: Analysis | None = None,
+               docs: list[dict] | None = None) -> tuple[Analysis, dict[str, dict[int, dict]]]:
     """The report's sentences and each annotator's document per sentence."""
     meta = library.get(report_id)
     analysis = analysis or report_sentences(library, report_id)
     spans = tuple((s.start, s.end) for s in analysis.sentences)
-    docs = store.documents(report_id)
+    docs = store.documents(report_id) if docs is None else docs
     text = _LazyText(library, report_id)
-    return analysis, {a: normalise(docs, a, spans, text, meta.sha256) for a in annotators}
+    chosen = set(annotators)
+    mine: dict[str, list[dict]] = {a: [] for a in chosen}
+    for d in docs:
+        if d["annotator"] in chosen and not d["orphaned"]:
+            mine[d["annotator"]].append(d)
+    return analysis, {a: _one_per_sentence(ds, spans) or normalise(ds, a, spans, text, meta.sha256)
+                      for a, ds in mine.items()}
+
+
+def _one_per_sentence(docs: list[dict], spans: tuple[tuple[int, int], ...]) -> dict[int, dict]:
+    """sentence -> document when each document is exactly one current sentence and no
+    two share one (what schema 3 writes); {} otherwise (``normalise`` splits them)."""
+    per: dict[int, dict] = {}
+    n = len(spans)
+    for d in docs:
+        i = d["sentence_start"]
+        if i != d["sentence_end"] or not 0 <= i < n or spans[i] != (d["start"], d["end"]) \
+                or i in per:
+            return {}
+        per[i] = d
+    return per
 
 
 def review(store: AnnotationStore, library: Library, report_id: str,
            analysis: Analysis | None = None) -> Review:
     """The Review of one report (``analysis``: the report's, if already open)."""
     done = done_annotators(store, report_id)
-    others = sorted({d["annotator"] for d in store.documents(report_id) if d["decided"]}
-                    - set(done) - {GOLD})
-    analysis, per = _decisions(store, library, report_id, [*done, *others, GOLD], analysis)
+    docs = store.documents(report_id)
+    others = sorted({d["annotator"] for d in docs if d["decided"]} - set(done) - {GOLD})
+    analysis, per = _decisions(store, library, report_id, [*done, *others, GOLD], analysis, docs)
     body = analysis.body_sentences()
     values = {}
     for i in body:
