@@ -1,7 +1,7 @@
 """The Home: one baocao data directory, every path inside it, its writer lock
 and its config.
 
-    HOME/library/index.json               the catalogue (ReportMeta per report)
+    HOME/library/catalogue.sqlite         the catalogue (a ReportMeta per report)
     HOME/library/texts/<id>.txt           canonical texts
     HOME/cache/analysis/<sha>-<v>.json    analyses (rebuildable)
     HOME/annotations/...                  the annotation store (docs/store.md)
@@ -19,6 +19,7 @@ from __future__ import annotations
 import getpass
 import os
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -173,7 +174,8 @@ class Home:
         self.root.mkdir(parents=True, exist_ok=True)
         self.library_dir = self.root / "library"
         self.texts_dir = self.library_dir / "texts"
-        self.index_path = self.library_dir / "index.json"
+        self.catalogue_path = self.library_dir / "catalogue.sqlite"
+        self.index_path = self.library_dir / "index.json"  # the first release's (migrated)
         self.analysis_dir = self.root / "cache" / "analysis"
         self.store_dir = self.root / "annotations"
         self.shards_dir = self.store_dir / "reports"
@@ -188,6 +190,7 @@ class Home:
         self._lock = HomeLock(self.root, self.lock_path, self.holder_path)
         self._depth = 0
         self._guard = threading.Lock()
+        self._catalogue_guard = threading.Lock()  # text_path's names
         self._config: dict | None = None
 
     @classmethod
@@ -202,27 +205,38 @@ class Home:
         return f"Home({str(self.root)!r})"
 
     def text_path(self, report_id: str) -> Path:
-        """A report's current canonical text: the file its library index entry
-        names (``text_file``: a changed text is written under a new name and the
-        index switched to it in one atomic write), else ``texts/<id>.txt``. The
-        index is re-read only when it changed; this never raises."""
-        import stat
+        """A report's current canonical text: the file its catalogue row names
+        (``text_file``: a changed text is written under a new name and the row
+        switched to it in one transaction; the schema is corpus/catalogue.py's),
+        else ``texts/<id>.txt``. The names that are not ``<id>.txt`` are read
+        again only when the catalogue or its log changed, over a connection
+        closed at once (no file of the home is held open); this never raises."""
+        def signature(path: Path) -> tuple | None:
+            try:
+                st = os.stat(path)
+                return st.st_ino, st.st_size, st.st_mtime_ns
+            except OSError:
+                return None
 
-        try:
-            st = os.stat(self.index_path)
-            sig = (st.st_ino, st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None
-        except OSError:
-            sig = None
-        cached = getattr(self, "_text_files", None)
-        if cached is None or cached[0] != sig:
-            names: dict = {}
-            if sig is not None:
-                try:
-                    names = {r["id"]: r["text_file"] for r in orjson.loads(self.index_path.read_bytes())
-                             ["reports"] if isinstance(r, dict) and "text_file" in r}
-                except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
-                    names = {}
-            cached = self._text_files = (sig, names)
+        wal = self.catalogue_path.with_name(self.catalogue_path.name + "-wal")
+        sig = (signature(self.catalogue_path), signature(wal))
+        with self._catalogue_guard:
+            cached = self.__dict__.get("_text_files")
+            if cached is None or cached[0] != sig:
+                names: dict = {}
+                if sig[0] is not None:
+                    for mode in ("mode=ro", "immutable=1"):  # immutable: a read-only disk
+                        try:
+                            db = sqlite3.connect(f"file:{self.catalogue_path}?{mode}", uri=True)
+                            try:
+                                names = dict(db.execute("SELECT id, text_file FROM reports "
+                                                        "WHERE text_file != id || '.txt'"))
+                                break
+                            finally:
+                                db.close()
+                        except sqlite3.Error:
+                            names = {}
+                cached = self._text_files = (sig, names)
         name = cached[1].get(report_id)
         if not (isinstance(name, str) and name and "/" not in name and "\x00" not in name
                 and not name.startswith(".")):

@@ -9,13 +9,13 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-import orjson
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotations.corpus.library import INDEX_VERSION  # noqa: E402
+from annotations.corpus.catalogue import Catalogue  # noqa: E402
+from annotations.home import Home  # noqa: E402
 from annotations.models import ReportMeta, text_sha256  # noqa: E402
+from annotations.text.vietnamese import fold  # noqa: E402
 
 OPENERS = ["Ngày {d}/{m}/{y}, tại Trụ sở Trung ương Đảng, hội nghị giao ban đã diễn ra.",
            "Chiều {d}-{m}, Tỉnh ủy tổ chức hội nghị sơ kết công tác quý {q}/{y}.",
@@ -32,11 +32,15 @@ def seed_paragraphs() -> list[str]:
     return paras
 
 
-def make_report(rng: random.Random, paras: list[str], n_paras: tuple[int, int]) -> str:
+def report_paragraphs(rng: random.Random, paras: list[str], n_paras: tuple[int, int]) -> list[str]:
     y, m, d = rng.randint(2019, 2025), rng.randint(1, 12), rng.randint(1, 28)
     opener = rng.choice(OPENERS).format(d=d, m=m, y=y, q=(m - 1) // 3 + 1)
     body = rng.sample(paras, rng.randint(*n_paras))
-    return "\n\n".join([opener, *body, f"Mã báo cáo {rng.getrandbits(48):012x}."]) + "\n"
+    return [opener, *body, f"Mã báo cáo {rng.getrandbits(48):012x}."]
+
+
+def make_report(rng: random.Random, paras: list[str], n_paras: tuple[int, int]) -> str:
+    return "\n\n".join(report_paragraphs(rng, paras, n_paras)) + "\n"
 
 
 def write_corpus(out: Path, n: int, *, n_paras: tuple[int, int] = (2, 4), seed: int = 0) -> list[Path]:
@@ -54,23 +58,38 @@ def write_corpus(out: Path, n: int, *, n_paras: tuple[int, int] = (2, 4), seed: 
 
 def write_library(home: Path, n: int, *, seed: int = 0) -> list[ReportMeta]:
     """A library of N reports written straight to the on-disk layout (texts +
-    index), skipping analysis: for benchmarks of what reads the index only."""
+    catalogue rows built directly), skipping analysis: for benchmarks of what
+    reads the catalogue only. Folded once per seed paragraph (fold works
+    character by character, so a text's fold is its paragraphs' folds joined)."""
     rng = random.Random(seed)
     paras = seed_paragraphs()
+    folded = {p: fold(p) for p in paras}
     texts = home / "library" / "texts"
     texts.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    metas = []
+    metas, rows = [], []
     for i in range(n):
-        text = make_report(rng, paras, (2, 4)).strip()
+        parts = report_paragraphs(rng, paras, (2, 4))
+        text = "\n\n".join(parts)
         rid = f"r{i:05d}"
         (texts / f"{rid}.txt").write_text(text, encoding="utf-8")
         date = f"{rng.randint(2019, 2025)}-{rng.randint(1, 12):02d}"
-        metas.append(ReportMeta(rid, text.split("\n")[0][:80], date, "text",
-                                text.count(".") or 1, text_sha256(text), "", rid, "", now))
-    doc = {"version": INDEX_VERSION, "reports": [m.to_dict() for m in metas]}
-    (home / "library" / "index.json").write_bytes(orjson.dumps(doc))
+        meta = ReportMeta(rid, parts[0][:80], date, "text", text.count(".") or 1,
+                          text_sha256(text), "", rid, "", now)
+        metas.append(meta)
+        rows.append((meta, f"{rid}.txt",
+                     "\n\n".join(folded.get(p) or fold(p) for p in parts)))
+    Catalogue(Home(home), None).create(rows)
     return metas
+
+
+def add_report(home: Path, meta: ReportMeta, text: str) -> None:
+    """One more report in a library written by ``write_library``."""
+    (home / "library" / "texts" / f"{meta.id}.txt").write_text(text, encoding="utf-8")
+    cat = Catalogue(Home(home), None)
+    with cat.home.writer():
+        cat.put([(meta, f"{meta.id}.txt", fold(text))])
+    cat.close()
 
 
 if __name__ == "__main__":

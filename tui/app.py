@@ -267,7 +267,7 @@ class BaocaoApp(App):
         shown, with the whole library as its ]/[ order."""
         from .screens.reader import ReaderScreen
 
-        order = [m.id for m in self.library.reports()]
+        order = self.library.ids()
         if isinstance(self.screen, ReaderScreen):
             self.screen.order = order
             self.screen.load(report_id)

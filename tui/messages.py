@@ -57,14 +57,6 @@ class SeedingFinished(Message):
         self.error = error
 
 
-class TextsFolded(Message):
-    """Report id -> folded text, for the library filter."""
-
-    def __init__(self, folded: dict[str, str]) -> None:
-        super().__init__()
-        self.folded = folded
-
-
 class AlphasComputed(Message):
     """Per report: (the summary key it was computed for, its alpha or None)."""
 

@@ -21,11 +21,11 @@ Hostile input (issue 9):
 
 Writing (``Import``; the caller holds the writer lock): a new report's text
 goes to ``texts/<id>.txt``, a changed report's new text to a new file
-``texts/<id>+<sha16>.txt``; the index is switched to the new files in one
-atomic write (every ``COMMIT_EVERY`` reports and at the end), then the
-re-anchoring hook runs and the superseded texts and analyses are removed. A
-kill at any moment leaves index entries whose hash matches their text; what
-the index does not know is removed (and re-anchored) by the next writer
+``texts/<id>+<sha16>.txt`` (written and fsynced); the catalogue is switched to
+the new files in one SQLite transaction (every ``COMMIT_EVERY`` reports and at
+the end), then the re-anchoring hook runs and the superseded texts and
+analyses are removed. A kill at any moment leaves catalogue rows whose hash
+matches their text; what the catalogue does not know is removed (and re-anchored) by the next writer
 (``Library.recover``). Ctrl-C (or SIGTERM, which the command line turns into
 KeyboardInterrupt) stops the import at the next report: what was finished is
 committed and ``ImportSummary.interrupted`` is set.
@@ -59,7 +59,7 @@ SUFFIXES = {".txt", ".md", ".jsonl"}
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 20 * MB  # per file: a 20 MB report already takes ~20 min of NLP
 ID_MAX_BYTES = 180  # UTF-8 bytes of an id: "<id>+<16 hex>.txt" and temp names stay < 255
-COMMIT_EVERY = 200  # reports finished between two index commits (also every COMMIT_SECONDS)
+COMMIT_EVERY = 200  # reports finished between two catalogue commits (also every COMMIT_SECONDS)
 COMMIT_SECONDS = 20.0
 SENTENCES_SECONDS = 0.5  # between two progress notes inside a big report
 
@@ -449,7 +449,7 @@ def safe_id(stem: str) -> str:
 def text_file_name(report_id: str, sha: str, *, first: bool) -> str:
     """A report's first text is ``<id>.txt``; each changed text gets a new
     name ``<id>+<sha16>.txt`` (``+`` is never in an id), so an import never
-    overwrites a text the index points at."""
+    overwrites a text the catalogue points at."""
     return f"{report_id}.txt" if first else f"{report_id}+{sha[:16]}.txt"
 
 
@@ -502,9 +502,9 @@ def deferred_interrupts() -> Iterator[None]:
 # ---------------------------------------------------------------- writing
 
 def _write_text(path: Path, text: str) -> None:
-    """A text under a name the index does not point at yet: written in place
-    (a partial file from a kill is unknown to the index and removed by the
-    next writer), flushed to disk before the index commit names it."""
+    """A text under a name the catalogue does not point at yet: written in place
+    (a partial file from a kill is unknown to the catalogue and removed by the
+    next writer), flushed to disk before the catalogue commit names it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as f:
         f.write(text.encode("utf-8"))
@@ -528,7 +528,8 @@ class Import:
         self.lib, self.summary = lib, summary
         self.progress, self.workers, self.hook = progress, workers, on_text_changed
         self.scheduler = scheduler
-        self.index = lib._load_index()
+        # committed: id -> ReportMeta, id -> text file name (updated as reports finish)
+        self.index, self.files = lib._catalogue.load()
         self.by_sha = {m.sha256: m.id for m in self.index.values()}
         # A report's identity across re-imports: the file it came from + its id there.
         self.by_origin = {(m.source_path, m.source_id): m.id for m in self.index.values()}
@@ -544,7 +545,7 @@ class Import:
     def _stored_text_ok(self, rid: str, text: str) -> bool:
         """The report's stored text is ``text`` (re-importing repairs one that is not)."""
         try:
-            with open(os.path.join(self.lib.home.texts_dir, self.lib.text_file(rid)), "rb") as f:
+            with open(os.path.join(self.lib.home.texts_dir, self.files[rid]), "rb") as f:
                 return f.read() == text.encode("utf-8")
         except OSError:
             return False
@@ -579,7 +580,7 @@ class Import:
         lib = self.lib
         analysis = analysis or lib.cache.analysis(cand.text, sha)
         old = self.index.get(rid)
-        old_file = lib.text_file(rid) if old is not None else None
+        old_file = self.files.get(rid) if old is not None else None
         name = text_file_name(rid, sha, first=old is None)
         if name == old_file:  # a damaged stored text written again under its own name
             name = f"{rid}+{sha[:16]}.txt" if old_file == f"{rid}.txt" else f"{rid}.txt"
@@ -591,7 +592,7 @@ class Import:
                                          date_evidence=cand.date_evidence,
                                          body_sentences=len(analysis.body_sentences()),
                                          removed=[list(r) for r in cand.removed])
-            lib._set_text_file(rid, name)
+            self.files[rid] = name
             self.finished.append((rid, old_file, old.sha256 if old else "", cand.text, analysis))
         self.done += 1
         if self.progress:
@@ -600,7 +601,7 @@ class Import:
             self.commit()
 
     def commit(self) -> None:
-        """Switch the index to every finished text in one atomic write; then
+        """Switch the catalogue to every finished text in one transaction; then
         re-anchor the changed reports and remove what they superseded."""
         self.last_commit = time.monotonic()
         if not self.finished:
@@ -608,10 +609,13 @@ class Import:
         lib = self.lib
         with deferred_interrupts():
             from ..fsutil import fsync_dir
+            from ..text.vietnamese import fold
 
-            fsync_dir(lib.home.texts_dir)
-            lib._save_index()
-            batch, self.finished = self.finished, []
+            fsync_dir(lib.home.texts_dir)  # the texts are durable before a row names them
+            batch = self.finished
+            lib._catalogue.put([(self.index[rid], self.files[rid], fold(text))
+                                for rid, _old, _sha, text, _a in batch])
+            self.finished = []
             for rid, old_file, _sha, _text, _a in batch:
                 (self.summary.updated if old_file is not None else self.summary.imported).append(rid)
             live = {m.sha256 for m in self.index.values()}
@@ -625,7 +629,7 @@ class Import:
                     except (OSError, UnicodeDecodeError):
                         old_text = ""
                     self.hook(rid, old_text, text, analysis)
-                if old_file != lib.text_file(rid):
+                if old_file != self.files[rid]:
                     _unlink(old_path)
                 if old_sha not in live:
                     lib.cache.remove(old_sha)

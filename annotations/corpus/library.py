@@ -2,106 +2,45 @@
 
 On disk (paths in ``annotations.home``)::
 
-    HOME/library/index.json                 every ReportMeta, the only file `list` reads
+    HOME/library/catalogue.sqlite           one row per report (corpus/catalogue.py)
     HOME/library/texts/<id>.txt             a report's first canonical text (UTF-8)
-    HOME/library/texts/<id>+<sha16>.txt     a changed text (the index entry's ``text_file``)
+    HOME/library/texts/<id>+<sha16>.txt     a changed text (the row's ``text_file``)
     HOME/cache/analysis/...                 the analysis cache (corpus/cache.py)
 
-The index names each report's text file (``text_file``, left out when it is
-``<id>.txt``), so an import switches a report's text by one atomic index
-write and the hash in the index always matches the text it names, whenever
-the import is killed (corpus/ingest.py). ``Home.text_path(id)`` follows the
-index too (the annotation store reads texts through it).
+The catalogue names each report's text file, so an import switches a report's
+text by one transaction and the hash in the catalogue always matches the text
+it names, whenever the import is killed (corpus/ingest.py). ``Home.text_path(id)``
+follows the catalogue too (the annotation store reads texts through it).
+Nothing is held in memory: every read asks the catalogue, so a reader sees
+what another process committed.
 
 Reading never imports underthesea (analysis runs only for a text not in the
 cache) nor the import machinery (corpus/ingest.py, loaded by the first write).
 Every write takes the home's writer lock, and every writer first runs
 ``recover``: texts and analyses the index does not know (left by a killed or
 failed import) are removed, superseded texts handed to the re-anchoring hook
-first.
+first. ``repair`` rebuilds a damaged or lost catalogue from the texts.
 """
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import orjson
-
 from ..errors import LibraryError, UnknownReport
-from ..fsutil import atomic_write_bytes
 from ..home import Home, seeds_dir
 from ..models import Analysis, ReportMeta, text_sha256
 from .cache import AnalysisCache
+from .catalogue import INDEX_VERSION, Catalogue, NewerCatalogue  # noqa: F401  (INDEX_VERSION: first-release homes)
 
 if TYPE_CHECKING:
     from .ingest import Candidate, ImportSummary, Progress, Skipped, TextChanged
 
-INDEX_VERSION = 1
 _HINT = "Restore it from a backup, or move it away and re-import."
-_SHA_RE = re.compile(r"[0-9a-f]{64}")
-# field -> the types it may have (ReportMeta; the last four may be missing in old homes)
-_FIELDS: dict[str, tuple[type, ...]] = {
-    "id": (str,), "title": (str,), "date": (str, type(None)), "date_source": (str,),
-    "sentences": (int,), "sha256": (str,), "source_path": (str,), "source_id": (str,),
-    "byline": (str,), "imported_at": (str,)}
-_REQUIRED = ("id", "title", "date", "date_source", "sentences", "sha256")
-_JSON_TYPES = {str: "a string", int: "an integer", type(None): "null", bool: "a boolean",
-               float: "a number", list: "an array", dict: "an object"}
-
-
-def _safe_name(name: str) -> bool:
-    """A file name inside one folder: no separators, NUL, dot-names or temp names."""
-    return bool(name) and "/" not in name and "\\" not in name and "\x00" not in name \
-        and not name.startswith(".")
-
-
-def _parse_index(doc, path: Path) -> tuple[dict[str, ReportMeta], dict[str, str]]:
-    """(id -> ReportMeta, id -> text file name when not <id>.txt), or LibraryError
-    naming the first bad record. Types are checked, values are not judged
-    (an old home's titles are shown inertly, not refused)."""
-    def bad(what: str) -> LibraryError:
-        return LibraryError(f"library index {path} is corrupt ({what}); it was not changed", _HINT)
-
-    if not isinstance(doc, dict) or not isinstance(doc.get("reports"), list):
-        raise bad("no list of reports")
-    version = doc.get("version")
-    if version != INDEX_VERSION:
-        if isinstance(version, int) and not isinstance(version, bool) and version > INDEX_VERSION:
-            raise LibraryError(f"library index {path} was written by a newer baocao (version "
-                               f"{version}); it was not changed", "Upgrade baocao to open it.")
-        raise bad(f"unknown version {version!r}")
-    index: dict[str, ReportMeta] = {}
-    files: dict[str, str] = {}
-    for n, rec in enumerate(doc["reports"], 1):
-        if not isinstance(rec, dict):
-            raise bad(f"report {n} is {_JSON_TYPES.get(type(rec), 'not an object')}, not an object")
-        for key in _REQUIRED:
-            if key not in rec:
-                raise bad(f"report {n} has no {key!r}")
-        for key, types in _FIELDS.items():
-            if key in rec:
-                value = rec[key]
-                if type(value) not in types:  # exact: True is not a sentence count
-                    raise bad(f"report {n}: {key!r} is {_JSON_TYPES.get(type(value), 'of a wrong type')}")
-        rid = rec["id"]
-        if not _safe_name(rid) or rid in (".", ".."):
-            raise bad(f"report {n}: id {rid!r} cannot name a file")
-        if rec["sentences"] < 0 or not _SHA_RE.fullmatch(rec["sha256"]):
-            raise bad(f"report {n} ({rid!r}): bad sentence count or sha256")
-        if rid in index:
-            raise bad(f"report id {rid!r} appears twice")
-        name = rec.get("text_file")
-        if name is not None:
-            if not isinstance(name, str) or not _safe_name(name) or not name.endswith(".txt"):
-                raise bad(f"report {n} ({rid!r}): 'text_file' must be a file name ending in .txt")
-            files[rid] = name
-        index[rid] = ReportMeta.from_dict(rec)
-    return index, files
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,60 +60,55 @@ class Library:
     def __init__(self, home: Home | str | os.PathLike):
         self.home = Home.of(home)
         self.cache = AnalysisCache(self.home.analysis_dir, writer=self.home.writer)
-        self._index: dict[str, ReportMeta] | None = None
-        self._files: dict[str, str] = {}
+        self._catalogue = Catalogue(self.home, self.cache)
 
     # ------------------------------------------------------------ reading
+    @property
+    def notes(self) -> list[str]:
+        """What opening the catalogue did (a migration, a rebuild), to tell the user."""
+        return self._catalogue.notes
+
     def _load_index(self) -> dict[str, ReportMeta]:
-        if self._index is None:
-            path = self.home.index_path
-            try:
-                st = os.stat(path)
-            except FileNotFoundError:
-                self._index, self._files = {}, {}
-                return self._index
-            except OSError as exc:
-                raise LibraryError(f"library index {path} cannot be read ({exc.strerror or exc})",
-                                   _HINT) from None
-            if not stat.S_ISREG(st.st_mode):
-                what = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
-                raise LibraryError(f"library index {path} is {what}; it was not changed", _HINT)
-            try:
-                doc = orjson.loads(path.read_bytes())
-            except orjson.JSONDecodeError as exc:
-                raise LibraryError(f"library index {path} is corrupt ({exc}); it was not changed",
-                                   _HINT) from None
-            except OSError as exc:
-                raise LibraryError(f"library index {path} cannot be read ({exc.strerror or exc})",
-                                   _HINT) from None
-            self._index, self._files = _parse_index(doc, path)
-        return self._index
+        """Every report by id (for writers: one read of the whole catalogue)."""
+        return self._catalogue.load()[0]
 
     def reload(self) -> None:
-        """Forget the index read so far (another process may have imported)."""
-        self._index = None
+        """Nothing to forget: every read asks the catalogue (kept for callers
+        that say where another process's import must become visible)."""
 
     def reports(self) -> list[ReportMeta]:
         """Every report, oldest first; undated last."""
-        return sorted(self._load_index().values(), key=lambda m: m.sort_key)
+        return self._catalogue.metas()
+
+    def ids(self, query: str = "", *, newest_first: bool = False) -> list[str]:
+        """Report ids in table order (oldest first, undated last; ``newest_first``
+        reverses the dated ones), those matching ``query`` when given: every
+        word occurs in the title, id, date or text, diacritics optional."""
+        return self._catalogue.ids(query, newest_first)
+
+    def count(self, query: str = "") -> int:
+        return self._catalogue.count(query)
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, ReportMeta]:
+        """id -> ReportMeta of those of ``ids`` in the library (a page of the table)."""
+        return self._catalogue.get_many(ids)
 
     def __len__(self) -> int:
-        return len(self._load_index())
+        return self._catalogue.count()
 
     def __contains__(self, report_id: str) -> bool:
-        return report_id in self._load_index()
+        return report_id in self._catalogue
 
     def get(self, report_id: str) -> ReportMeta:
-        try:
-            return self._load_index()[report_id]
-        except KeyError:
+        meta = self._catalogue.get(report_id)
+        if meta is None:
             raise UnknownReport(f"no report with id {report_id!r}",
-                                "`baocao list` shows the ids.") from None
+                                "`baocao list` shows the ids.")
+        return meta
 
     def text_file(self, report_id: str) -> str:
         """The name of a report's canonical text in ``home.texts_dir``."""
-        self._load_index()
-        return self._files.get(report_id) or f"{report_id}.txt"
+        return self._catalogue.text_file(report_id) or f"{report_id}.txt"
 
     def text_path(self, report_id: str) -> Path:
         return self.home.texts_dir / self.text_file(report_id)
@@ -236,40 +170,19 @@ class Library:
         return self.cache.get_dict(sha)
 
     # ------------------------------------------------------------ writing
-    def _save_index(self) -> None:
-        """Write the index atomically, under the writer lock (re-entered by an import)."""
-        index = self._load_index()
-        records = []
-        for m in index.values():
-            rec = m.to_dict()
-            name = self._files.get(m.id)
-            if name and name != f"{m.id}.txt":
-                rec["text_file"] = name
-            records.append(rec)
-        with self.home.writer():
-            atomic_write_bytes(self.home.index_path,
-                               orjson.dumps({"version": INDEX_VERSION, "reports": records}))
-
-    def _set_text_file(self, report_id: str, name: str) -> None:
-        if name == f"{report_id}.txt":
-            self._files.pop(report_id, None)
-        else:
-            self._files[report_id] = name
-
     def _unique_id(self, stem: str, taken: set[str]) -> str:
         from .ingest import safe_id
 
         stem = safe_id(stem)
-        index = self._load_index()
-        if stem not in index and stem not in taken:
+        if stem not in self and stem not in taken:
             return stem
         n = 2
-        while f"{stem}_{n}" in index or f"{stem}_{n}" in taken:
+        while f"{stem}_{n}" in self or f"{stem}_{n}" in taken:
             n += 1
         return f"{stem}_{n}"
 
     def recover(self, on_text_changed: TextChanged | None = None) -> list[str]:
-        """Under the writer lock: remove what the index does not know, left by a
+        """Under the writer lock: remove what the catalogue does not know, left by a
         killed or failed import -- texts of reports never committed, superseded
         texts (each first handed to ``on_text_changed`` with the current text, so
         the store re-anchors what a kill left un-anchored), analyses of no
@@ -279,9 +192,13 @@ class Library:
 
         notes: list[str] = []
         with self.home.writer(), deferred_interrupts():
-            self.reload()
-            index = self._load_index()
-            live_files = {self.text_file(rid) for rid in index}
+            # made (migrated, rebuilt or empty) before any text is written: texts
+            # without a catalogue beside them then always mean a lost catalogue
+            self._catalogue.connect(create=True)
+            notes.extend(self._catalogue.notes)
+            self._catalogue.notes.clear()
+            index, files = self._catalogue.load()
+            live_files = set(files.values())
             texts = self.home.texts_dir
             try:
                 entries = sorted(os.scandir(texts), key=lambda e: e.name)
@@ -309,21 +226,52 @@ class Library:
                 except FileNotFoundError:
                     continue
                 if not name.startswith("."):
-                    notes.append(f"removed {name}: a text the library index does not know "
+                    notes.append(f"removed {name}: a text the library catalogue does not know "
                                  "(left by an interrupted import)")
-            for rid in index:
-                if self.text_file(rid) not in present:
-                    notes.append(f"report {rid}: its text {texts / self.text_file(rid)} is missing; "
+            for rid, name in files.items():
+                if name not in present:
+                    notes.append(f"report {rid}: its text {texts / name} is missing; "
                                  "re-import its file")
             removed = self.cache.sweep(m.sha256 for m in index.values())
             if removed:
                 notes.append(f"removed {removed} analysis cache file(s) of no current text")
             try:
-                for entry in os.scandir(self.home.library_dir):
-                    if entry.name.startswith(".index.json.") and entry.name.endswith(".tmp"):
+                for entry in os.scandir(self.home.library_dir):  # a killed write's temp files
+                    if entry.name.startswith((".index.json.", ".catalogue.sqlite.")) \
+                            and ".tmp" in entry.name:
                         os.unlink(entry.path)
             except FileNotFoundError:
                 pass
+        return notes
+
+    def repair(self) -> list[str]:
+        """`baocao repair`, under the writer lock: a catalogue that cannot be read
+        is moved aside (kept, never deleted) and rebuilt from the texts and the
+        analysis cache (what that recovers: corpus/catalogue.py); a missing one
+        is rebuilt; then ``recover`` runs. Returns one line per thing done."""
+        cat = self._catalogue
+        notes: list[str] = []
+        with self.home.writer():
+            problem = None
+            if os.path.lexists(cat.path):
+                try:
+                    cat.connect()
+                    problem = cat.check()
+                except NewerCatalogue:
+                    raise
+                except LibraryError as exc:
+                    problem = exc.message
+            if problem:
+                cat.close()
+                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+                aside = cat.path.with_name(f"{cat.path.name}.damaged-{stamp}")
+                for suffix in ("", "-wal", "-shm"):
+                    if os.path.lexists(f"{cat.path}{suffix}"):
+                        os.replace(f"{cat.path}{suffix}", f"{aside}{suffix}")
+                notes.append(f"the catalogue could not be used ({problem}); kept it as {aside.name}")
+            elif os.path.lexists(cat.path):
+                notes.append(f"the catalogue {cat.path} is sound ({len(self)} reports)")
+            notes.extend(self.recover())
         return notes
 
     def import_paths(self, paths: Iterable[str | os.PathLike], *, progress: Progress | None = None,

@@ -10,7 +10,7 @@ from annotations import nlp
 from annotations.corpus.cache import analyze_to_dict
 from annotations.corpus.library import Library, LibraryError
 from annotations.models import Analysis, text_sha256
-from support import SEEDS
+from support import SEEDS, catalogue_rows, first_release
 
 SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
 
@@ -169,13 +169,26 @@ def test_symlink_loop_is_safe(home, tmp_path):
 
 
 def test_corrupt_index_is_reported_and_not_overwritten(seeded_home):
-    index = seeded_home / "library" / "index.json"
+    index = first_release(seeded_home)  # a first-release home, migrated when opened
     index.write_bytes(b'{"version": 1, "reports": [')
     with pytest.raises(LibraryError, match="corrupt"):
         Library(seeded_home).reports()
     with pytest.raises(LibraryError):
         Library(seeded_home).import_paths([SEEDS], workers=1)
     assert index.read_bytes() == b'{"version": 1, "reports": ['
+    assert not (seeded_home / "library" / "catalogue.sqlite").exists()
+
+
+def test_corrupt_catalogue_is_reported_and_not_overwritten(seeded_home):
+    catalogue = seeded_home / "library" / "catalogue.sqlite"
+    for wal in seeded_home.glob("library/catalogue.sqlite-*"):  # no log that still holds pages
+        wal.unlink()
+    catalogue.write_bytes(b"SQLite format 3\x00 but not really" * 100)
+    with pytest.raises(LibraryError, match="corrupt"):
+        Library(seeded_home).reports()
+    with pytest.raises(LibraryError):
+        Library(seeded_home).import_paths([SEEDS], workers=1)
+    assert catalogue.read_bytes() == b"SQLite format 3\x00 but not really" * 100
 
 
 def test_broken_cache_entry_is_recomputed(seeded_home):
@@ -241,7 +254,7 @@ def test_a_changed_text_gets_a_new_file_and_the_index_switches_to_it(home, tmp_p
     meta = Library(home).get("r")
     name = f"r+{meta.sha256[:16]}.txt"
     assert [p.name for p in texts.iterdir()] == [name]  # the old text removed after the switch
-    assert orjson.loads((home / "library" / "index.json").read_bytes())["reports"][0]["text_file"] == name
+    assert catalogue_rows(home) == [("r", meta.sha256, name)]
     assert Home(home).text_path("r") == texts / name  # what the annotation store reads
     assert Library(home).text("r").startswith("Mở đầu.")
     assert calls[0][1].startswith("Hội nghị") and calls[0][2].startswith("Mở đầu")
@@ -331,7 +344,7 @@ def test_a_reader_never_writes_the_cache_while_another_process_holds_the_home(se
 
 
 def test_index_records_of_the_wrong_type_are_refused(seeded_home):
-    index = seeded_home / "library" / "index.json"
+    index = first_release(seeded_home)
     doc = orjson.loads(index.read_bytes())
     doc["reports"][0]["sentences"] = "12"
     index.write_bytes(orjson.dumps(doc))

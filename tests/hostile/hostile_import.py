@@ -78,42 +78,35 @@ def popen(home: Path, *args, extra_env: dict | None = None) -> subprocess.Popen:
 
 
 def index_problems(home: Path) -> list[str]:
-    """What is wrong between the library index and the files beside it: an
-    entry whose text is missing or does not hash to its sha256."""
-    import orjson
-
+    """What is wrong between the library catalogue and the files beside it: a
+    row whose text is missing or does not hash to its sha256."""
     from annotations.models import text_sha256
+    from support import catalogue_rows
 
-    path = home / "library" / "index.json"
-    if not path.exists():
-        return []
     problems = []
-    for rec in orjson.loads(path.read_bytes())["reports"]:
-        name = rec.get("text_file") or f"{rec['id']}.txt"
+    for rid, sha, name in catalogue_rows(home):
         text_path = home / "library" / "texts" / name
         if not text_path.exists():
-            problems.append(f"{rec['id']}: text {name} missing")
-        elif text_sha256(text_path.read_text(encoding="utf-8")) != rec["sha256"]:
-            problems.append(f"{rec['id']}: text {name} does not match the index's sha256")
+            problems.append(f"{rid}: text {name} missing")
+        elif text_sha256(text_path.read_text(encoding="utf-8")) != sha:
+            problems.append(f"{rid}: text {name} does not match the catalogue's sha256")
     return problems
 
 
 def leftovers(home: Path) -> list[str]:
-    """Texts, analyses and temporary files the library index does not know."""
-    import orjson
-
+    """Texts, analyses and temporary files the library catalogue does not know."""
     from annotations.nlp import PIPELINE_VERSION
+    from support import catalogue_rows
 
-    path = home / "library" / "index.json"
-    recs = orjson.loads(path.read_bytes())["reports"] if path.exists() else []
-    texts = {rec.get("text_file") or f"{rec['id']}.txt" for rec in recs}
-    caches = {f"{rec['sha256']}-{PIPELINE_VERSION}.json" for rec in recs}
+    rows = catalogue_rows(home)
+    texts = {name for _rid, _sha, name in rows}
+    caches = {f"{sha}-{PIPELINE_VERSION}.json" for _rid, sha, _name in rows}
     out = []
     for folder, known in ((home / "library" / "texts", texts), (home / "cache" / "analysis", caches)):
         if folder.exists():
             out += [f"{folder.name}/{p.name}" for p in folder.iterdir() if p.name not in known]
     if (home / "library").exists():
-        out += [f"library/{p.name}" for p in (home / "library").iterdir() if p.name.endswith(".tmp")]
+        out += [f"library/{p.name}" for p in (home / "library").iterdir() if ".tmp" in p.name]
     return sorted(out)
 
 
@@ -127,9 +120,20 @@ def _die_at(where: str) -> None:
     def die(*_a, **_k):
         os.kill(os.getpid(), signal.SIGKILL)
 
-    if where == "reanchor":  # after the index commit, before the annotations moved
+    if where == "reanchor":  # after the catalogue commit, before the annotations moved
         AnnotationStore.reanchor = die
-    elif where == "after-text":  # a new text written, the index not yet switched
+    elif where == "mid-commit":  # inside the catalogue's transaction: one row written
+        from annotations.corpus import catalogue
+
+        real_values, calls = catalogue._values, []
+
+        def values_then_die(*args):
+            calls.append(1)
+            if len(calls) > 1:
+                die()
+            return real_values(*args)
+        catalogue._values = values_then_die
+    elif where == "after-text":  # a new text written, the catalogue not yet switched
         real = ingest._write_text
 
         def write_then_die(path, text):

@@ -56,7 +56,7 @@ def inside_targets(h: Path) -> dict[str, Path]:
         "marker": h / "annotations" / "store.json",
         "new file in annotations": h / "annotations" / "x.jsonl",
         "new file in the shard folder": h / "annotations" / "reports" / "y.json",
-        "index": h / "library" / "index.json",
+        "index": h / "library" / "catalogue.sqlite",
         "a text": h / "library" / "texts" / "r000.txt",
         "new file in library": h / "library" / "out.jsonl",
         "analysis": next((h / "cache" / "analysis").iterdir()),
@@ -83,7 +83,7 @@ def test_links_and_aliases_into_the_home_are_refused(home, tmp_path):
     (tmp_path / "link.jsonl").symlink_to(shard)
     (tmp_path / "alias").symlink_to(home / "annotations")  # the folder under another name
     (tmp_path / "chain1").symlink_to(tmp_path / "chain2")
-    (tmp_path / "chain2").symlink_to(home / "library" / "index.json")
+    (tmp_path / "chain2").symlink_to(home / "library" / "catalogue.sqlite")
     before = snapshot(home)
     for target in (tmp_path / "link.jsonl", tmp_path / "alias" / "summary.json",
                    tmp_path / "alias" / "new.jsonl", tmp_path / "chain1"):

@@ -75,7 +75,7 @@ def counting_stages(monkeypatch) -> list[int]:
 def test_a_disk_filling_midway_on_a_small_file_system(tmp_path, monkeypatch):
     staged = counting_stages(monkeypatch)
     midway = 0
-    for leave in (0, 4096, 12288, 24576, 49152, 10**7):
+    for leave in (0, 4096, 12288, 24576, 49152, 65536, 98304, 10**7):  # the catalogue log takes 32 KB
         with small_fs(tmp_path / f"fs{leave}", "1m") as fs:
             home = fs / "home"
             (tmp_path / f"t{leave}").mkdir()

@@ -2,10 +2,10 @@
 changed files (so the text switch and the re-anchoring are killed too), and
 stopped by SIGTERM / Ctrl-C.
 
-After every kill: the home opens and `list` works, every index entry's
+After every kill: the home opens and `list` works, every catalogue row's
 sha256 matches the text it names, and nothing an import acknowledged is
 lost. After the next writer (an import that is not killed): no text or
-analysis the index does not know is left, and every annotation is anchored on
+analysis the catalogue does not know is left, and every annotation is anchored on
 its report's current text (offsets that slice back to the passage)."""
 from __future__ import annotations
 
@@ -172,10 +172,11 @@ def test_sigterm_and_ctrl_c_stop_cleanly_and_say_what_was_imported(home, tmp_pat
     assert res.returncode == 0 and f"imported {40 - n}, updated 0, unchanged {n}," in res.stderr
 
 
-@pytest.mark.parametrize("where", ["after-text", "reanchor"])
+@pytest.mark.parametrize("where", ["after-text", "mid-commit", "reanchor"])
 def test_killed_at_the_text_switch_the_next_import_finishes_it(home, tmp_path, where):
-    """Killed right after a new text is written (index not switched), or right
-    after the switch (annotations not yet moved): the index always matches its
+    """Killed right after a new text is written (catalogue not switched), inside
+    the catalogue's transaction (rows written, not committed), or right after
+    the switch (annotations not yet moved): the catalogue always matches its
     texts, and the next import -- with nothing changed on disk -- removes the
     leftover text and re-anchors the annotations onto the current text."""
     src = tmp_path / "src"

@@ -94,7 +94,7 @@ def test_a_read_only_file_system(tmp_path):
             assert "Open baocao read-only" in line
             with AnnotationStore(home, readonly=True) as ro:  # reading still works
                 assert ro.counts() == {"r000": {"task": 1}}
-            for args in (("done", "r000"), ("import-annotations", home / "library" / "index.json")):
+            for args in (("done", "r000"), ("import-annotations", home / "library" / "catalogue.sqlite")):
                 res = cli(home, *args)
                 assert res.exit_code == 1 and "read-only" in res.output, res.output
                 assert "Traceback" not in res.output
@@ -237,10 +237,10 @@ def test_a_journal_naming_files_outside_the_store_is_refused(tmp_path):
     spans = synthetic_home(home, 1, 4)
     with AnnotationStore(home) as store:
         store.tag(sel(home, spans, "r000", 0), "task")
-    victim = home / "library" / "index.json"
+    victim = home / "library" / "catalogue.sqlite"
     keep = victim.read_bytes()
-    for renames in ([["../../library/index.json", "r000.json"]],
-                    [[".r000.json.abcdefgh.tmp", "../../library/index.json"]],
+    for renames in ([["../../library/catalogue.sqlite", "r000.json"]],
+                    [[".r000.json.abcdefgh.tmp", "../../library/catalogue.sqlite"]],
                     [[".r000.json.abcdefgh.tmp", ".hidden.json"]], "x", [[1]]):
         (home / "annotations" / "journal.json").write_bytes(orjson.dumps({"renames": renames}))
         with pytest.raises(CorruptDatabase):

@@ -26,6 +26,7 @@ from annotations.corpus.library import Library
 from annotations.models import Analysis, Entity, Paragraph, Sentence, Token, text_sha256
 from annotations.nlp import PIPELINE_VERSION
 from annotations.store import AnnotationStore, Selection
+from support import first_release
 
 PAYLOADS = {
     "osc0-bel": "\x1b]0;pwned title\x07",
@@ -97,14 +98,15 @@ def toml_str(value: str) -> str:
 
 def make_old_home(seeded: Path, dest: Path) -> Path:
     """The seeded home with every payload written behind input's back: titles,
-    dates, bylines and one id in index.json, a canonical text, store shards
+    dates, bylines and one id in a first-release index.json (migrated when opened),
+    a canonical text, store shards
     (annotators, notes) and config.toml (annotator, a label's definition)."""
     shutil.copytree(seeded, dest)
     lib = Library(dest)
     sha = text_sha256(EVIL_TEXT)
     AnalysisCache(dest / "cache" / "analysis").put_dict(
         sha, {"sha256": sha, "pipeline": PIPELINE_VERSION, **_evil_analysis().to_dict()})
-    index_path = dest / "library" / "index.json"
+    index_path = first_release(dest)
     index = orjson.loads(index_path.read_bytes())
     template = dict(index["reports"][0])
     payloads = list(PAYLOADS.items())
@@ -169,7 +171,7 @@ def cli(home: Path, *args: str, annotator: str | None = "tester"):
 
 def test_the_old_home_holds_every_payload(old_home: Path):
     """The test home really is hostile (else every other test passes for nothing)."""
-    index = (old_home / "library" / "index.json").read_text(encoding="utf-8")
+    index = orjson.dumps([m.to_dict() for m in Library(old_home).reports()]).decode()
     shards = "".join(p.read_text(encoding="utf-8")
                      for p in (old_home / "annotations" / "reports").glob("*.json"))
     for payload in PAYLOADS.values():

@@ -61,9 +61,10 @@ def synthetic_home(home, n_reports: int = 3, sentences: int = 12, *, ids: list[s
     """A library written straight to disk with an analysis cache entry per text
     (sentences by construction, no NLP): report id -> sentence spans. Fast
     enough to build inside any test (or many times in one)."""
-    from annotations.corpus.library import INDEX_VERSION
+    from annotations.corpus.catalogue import Catalogue
     from annotations.home import Home
     from annotations.models import ReportMeta, text_sha256
+    from annotations.text.vietnamese import fold
 
     h = Home(Path(home))
     h.texts_dir.mkdir(parents=True, exist_ok=True)
@@ -93,11 +94,10 @@ def synthetic_home(home, n_reports: int = 3, sentences: int = 12, *, ids: list[s
                "entities": ents if entities else []}
         lib.cache_path(sha).parent.mkdir(parents=True, exist_ok=True)
         lib.cache_path(sha).write_bytes(orjson.dumps(doc))
-        metas.append(ReportMeta(rid, f"Báo cáo {n}", f"2024-{n % 12 + 1:02d}", "text",
-                                len(sents), sha))
+        metas.append((ReportMeta(rid, f"Báo cáo {n}", f"2024-{n % 12 + 1:02d}", "text",
+                                 len(sents), sha), f"{rid}.txt", fold(text)))
         out[rid] = [(s, e) for s, e, _p in sents]
-    h.index_path.write_bytes(orjson.dumps({"version": INDEX_VERSION,
-                                           "reports": [m.to_dict() for m in metas]}))
+    Catalogue(h, lib.cache).create(metas)
     return out
 
 

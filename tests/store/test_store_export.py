@@ -290,9 +290,9 @@ def test_offsets_into_a_changed_text_are_never_exported(homes):
     cut = passage(home, rid, 1).sentences[1][0]  # change the text before sentence 1 only
     new = text[:cut] + "Thêm. " + text[cut:]
     lib.home.text_path(rid).write_text(new, encoding="utf-8")
-    from annotations.models import text_sha256
-
     from dataclasses import replace
+
+    from annotations.models import text_sha256
 
     lib._catalogue.set_meta(replace(lib.get(rid), sha256=text_sha256(new)))
     recs = [r for r in export(home) if r["report_id"] == rid]

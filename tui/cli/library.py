@@ -1,4 +1,4 @@
-"""Library commands: import, list, show."""
+"""Library commands: import, list, show, repair."""
 from __future__ import annotations
 
 import re
@@ -159,7 +159,10 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
     from annotations.corpus.library import Library
     from annotations.services import progress
 
-    reports = Library(ctx.obj["home"]).reports()
+    lib = Library(ctx.obj["home"])
+    reports = lib.reports()
+    for note in lib.notes:  # a first-release index migrated, a lost catalogue rebuilt
+        click.echo(f"baocao: {note}", err=True)
     mine = progress(ctx.obj["home"], ctx.obj.get("annotator"), warn=_warn)
     nothing = {"tagged": 0, "none": 0, "done": False}
     if as_json:
@@ -199,6 +202,20 @@ def show_cmd(ctx: click.Context, report: str, as_json: bool, tags: bool) -> None
         render_report(record)
 
 
+@click.command("repair")
+@click.pass_context
+def repair_cmd(ctx: click.Context) -> None:
+    """Check the library catalogue and repair it: a damaged one is kept aside
+    and rebuilt from the texts and the analysis cache (titles and dates are
+    taken from the texts again; which file a report came from is lost), a
+    missing one rebuilt; leftovers of interrupted imports are removed."""
+    from annotations.corpus.library import Library
+    from annotations.text.sanitize import inert
+
+    for note in Library(ctx.obj["home"]).repair():
+        click.echo(f"baocao: {inert(note)}")
+
+
 def register(group: click.Group) -> None:
-    for cmd in (import_cmd, list_cmd, show_cmd):
+    for cmd in (import_cmd, list_cmd, show_cmd, repair_cmd):
         group.add_command(cmd)

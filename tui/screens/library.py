@@ -1,4 +1,9 @@
-"""The library: every report by date, progress and label counts, a filter."""
+"""The library: every report by date, progress and label counts, a filter.
+
+The screen holds the ids in table order only; the rows drawn are read from
+the catalogue a page at a time, and the filter is a catalogue query (folded
+title and text, corpus/catalogue.py), so a 100,000-report library costs what
+a small one does."""
 from __future__ import annotations
 
 from rich.text import Text
@@ -14,13 +19,15 @@ from annotations.models import ReportMeta
 from annotations.text.sanitize import inert
 
 from ..bindings import bindings_for, keys_for
-from ..messages import AlphasComputed, SeedingFinished, SeedingProgress, SeedingStarted, TextsFolded
+from ..messages import AlphasComputed, SeedingFinished, SeedingProgress, SeedingStarted
 from ..widgets.key_bar import KeyBar
 from ..widgets.report_table import ReportTable
 from ..widgets.side_panel import date_info
 
 BAR = 8  # cells of the progress bar
 AGREE = 10  # cells of "done alpha": annotators done, Krippendorff's alpha from two
+PAGE = 200  # rows read from the catalogue at once
+KEEP = 20 * PAGE  # rows kept read (then forgotten, read again when shown)
 
 
 def progress_bar(done: int, total: int, width: int = BAR) -> str:
@@ -36,10 +43,9 @@ class LibraryScreen(Screen):
         self.newest_first = False
         self._alphas: dict[str, tuple] = {}  # report id -> (summary key, alpha), see _agreement_cell
         self._alpha_wanted: dict[str, tuple] = {}  # asked for by rows drawn, not computed yet
-        self._reports: list[ReportMeta] = []
-        self._folded: dict[str, str] = {}  # report id -> folded title, filled lazily
-        self._folded_text: dict[str, str] = {}  # report id -> folded text (background)
-        self.shown: list[str] = []  # report ids in table order
+        self.total = 0  # reports in the library
+        self.shown: list[str] = []  # report ids in table order (those the filter matches)
+        self._metas: dict[str, ReportMeta] = {}  # the rows read so far, a page at a time
         self._populated_width = -1
         self.seeding = False
         self.index_broken = False
@@ -57,7 +63,7 @@ class LibraryScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#library-empty").display = False
         self.reload()
-        if not self._reports and self.app.seed_on_start and not self.index_broken:
+        if not self.total and self.app.seed_on_start and not self.index_broken:
             if self.app.locked_by_other or not self.app.home_writable:
                 self.no_seeding = True  # never write a home another process writes
                 self._update_title(0)
@@ -67,64 +73,43 @@ class LibraryScreen(Screen):
 
     # ------------------------------------------------------------ data
     def reload(self) -> None:
-        """Re-read the index and the store's counts, keep the cursor's report."""
+        """Re-read the catalogue and the store's counts, keep the cursor's report."""
+        self._metas.clear()
         try:
-            self._reports = self.app.library.reports()
+            self.total = len(self.app.library)
         except LibraryError as exc:  # shown, and the app stays up (help, quit)
-            self._reports = []
-            self.index_broken = True
-            self.notify(str(exc), title="Cannot read the library", severity="error",
-                        timeout=30, markup=False)
+            self._broken(exc)
         self.populate()
 
-    def folded(self, m: ReportMeta) -> str:
-        """What the filter searches: title, id, date, and the report's text once
-        the background fold has read it."""
-        from annotations.text.vietnamese import fold  # loaded by the first filter
+    def _broken(self, exc: LibraryError) -> None:
+        self.total, self.shown = 0, []
+        self.index_broken = True
+        self.notify(str(exc), title="Cannot read the library", severity="error",
+                    timeout=30, markup=False)
 
-        title = self._folded.get(m.id)
-        if title is None:
-            title = self._folded[m.id] = fold(f"{m.title} {m.id} {m.date or ''}")
-        return f"{title} {self._folded_text.get(m.id, '')}"
-
-    @work(thread=True, exclusive=True, group="fold")
-    def prefold(self) -> None:
-        """Fold every report's text for the filter in a thread and post them;
-        until then the filter matches titles, then it re-runs. Started by the
-        first `/`, not at start-up: reading every text costs seconds on a large
-        library, and most sessions never filter."""
-        from annotations.text.vietnamese import fold
-
-        worker = get_current_worker()
-        folded: dict[str, str] = {}
-        for m in list(self._reports):  # a copy: the UI thread may replace the list
-            if worker.is_cancelled:
-                return
+    def _meta(self, index: int) -> ReportMeta | None:
+        """The report of table row ``index``, its page read when first drawn
+        (None: gone since, e.g. another process repaired the library)."""
+        rid = self.shown[index]
+        meta = self._metas.get(rid)
+        if meta is None:
+            if len(self._metas) >= KEEP:
+                self._metas.clear()
+            start = index - index % PAGE
             try:
-                folded[m.id] = fold(self.app.library.text(m.id))
-            except BaocaoError:  # missing or unreadable: the title still matches
-                folded[m.id] = ""
-        self.post_message(TextsFolded(folded))
-
-    @on(TextsFolded)
-    def _texts_folded(self, message: TextsFolded) -> None:
-        self._folded_text.update(message.folded)
-        if self.filter_text:
-            self.populate()
+                self._metas.update(self.app.library.get_many(self.shown[start:start + PAGE]))
+            except LibraryError:
+                return None
+            meta = self._metas.get(rid)
+        return meta
 
     def populate(self) -> None:
         current = self.current_id()
-        query = self.filter_text
-        reports = self._reports
-        if query:
-            from annotations.text.vietnamese import matches_words
-
-            reports = [m for m in reports if matches_words(query, self.folded(m))]
-        if self.newest_first:
-            dated = [m for m in reports if m.date]
-            reports = dated[::-1] + [m for m in reports if not m.date]
-        self.shown = [m.id for m in reports]
-        self._rows = reports
+        if not self.index_broken:
+            try:
+                self.shown = self.app.library.ids(self.filter_text, newest_first=self.newest_first)
+            except LibraryError as exc:
+                self._broken(exc)
         labels = self.app.labels
         self._summary = self.app.report_summary()
         self._populated_width = self.size.width
@@ -133,10 +118,10 @@ class LibraryScreen(Screen):
             self._row_text("Date", "Title", Text(f"{'Decided/sentences':<{BAR + 9}}"),
                            [Text(f"{lb.key.upper():>3}", style=f"bold {lb.color}")
                             for lb in labels], self._title_width(), "", "done alpha"))
-        table.set_rows(len(reports), self._row)
+        table.set_rows(len(self.shown), self._row)
         if current in self.shown:
             table.move_cursor(self.shown.index(current))
-        self._update_title(len(reports))
+        self._update_title(len(self.shown))
         self._show_date()
 
     @on(ReportTable.Highlighted)
@@ -144,9 +129,10 @@ class LibraryScreen(Screen):
         """The cursor row's date and the phrase it came from, under the table."""
         row = self.query_one(ReportTable).cursor_row
         line = self.query_one("#library-date", Static)
-        line.display = 0 <= row < len(self._rows)
-        if line.display:
-            text = date_info(self._rows[row], sep="  ")
+        meta = self._meta(row) if 0 <= row < len(self.shown) else None
+        line.display = meta is not None
+        if meta is not None:
+            text = date_info(meta, sep="  ")
             text.no_wrap, text.overflow = True, "ellipsis"
             line.update(text)
 
@@ -175,7 +161,9 @@ class LibraryScreen(Screen):
         return row
 
     def _row(self, index: int, width: int) -> Text:
-        m = self._rows[index]
+        m = self._meta(index)
+        if m is None:
+            return Text(inert(self.shown[index]), style="dim")
         entry = self._summary.get(m.id)
         per_label = entry["labels"] if entry else {}
         # this annotator's decided sentences (tagged or none) of the body
@@ -247,7 +235,7 @@ class LibraryScreen(Screen):
         self.query_one(ReportTable).invalidate()
 
     def _update_title(self, shown: int) -> None:
-        total = len(self._reports)
+        total = self.total
         order = "newest first" if self.newest_first else "oldest first"
         title = Text("baocao", style="bold")
         title.append(f"  {shown} of {total} reports · {order} · annotator ", style="dim")
@@ -273,7 +261,7 @@ class LibraryScreen(Screen):
         return self.shown[table.cursor_row]
 
     def on_resize(self) -> None:
-        if self._reports and self.size.width != self._populated_width:
+        if self.total and self.size.width != self._populated_width:
             self.populate()  # the title column takes the new width
 
     def on_screen_suspend(self) -> None:
@@ -282,7 +270,7 @@ class LibraryScreen(Screen):
 
     def on_screen_resume(self) -> None:
         over, self._left_for = getattr(self, "_left_for", None), None
-        if over is None or not self._reports:
+        if over is None or not self.total:
             return
         self.populate()  # counts changed in the reader
         # Select the report the reader showed last: ]/[ may have moved on from the one opened.
@@ -345,9 +333,8 @@ class LibraryScreen(Screen):
 
     # ------------------------------------------------------------ actions
     def action_open(self) -> None:
-        rid = self.current_id()
-        if rid is not None:
-            self.app.open_report(self.shown, self.shown.index(rid))
+        if self.current_id() is not None:
+            self.app.open_report(self.shown, self.query_one(ReportTable).cursor_row)
 
     def action_review(self) -> None:
         rid = self.current_id()
@@ -378,7 +365,6 @@ class LibraryScreen(Screen):
                 box.insert_text_at_cursor("/")
                 return
         else:  # mounted on first use: a normal start pays nothing for it
-            self.prefold()
             box = Input(placeholder="filter by words of the title or text (diacritics "
                                     "optional) · enter: to the list · esc: clear", id="filter")
             await self.mount(box, before="#library-header")
