@@ -118,14 +118,15 @@ class _Big:
         return {"sha256": text_sha256(self.text), "pipeline": PIPELINE_VERSION, **analysis.to_dict()}
 
 
-def tasks(texts: Sequence[str], limit: int) -> Iterator[tuple[tuple, tuple]]:
+def tasks(texts: Sequence[str], limit: int, most: int | None = None) -> Iterator[tuple[tuple, tuple]]:
     """(task, what it is for) in text order, made as they are asked for (a
-    big report is segmented when its turn comes)."""
+    big report is segmented when its turn comes); at most ``most`` small
+    texts a task."""
     group: list[int] = []
     size = 0
     for i, text in enumerate(texts):
         big = _Big(i, text) if len(text) > limit else None
-        if group and (big or size + len(text) > limit):
+        if group and (big or size + len(text) > limit or len(group) == most):
             yield ("texts", [texts[g] for g in group]), tuple(group)
             group, size = [], 0
         if big and big.analysis.sentences:
@@ -138,13 +139,14 @@ def tasks(texts: Sequence[str], limit: int) -> Iterator[tuple[tuple, tuple]]:
 
 
 def _entries(texts: Sequence[str], limit: int, run: Callable[[Iterator[tuple]], Iterator],
-             progress: Progress | None, sentences: Sentences | None) -> Iterator[dict]:
+             progress: Progress | None, sentences: Sentences | None,
+             most: int | None = None) -> Iterator[dict]:
     """Every text's entry, in order, from ``run``: the answers to the tasks
     given it, in the order given."""
     plan: deque[tuple] = deque()  # what each task given to run is for, oldest first
 
     def given() -> Iterator[tuple]:
-        for task, what in tasks(texts, limit):
+        for task, what in tasks(texts, limit, most):
             plan.append(what)
             yield task
 
@@ -179,11 +181,13 @@ def analyses(texts: Sequence[str], *, workers: int | None = None, scheduler: str
         return
     workers = workers or os.cpu_count() or 1
     if workers > 1 and (len(texts) > 1 or sum(map(len, texts)) > LOCAL_CHARS):
+        # a few reports: one a task, so that every process has some
+        most = max(1, min(16, len(texts) // (workers * TASKS_PER_WORKER)))
         yield from _entries(texts, LOCAL_CHARS, lambda given: _pooled(given, workers),
-                            progress, sentences)
-    else:
+                            progress, sentences, most)
+    else:  # one report a task: each is finished (and Ctrl-C heard) as soon as it is done
         yield from _entries(texts, LOCAL_CHARS, lambda given: (run_task(t) for t in given),
-                            progress, sentences)
+                            progress, sentences, 1)
 
 
 # ---------------------------------------------------------------- local processes

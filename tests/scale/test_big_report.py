@@ -123,3 +123,13 @@ def test_a_local_cluster_tags_the_same_parts(monkeypatch):
                                    sentences=lambda i, d, t: notes.append(d))
     assert orjson.dumps(entry) == orjson.dumps(analyze_to_dict(text))
     assert len(notes) >= 5 and notes[-1] == len(entry["sentences"])
+
+
+def test_a_few_small_reports_are_one_a_task_so_every_process_has_work(monkeypatch):
+    texts = [clean(report(2_000, seed=s)).text for s in range(4)]
+    assert len(list(engines.tasks(texts, engines.LOCAL_CHARS))) == 1  # they would fit in one
+    made = []
+    real = engines.tasks
+    monkeypatch.setattr(engines, "tasks", lambda *a: made.extend(real(*a)) or iter(made))
+    got = list(engines.analyses(texts, workers=2))
+    assert len(made) == len(texts) and got == [analyze_to_dict(t) for t in texts]
