@@ -185,7 +185,7 @@ def _drop_noise(lines: list[str], removed: list[tuple[str, str]]) -> tuple[list[
             removed.append((line, reason))
             continue
         tail = noise.credit_tail(line)
-        if tail and noise.sentence_count(line[: tail.start()]) > 2:
+        if tail and not noise.is_caption(line):
             # a credit glued to a body paragraph: trimmed (on a caption it stays,
             # the sign that the line is a caption)
             removed.append((tail.group(0).strip(" -–|"), "photo credit"))

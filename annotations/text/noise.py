@@ -256,14 +256,16 @@ _PHOTO_VERBS = re.compile(
     r"|động thổ|khởi công|khánh thành|ký kết|tuyên thệ|ra mắt|nhận|tiếp (?:đoàn|đại sứ|các|ông|bà))\b",
     re.IGNORECASE)
 # What a reported sentence carries and a photo description does not.
-_REPORT_MARKS = re.compile(
+_REPORT_WORDS = re.compile(
     r"\b(?:đã|đang|sẽ|cần|phải|nhấn mạnh|cho biết|khẳng định|đề nghị|yêu cầu|cho rằng|chỉ rõ"
     r"|nêu rõ|lưu ý|mong muốn|thông tin|đánh giá|ghi nhận|đạt|tăng|giảm|hoàn thành|so với"
     r"|nhằm|để|vì|nên|nhưng|tuy nhiên|trong đó|theo đó|đồng thời|được|bị|chưa|không|rất"
     r"|nhiều|tiếp tục|thống nhất|quyết định|bảo đảm|đảm bảo|cho thấy|nhiệm vụ|thời gian tới"
-    r"|kết quả|tình hình|giải pháp|chỉ tiêu|mục tiêu|hạn chế|khó khăn|tồn tại|định hướng)\b"
-    r"|[:;%]"  # a figure, but not an ordinal, a term or a year: "lần thứ 15", "khóa XV", "năm 2024"
-    r"|(?<!thứ )(?<!lần )(?<!năm )(?<!khóa )(?<!khoá )(?<!số )(?<![\d/.,-])\d+", re.IGNORECASE)
+    r"|kết quả|tình hình|giải pháp|chỉ tiêu|mục tiêu|hạn chế|khó khăn|tồn tại|định hướng)\b",
+    re.IGNORECASE)
+# A figure, but not an ordinal, a term or a year ("lần thứ 15", "khóa XV", "năm 2024")
+_FIGURES = re.compile(r"[:;%]|(?<!thứ )(?<!lần )(?<!năm )(?<!khóa )(?<!khoá )(?<!số )(?<![\d/.,-])\d+",
+                      re.IGNORECASE)
 _LEAD_RE = re.compile(  # a sentence led by a time or place reads as report text
     r"(?:sáng|chiều|tối|trưa|ngày|hôm|tại|trong|theo|năm|tháng|quý|sau|trước|khi|với|qua"
     r"|từ|đến|để|về)\b", re.IGNORECASE)
@@ -282,6 +284,12 @@ def credit_tail(line: str) -> re.Match | None:
     return m if _HAS_WORD.search(line[: m.start()]) else None
 
 
+def reads_as_report(line: str) -> bool:
+    """Led by a time or a place, or carrying what a report sentence carries
+    ("đã", "nhấn mạnh", "kết quả" …): not a photo description."""
+    return bool(_LEAD_RE.match(line) or _REPORT_WORDS.search(line))
+
+
 def sentence_count(line: str) -> int:
     return len(_SENTENCE_BREAK.findall(line.rstrip(" |"))) + 1
 
@@ -296,12 +304,12 @@ def is_caption(line: str, headline: str = "") -> bool:
     if line.endswith("|") and _HAS_WORD.search(line):
         return True
     credit = credit_tail(line)
-    if credit:
+    if credit:  # the credit is the sign, unless what it follows reads as report text
         body = line[: credit.start()].rstrip(" -–|")
-        return sentence_count(body) <= 2
+        return sentence_count(body) <= 2 and not reads_as_report(body)
     if sentence_count(line) > 1 or len(line.split()) > _CAPTION_WORDS:
         return False
-    if _LEAD_RE.match(line) or _REPORT_MARKS.search(line):
+    if _FIGURES.search(line) or reads_as_report(line):
         return False
     if _SCENE_ONLY_RE.match(line):
         return True
