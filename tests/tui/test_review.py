@@ -142,6 +142,25 @@ async def test_reader_shows_the_other_annotators_letters(three):
         assert not column.display
 
 
+async def test_report_text_and_names_are_shown_inertly(tui_home):
+    lib = Library(tui_home)
+    rid = next(m.id for m in lib.reports() if "[bold]" in m.title)  # EXTRA's markup.txt
+    body = lib.analysis(rid).body_sentences()
+    decide(tui_home, "lan\x1b[31m", rid, {i: "task" for i in body}, done=True)
+    decide(tui_home, "[b]minh[/b]", rid, {body[0]: "risk"}, done=True)
+    app = app_for(tui_home)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one(ReportTable).move_cursor(app.screen.shown.index(rid))
+        await pilot.press("v")
+        await pilot.pause()
+        rv = app.screen
+        rows = [rv._row(n, 300).plain for n in range(len(rv.rows))]
+        assert any("[link=" in r for r in rows) and any("[/]" in r for r in rows)  # not markup
+        assert all("\x1b" not in r for r in rows)
+        assert "[b]minh[/b]" in str(rv.query_one("#review-head").content)
+        assert "\x1b" not in str(rv.query_one("#review-head").content)
+
+
 async def test_library_shows_done_counts_and_alpha(three):
     home, b = three
     from annotations.agreement import alpha, collect

@@ -62,6 +62,11 @@ class ReviewScreen(Screen):
 
     def on_mount(self) -> None:
         lib = self.app.library
+        if self.app.store is None:  # the app said why when it opened
+            self.notify(self.app.store_problem or "No annotation store.",
+                        title="Cannot review the report", severity="error", markup=False)
+            self.app.pop_screen()
+            return
         try:
             self.text = lib.text(self.report_id)
             self.analysis = report_sentences(lib, self.report_id)
