@@ -161,9 +161,12 @@ def test_credit_at_end_of_a_caption_stays_with_it():
     assert noise.is_caption(line)
 
 
+@pytest.mark.parametrize("body", [
+    "Hội nghị đã họp. Các đại biểu thảo luận sôi nổi. Hội nghị thống nhất cao.",
+    "Hội nghị đã thống nhất các nội dung.",  # one sentence, but report text ("đã")
+])
 @pytest.mark.parametrize("credit", ["(Ảnh: Phương Hoa/TTXVN)", "Ảnh: Dương Giang/TTXVN"])
-def test_credit_at_end_of_a_body_paragraph_is_trimmed(credit):
-    body = "Hội nghị đã họp. Các đại biểu thảo luận sôi nổi. Hội nghị thống nhất cao."
+def test_credit_at_end_of_a_body_paragraph_is_trimmed(credit, body):
     c = clean(f"{body} {credit}\nHội nghị bế mạc.")
     assert paragraphs(c.text) == [body, "Hội nghị bế mạc."]
     assert c.removed == [(credit, "photo credit")]
