@@ -67,6 +67,9 @@ class BaocaoApp(App):
         self.keymap: dict[str, str] = {}  # binding id -> keys, from config.toml [keymap]
         self.keymap_problem = ""
         self.advance = True  # [reader] advance: a label key tags, then moves on
+        self.suggest_threshold = 0.6  # [suggest] threshold: what accept-the-paragraph takes
+        self._suggestions = None  # the suggestion model's worker, made when first used
+        self.start_teach = False  # open on the teach queue (baocao teach)
         self.locked_by_other = False  # another process writes this home: we never write
         self.home_writable = True  # False: a read-only disk or no permission
         self.saved_theme: str | None = None  # the theme config.toml names
@@ -101,6 +104,7 @@ class BaocaoApp(App):
         except ConfigError:
             return
         self.advance = config.advance
+        self.suggest_threshold = config.suggest_threshold
         self.saved_theme = config.theme
 
     def _restore_theme(self) -> None:
@@ -220,6 +224,8 @@ class BaocaoApp(App):
         self._restore_theme()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.push_screen(LibraryScreen())
+        if self.start_teach:  # baocao teach: the queue over the library (escape shows it)
+            self.action_teach()
         self.schedule_settle()
         if self.store is None:
             self.notify(f"{self.store_problem}\nReports can be read but not tagged.",
@@ -246,7 +252,18 @@ class BaocaoApp(App):
         await super().action_quit()
 
     def on_unmount(self) -> None:
+        if self._suggestions is not None:
+            self._suggestions.close()
         self.close_store()
+
+    @property
+    def suggestions(self):
+        """The suggestion model's worker (tui/suggestions.py)."""
+        if self._suggestions is None:
+            from .suggestions import SuggestionService
+
+            self._suggestions = SuggestionService(self)
+        return self._suggestions
 
     def close_store(self) -> None:
         if self.store is not None:
@@ -273,6 +290,12 @@ class BaocaoApp(App):
             self.screen.load(report_id)
         else:
             self.open_report(order, order.index(report_id))
+
+    def action_teach(self) -> None:
+        from .screens.teach import TeachScreen
+
+        if not isinstance(self.screen, TeachScreen):
+            self.push_screen(TeachScreen())
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -331,13 +354,17 @@ class BaocaoApp(App):
 
 
 def make_app(home: Home | Path, annotator: str | None = None, *,
-             store_factory: StoreFactory | None = None, seed: bool = True) -> BaocaoApp:
-    """The app on a home (tests and benchmarks pass their own annotator)."""
-    return BaocaoApp(Home.of(home), annotator, store_factory=store_factory, seed=seed)
+             store_factory: StoreFactory | None = None, seed: bool = True,
+             teach: bool = False) -> BaocaoApp:
+    """The app on a home (tests and benchmarks pass their own annotator);
+    ``teach``: opened on the teach queue."""
+    app = BaocaoApp(Home.of(home), annotator, store_factory=store_factory, seed=seed)
+    app.start_teach = teach
+    return app
 
 
-def run_app(home: Path, annotator: str | None = None) -> None:
-    app = make_app(home, annotator)
+def run_app(home: Path, annotator: str | None = None, *, teach: bool = False) -> None:
+    app = make_app(home, annotator, teach=teach)
     try:
         app.run()
     finally:

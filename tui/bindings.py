@@ -65,6 +65,8 @@ TABLE: tuple[Key, ...] = (
     Key("quit", "q", "quit", "Quit", "library", short="quit"),
     Key("review", "v,V", "review", "Review the report's annotators and adjudicate", "library",
         display="v", short="review"),
+    Key("teach", "T", "app.teach", "Teach queue: the least certain sentences first",
+        "library", short="teach"),
     # reader
     Key("down", "j,down", "move(1)", "Next sentence", "reader", show=False, display="j / ↓"),
     Key("up", "k,up", "move(-1)", "Previous sentence", "reader", show=False, display="k / ↑"),
@@ -74,6 +76,14 @@ TABLE: tuple[Key, ...] = (
         display="K / shift+↑"),
     Key("none", "minus", "none", "Mark none: no label fits (again: undecided)", "reader",
         display="-", short="none"),
+    # suggestions (tui/suggestions.py): a dim lower-case letter and its confidence
+    Key("accept", "y", "accept", "Accept the suggestion on the sentence, then move on",
+        "reader", short="accept"),
+    Key("accept_paragraph", "Y", "accept_paragraph",
+        "Accept the paragraph's suggestions above the threshold", "reader",
+        short="accept ¶", palette=True),
+    Key("suggestions", "S", "toggle_suggestions", "Suggestions on/off", "reader", show=False,
+        short="suggestions", palette=True),
     Key("remove", "x", "remove", "Remove the decision (selection or sentence)", "reader",
         short="remove"),
     Key("undo", "u", "undo", "Undo", "reader", short="undo", palette=True),
@@ -133,6 +143,16 @@ TABLE: tuple[Key, ...] = (
         "reader undoes it)", "rules", display="d / del", short="delete"),
     Key("rules_back", "escape,q", "back", "Back to the reader", "rules", display="esc",
         short="back"),
+    # the teach queue (tui/screens/teach.py; the label keys answer: see ``teach_key``)
+    Key("teach_accept", "y", "accept", "Accept the suggestion (label keys answer that label)",
+        "teach", short="accept"),
+    Key("teach_none", "minus", "none", "None of the labels", "teach", display="-",
+        short="none"),
+    Key("teach_skip", "space", "skip", "Skip this sentence (for this session)", "teach",
+        display="space", short="skip"),
+    Key("teach_undo", "u", "undo", "Undo the last answer", "teach", short="undo"),
+    Key("teach_back", "escape,q", "back", "Back to the library", "teach", display="esc",
+        short="back"),
     # review (one report, every annotator; the label keys adjudicate: see ``gold_key``)
     Key("review_down", "j,down", "move(1)", "Next sentence", "review", show=False,
         display="j / ↓"),
@@ -157,7 +177,7 @@ TABLE: tuple[Key, ...] = (
 
 BY_ID = {k.id: k for k in TABLE}
 SCOPE_TITLES = {"app": "Everywhere", "library": "Library", "reader": "Reader",
-                "review": "Review", "rules": "Entity rules"}
+                "review": "Review", "rules": "Entity rules", "teach": "Teach queue"}
 
 
 def keys_for(scope: str) -> list[Key]:
@@ -183,6 +203,12 @@ def label_key(label, index: int = 0) -> Key:
     return Key(f"tag_{label.name}", label.key, f"tag({index})",
                f"Tag as {label.name} (again: remove)", "reader", display=label.key,
                short=label.name)
+
+
+def teach_key(label, index: int = 0) -> Key:
+    """The teach queue's key of one store label (a -> the answer is achievement)."""
+    return Key(f"answer_{label.name}", label.key, f"answer({index})",
+               f"Answer {label.name}", "teach", display=label.key, short=label.name)
 
 
 def gold_key(label, index: int = 0) -> Key:
@@ -245,11 +271,11 @@ def key_hint(spec: Key, keymap: Keymap | None = None) -> str:
 
 
 def reserved_keys(keymap: Keymap | None = None) -> dict[str, str]:
-    """Printable keys the app, the reader and the review bind once the keymap is applied
-    (key -> description): a label from config.toml may not take one."""
+    """Printable keys the app, the reader, the review and the teach queue bind once
+    the keymap is applied (key -> description): a label from config.toml may not take one."""
     out: dict[str, str] = {}
     for spec in TABLE:
-        if spec.scope not in ("app", "reader", "review"):
+        if spec.scope not in ("app", "reader", "review", "teach"):
             continue
         for key in keys_of(spec, keymap):
             char = key_character(key)

@@ -6,6 +6,9 @@
     [reader]
     advance = true                 # a label key tags, then moves to the next sentence
 
+    [suggest]
+    threshold = 0.6                # the reader's "accept the paragraph" takes suggestions this sure
+
     [labels.opinion]               # adds a label ...
     key = "o"                      # ... tagged with this key in the TUI
     color = "#8e24aa"              # any Rich colour
@@ -62,6 +65,7 @@ DEFAULT_LABELS = (
            "Thiên tai, dịch bệnh diễn biến phức tạp, tiềm ẩn nhiều rủi ro cho sản xuất.")),
 )
 
+SUGGEST_THRESHOLD = 0.6  # [suggest] threshold by default
 NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 
@@ -76,6 +80,9 @@ class Config:
     # and one key per sentence (label or `-`) beats two; reviewers who hop
     # around turn it off.
     advance: bool = True
+    # [suggest] threshold: the reader's accept-the-paragraph key takes the
+    # suggestions at least this probable (0-1); lower ones stay for the analyst.
+    suggest_threshold: float = 0.6  # = SUGGEST_THRESHOLD
 
 
 _COLOR_RE = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}|rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\)"
@@ -100,6 +107,7 @@ def load_config(home: Home | Path) -> Config:
         problems.append(f"theme must be a theme's name, got {theme!r}")
         theme = None
     advance = _reader_settings(data.get("reader", {}), problems)
+    threshold = _suggest_settings(data.get("suggest", {}), problems)
     labels = {lab.name: lab for lab in DEFAULT_LABELS}
     extra = data.get("labels", {})
     if not isinstance(extra, dict):
@@ -115,7 +123,8 @@ def load_config(home: Home | Path) -> Config:
         by_key.setdefault(lab.key, lab.name)
     if problems:
         raise ConfigError(f"{path}: " + "; ".join(problems))
-    return Config(tuple(labels.values()), annotator, path, theme.strip() if theme else None, advance)
+    return Config(tuple(labels.values()), annotator, path, theme.strip() if theme else None, advance,
+                  threshold)
 
 
 def _label(name: str, spec, base: Label | None, problems: list[str]) -> Label | None:
@@ -162,6 +171,22 @@ def _reader_settings(reader, problems: list[str]) -> bool:
         problems.append(f"[reader]: advance must be true or false, got {advance!r}")
         return True
     return advance
+
+
+def _suggest_settings(suggest, problems: list[str]) -> float:
+    """``threshold`` of the [suggest] table (a number from 0 to 1)."""
+    default = SUGGEST_THRESHOLD
+    if not isinstance(suggest, dict):
+        problems.append("[suggest] must be a table")
+        return default
+    unknown = set(suggest) - {"threshold"}
+    if unknown:
+        problems.append(f"[suggest]: unknown setting(s) {inert(', '.join(sorted(unknown)))}")
+    value = suggest.get("threshold", default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        problems.append(f"[suggest]: threshold must be a number from 0 to 1, got {value!r}")
+        return default
+    return float(value)
 
 
 def check_label_keys(labels, reserved: Mapping[str, str], path: Path) -> None:

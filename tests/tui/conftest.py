@@ -50,3 +50,11 @@ def tui_home(tui_template: Path, tmp_path: Path) -> Path:
 def store_factory():
     """The store the app opens (None: the real AnnotationStore)."""
     return None
+
+
+@pytest.fixture(autouse=True)
+def suggestion_marks_off(monkeypatch):
+    """Suggestion marks come from a worker thread, at a moment the tests of other
+    features do not wait for: hidden there (as the S key hides them), so those
+    screens draw the same on every run. tests/tui/test_suggestions.py shows them."""
+    monkeypatch.setattr("tui.suggestions.Suggesting.suggestions_on", False)

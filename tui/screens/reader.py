@@ -24,6 +24,7 @@ from annotations.store.records import sentence_range
 from ..bindings import BY_ID, binding, bindings_for, key_hint, keys_for, label_key
 from ..ime import telex_aliases
 from ..messages import ReportLoaded, ReportLoadFailed
+from ..suggestions import Suggesting
 from ..widgets.annotation_list import AnnotationList
 from ..widgets.key_bar import KeyBar
 from ..widgets.others_column import OthersColumn
@@ -42,7 +43,7 @@ def _reader_commands():
     return ReaderCommands
 
 
-class ReaderScreen(EntityEditing, Screen):
+class ReaderScreen(EntityEditing, Suggesting, Screen):
     BINDINGS = bindings_for("reader")
     COMMANDS = {_reader_commands}
     # always_update: re-setting the same id (reload after an error) still retitles
@@ -95,6 +96,7 @@ class ReaderScreen(EntityEditing, Screen):
             with Vertical(id="side"):
                 yield Static(id="info")
                 yield Static(id="note")
+                yield Static(id="suggestion")  # the cursor's suggestion (tui/suggestions.py)
                 yield Static(id="legend")
                 yield AnnotationList(id="annotations")
         yield KeyBar(self.key_bar_keys(), id="keys")
@@ -189,6 +191,7 @@ class ReaderScreen(EntityEditing, Screen):
         self.spans = tuple((s.start, s.end) for s in report.analysis.sentences)
         self.body = report.analysis.body_sentences()
         self._body_set = frozenset(self.body)
+        self.suggestions = {}  # of the report shown before
         self.view.load(report.text, report.analysis, [])
         self.entity_report_shown()  # corrected entities; the entity mode ends
         self._refresh_annotations()
@@ -201,6 +204,7 @@ class ReaderScreen(EntityEditing, Screen):
         self.loading_report = False
         self.view.loading = False
         self._update_side()
+        self.request_suggestions()
         self.app.schedule_settle()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -250,6 +254,7 @@ class ReaderScreen(EntityEditing, Screen):
         self._load_others()
         self.apply_rules()  # when the corrections changed (an undo, another screen)
         self._update_side()
+        self.request_suggestions()  # the model retrains on the change
 
     def _update_title(self) -> None:
         m = self.meta
@@ -316,6 +321,7 @@ class ReaderScreen(EntityEditing, Screen):
             self._show("#note", note, layout=True)
         if self.others_on:
             self.query_one(OthersColumn).show_sentence(self.cursor_shown)
+        self.show_suggestion()
         self._update_title()
 
     def _show(self, selector: str, text: Text, layout: bool) -> None:
@@ -558,7 +564,8 @@ class ReaderScreen(EntityEditing, Screen):
                         timeout=4, markup=False)
 
     def action_tag(self, index: int) -> None:
-        self._decide("Tag", self.store.tag if self.store else None, self.app.labels[index].name)
+        name = self.app.labels[index].name
+        self._decide("Tag", self.tag_writer(name) if self.store else None, name)
 
     def action_none(self) -> None:
         self._decide("None", self.store.mark_none if self.store else None)

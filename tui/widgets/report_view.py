@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from annotations.models import ENTITY_LABELS, Analysis
 
+from .suggestion_marks import FAINT, Hint, hint_cell
 from .text_layout import GUTTER, Mark, TextLayout, measure
 
 __all__ = ["GUTTER", "Mark", "ReportView"]
@@ -55,13 +56,14 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
         self.anchor = 0
         self.span: tuple[int, int] | None = None  # the entity mode's word range (offsets)
         self._para_marks: list[tuple[Mark, ...]] = []
+        self._para_hints: list[tuple[Hint, ...]] = []  # suggestions (suggestion_marks.py)
         # Bumped when something every line depends on changes: the text, its
         # wrapping, the theme or styles, entities on/off. With the paragraph's
         # marks and its part of the selection it keys both caches.
         self._generation = 0
         self._para_cache: dict[int, tuple[ParagraphKey, Text]] = {}
         self._strip_cache: dict[int, tuple[tuple, Strip]] = {}
-        self._tints: dict[str, Style] = {}
+        self._tints: dict[tuple[str, float], Style] = {}
         self._styles: dict[str, Style] = {}  # component and base styles, this generation
 
     # ------------------------------------------------------------ content
@@ -79,6 +81,7 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor = self.anchor = 0
         self.marks = sorted(marks, key=lambda m: m.start)
         self._para_marks = self.text_layout.marks_by_paragraph(self.marks)
+        self._para_hints = self.text_layout.marks_by_paragraph([])
         self._para_cache.clear()
         self._strip_cache.clear()
         self._bump()
@@ -91,6 +94,14 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
         self.marks = sorted(marks, key=lambda m: m.start)
         self._para_marks = self.text_layout.marks_by_paragraph(self.marks)
         for p, (before, after) in enumerate(zip(old, self._para_marks)):
+            if before != after:
+                self._refresh_paragraph(p)
+
+    def set_hints(self, hints: list[Hint]) -> None:
+        """Suggestions changed: repaint only the paragraphs whose hints differ."""
+        old = self._para_hints
+        self._para_hints = self.text_layout.marks_by_paragraph(hints)
+        for p, (before, after) in enumerate(zip(old, self._para_hints)):
             if before != after:
                 self._refresh_paragraph(p)
 
@@ -222,16 +233,16 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
             self._styles[name] = style
         return style
 
-    def _tint(self, color: str) -> Style:
-        style = self._tints.get(color)
+    def _tint(self, color: str, amount: float = 0.45) -> Style:
+        style = self._tints.get((color, amount))
         if style is None:
             base = self.background_colors[1]
             try:
-                tint = base.blend(Color.parse(color), 0.45)
+                tint = base.blend(Color.parse(color), amount)
             except ColorParseError:  # a bad colour in a user config: the accent instead
-                tint = base.blend(Color.parse("ansi_blue"), 0.45)
+                tint = base.blend(Color.parse("ansi_blue"), amount)
             style = Style(bgcolor=tint.rich_color, color=tint.get_contrast_text(0.95).rich_color)
-            self._tints[color] = style
+            self._tints[(color, amount)] = style
         return style
 
     def _paragraph_key(self, p: int) -> ParagraphKey:
@@ -242,10 +253,11 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
         a, b = max(first, lo), min(last, hi)
         para = self.text_layout.analysis.paragraphs[p]
         span = self.span if self.span and para.start <= self.span[0] < para.end else None
+        hints = self._para_hints[p] if self._para_hints else ()
         if first < 0 or a > b:
-            return (self._generation, self._para_marks[p], None, span)
+            return (self._generation, self._para_marks[p], hints, None, span)
         cursor = self.cursor if a <= self.cursor <= b else -1
-        return (self._generation, self._para_marks[p], a, b, cursor, span)
+        return (self._generation, self._para_marks[p], hints, a, b, cursor, span)
 
     def styled_paragraph(self, p: int) -> Text:
         """Paragraph p with its marks, entities and selection as style spans."""
@@ -261,6 +273,10 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
         if para.kind != "body":  # a caption dimmed, a heading bold: not for tagging
             text.stylize(self._style(para.kind if para.kind == "heading" else "caption"),
                          0, para.end - base)
+        for h in key[2]:
+            if h.color:
+                text.stylize(self._tint(h.color, FAINT), max(h.start, para.start) - base,
+                             min(h.end, para.end) - base)
         for m in self._para_marks[p]:
             text.stylize(self._tint(m.color), max(m.start, para.start) - base,
                          min(m.end, para.end) - base)
@@ -301,6 +317,14 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
                 seen.add(m.letter)
                 text.append(m.letter, Style(bold=True, color=m.color))
                 letters += 1
+        for h in self._para_hints[p] if self._para_hints and letters < 2 else ():
+            if h.start >= end:
+                break
+            if h.end > start:  # the line's first suggestion, in the cells left
+                cell = hint_cell(h, 2 - letters, self._style("gutter"))
+                text.append_text(cell)
+                letters += cell.cell_len
+                break
         text.append(" " * (GUTTER - 1 - letters))
         return text
 

@@ -1,0 +1,330 @@
+"""Label suggestions in the TUI: the model's worker, and the reader's marks and keys.
+
+``SuggestionService`` (one per app, ``app.suggestions``) owns the app's one
+``annotations.suggest.Suggester`` and uses it from one background thread at a
+time (it is not thread-safe). Screens ask it for a report's suggestions or for
+teach-queue questions; the thread retrains first (so the model follows every
+tag: the store writes stay on the UI thread, the Suggester reads its own
+read-only store) and posts the answer to the asking screen. Requests made
+while it works are coalesced, the latest of each kind kept: that is the
+debounce, a burst of tags costs one retrain and no key ever waits for it.
+
+``Suggesting`` is the reader's part (a mixin of ReaderScreen): the dim marks
+(tui/widgets/suggestion_marks.py) on undecided body sentences, ``y`` accepts
+the cursor's suggestion and moves on, ``Y`` the paragraph's at or above
+``[suggest] threshold`` (config.toml), ``S`` hides or shows them. An accepted
+suggestion is stored with ``source="suggestion"``, its score and the model
+version; a label key that differs from the suggestion shown is stored as
+``source="manual"`` with that version (an override). Before the first label the
+suggestions come from the cold-start prior, whose version is recorded as
+``PRIOR``.
+"""
+from __future__ import annotations
+
+import threading
+from functools import partial
+
+from rich.text import Text
+from textual.message import Message
+
+from annotations.errors import BaocaoError
+
+from .widgets.suggestion_marks import Hint
+
+PRIOR = "prior"  # the model version recorded for the cold-start prior's suggestions
+
+
+# ---------------------------------------------------------------- messages
+
+class SuggestionsReady(Message):
+    def __init__(self, report_id: str, version: str, suggestions: dict) -> None:
+        super().__init__()
+        self.report_id = report_id
+        self.version = version
+        self.suggestions = suggestions  # sentence -> annotations.suggest.Suggestion
+
+
+class TeachQuestions(Message):
+    def __init__(self, questions: list, version: str, labelled: int) -> None:
+        super().__init__()
+        self.questions = questions  # [Question]
+        self.version = version
+        self.labelled = labelled  # sentences the model learnt from
+
+
+class TeachQuality(Message):
+    def __init__(self, quality, version: str) -> None:
+        super().__init__()
+        self.quality = quality  # annotations.suggest.Quality or None (too few labels)
+        self.version = version
+
+
+class SuggestionsFailed(Message):
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
+
+
+class Question:
+    """A teach-queue item with what the screen needs to show and store it."""
+
+    __slots__ = ("item", "paragraph", "para_start", "spans", "sha")
+
+    def __init__(self, item, paragraph: str, para_start: int, spans: tuple, sha: str) -> None:
+        self.item = item  # annotations.suggest.QueueItem
+        self.paragraph = paragraph  # the text of the sentence's paragraph
+        self.para_start = para_start  # its offset in the report's text
+        self.spans = spans  # every sentence of the report: for the store's Selection
+        self.sha = sha
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.item.report_id, self.item.sentence
+
+
+# ---------------------------------------------------------------- the worker
+
+class SuggestionService:
+    def __init__(self, app) -> None:
+        self.app = app
+        self._lock = threading.Lock()
+        self._jobs: dict[str, tuple] = {}  # kind -> (screen, args): the latest request
+        self._skips: list = []  # QueueItems to skip, handed to the Suggester by the thread
+        self._running = False
+        self._closing = False
+        self._suggester = None
+
+    @property
+    def busy(self) -> bool:
+        """A request is being worked on or waiting (tests and benchmarks wait on it)."""
+        with self._lock:
+            return self._running or bool(self._jobs)
+
+    def suggest(self, screen, report_id: str) -> None:
+        """Post SuggestionsReady(report_id, ...) to ``screen`` (after a retrain)."""
+        self._submit("suggest", screen, report_id)
+
+    def teach(self, screen, limit: int) -> None:
+        """Post TeachQuestions (the next ``limit``), then TeachQuality, to ``screen``."""
+        self._submit("teach", screen, limit)
+
+    def skip(self, item) -> None:
+        with self._lock:
+            self._skips.append(item)
+
+    def _submit(self, kind: str, screen, *args) -> None:
+        with self._lock:
+            self._jobs[kind] = (screen, args)
+            if self._running or self._closing:
+                return
+            self._running = True
+        self.app.run_worker(self._run, thread=True, group="suggest", name="suggestions",
+                            exit_on_error=False)
+
+    def close(self) -> None:
+        """At exit: the Suggester's store is closed now, or by the thread when it ends."""
+        with self._lock:
+            self._closing = True
+            if not self._running:
+                self._close()
+
+    def _close(self) -> None:
+        if self._suggester is not None:
+            self._suggester.close()
+            self._suggester = None
+
+    def _next(self):
+        with self._lock:
+            if not self._jobs or self._closing:
+                self._running = False
+                if self._closing:
+                    self._close()
+                return None
+            kind = "suggest" if "suggest" in self._jobs else next(iter(self._jobs))
+            skips, self._skips = self._skips, []
+            return (kind, *self._jobs.pop(kind), skips)
+
+    def _run(self) -> None:
+        """The thread: one job after another until none is waiting."""
+        try:
+            while (job := self._next()) is not None:
+                kind, screen, args, skips = job
+                try:
+                    sg = self._model()
+                    for item in skips:
+                        sg.skip(item)
+                    sg.train()
+                    getattr(self, f"_{kind}")(sg, screen, *args)
+                except (BaocaoError, OSError) as exc:
+                    screen.post_message(SuggestionsFailed(str(exc)))
+        except BaseException:
+            with self._lock:
+                self._running = False
+            raise
+
+    def _model(self):
+        if self._suggester is None:
+            from annotations.suggest import Suggester  # with the first suggestion, off the UI
+
+            self._suggester = Suggester(self.app.home, self.app.annotator)
+        return self._suggester
+
+    @staticmethod
+    def _suggest(sg, screen, report_id: str) -> None:
+        found = {s.sentence: s for s in sg.suggest(report_id)}
+        screen.post_message(SuggestionsReady(report_id, sg.version or PRIOR, found))
+
+    def _teach(self, sg, screen, limit: int) -> None:
+        questions = []
+        for item in sg.queue(limit):
+            report = sg.library.open(item.report_id)
+            para = report.analysis.paragraphs[item.paragraph]
+            questions.append(Question(item, report.text[para.start:para.end], para.start,
+                                      tuple((s.start, s.end) for s in report.analysis.sentences),
+                                      report.meta.sha256))
+        version = sg.version or PRIOR
+        screen.post_message(TeachQuestions(questions, version, sg.labelled))
+        sg.prefetch()  # the next window, scored while the analyst reads
+        with self._lock:
+            waiting = bool(self._jobs)
+        if not waiting:  # a figure for the title; a newer request comes first
+            screen.post_message(TeachQuality(sg.quality(), version))
+
+
+# ---------------------------------------------------------------- the reader's part
+
+class Suggesting:
+    """ReaderScreen's suggestions (see the module docstring). Expects the
+    reader's report_id, body, view, spans, decided(), _decide() and friends."""
+
+    suggestions: dict = {}  # sentence -> Suggestion, for the report shown
+    suggest_version = ""
+    suggestions_on = True
+
+    def request_suggestions(self) -> None:
+        """Ask for the shown report's suggestions (after each change)."""
+        self.update_hints()  # a sentence just decided loses its mark now
+        if self.report_id and not self.loading_report:
+            self.app.suggestions.suggest(self, self.report_id)
+
+    # handlers by name: Textual's @on registers only in classes it builds (not a mixin)
+    def on_suggestions_ready(self, message: SuggestionsReady) -> None:
+        if message.report_id != self.report_id:
+            return  # the analyst moved on meanwhile; a request for this one follows
+        self.suggestions, self.suggest_version = message.suggestions, message.version
+        self.update_hints()
+
+    def on_suggestions_failed(self, message: SuggestionsFailed) -> None:
+        self.notify(message.error, title="No suggestions", severity="warning", markup=False)
+
+    def shown_suggestions(self) -> dict:
+        """sentence -> the Suggestion marked on screen (undecided body sentences)."""
+        if not self.suggestions_on or self.done or self.loading_report:
+            return {}
+        decided = self.decided()
+        return {i: s for i, s in self.suggestions.items()
+                if i in self._body_set and i not in decided
+                and self.spans[i] == (s.start, s.end)}
+
+    def update_hints(self) -> None:
+        colors = {lab.name: (lab.key.lower(), lab.color) for lab in self.app.labels}
+        hints = []
+        for s in self.shown_suggestions().values():
+            letter, color = colors.get(s.label, ("-", None))
+            hints.append(Hint(s.start, s.end, letter, color, s.score))
+        self.view.set_hints(hints)
+        self.show_suggestion()
+
+    def show_suggestion(self) -> None:
+        """The cursor's suggestion in full, in the side panel."""
+        s = self.shown_suggestions().get(self.view.cursor) if self.view.sentence_count else None
+        text = Text()
+        if s is not None:
+            text.append("suggestion: ", style="dim")
+            text.append(s.label or "none")
+            text.append(f" ({s.score:.2f}) · {self._key('accept')} accepts", style="dim")
+        box = self.query_one("#suggestion")
+        if box.display != bool(text):  # hidden when empty: the panel keeps its layout
+            box.display = bool(text)
+        self._show("#suggestion", text, layout=False)
+
+    def _key(self, bid: str) -> str:
+        from .bindings import BY_ID, key_hint
+
+        return key_hint(BY_ID[bid], self.app.keymap)
+
+    def action_toggle_suggestions(self) -> None:
+        self.suggestions_on = not self.suggestions_on
+        self.update_hints()
+        self.notify("Suggestions shown." if self.suggestions_on else
+                    f"Suggestions hidden ({self._key('suggestions')} shows them).",
+                    timeout=2, markup=False)
+
+    def tag_writer(self, label: str):
+        """The store call for a label key: an override of the suggestion shown
+        on a selected sentence when that suggestion differs."""
+        lo, hi = self.view.selection
+        shown = self.shown_suggestions()
+        if any(i in shown and shown[i].label != label for i in range(lo, hi + 1)):
+            return partial(self.store.tag, model_version=self.suggest_version)
+        return self.store.tag
+
+    def _accepting(self, s):
+        if s.label is None:
+            return self.store.mark_none, ()
+        return (partial(self.store.tag, source="suggestion", score=s.score,
+                        model_version=self.suggest_version), (s.label,))
+
+    def action_accept(self) -> None:
+        if not self.view.sentence_count or not self._writable():
+            return
+        i = self.view.cursor
+        s = self.shown_suggestions().get(i)
+        if s is None:
+            self.notify("Decided already." if i in self.decided() else "No suggestion here.",
+                        timeout=2, markup=False)
+            return
+        self._select(i)  # the cursor's sentence, not a selection
+        fn, args = self._accepting(s)
+        self._decide("Accept", fn, *args)
+        if not self.app.advance and i in self.decided():
+            self._select(self._body_step(i, 1))
+
+    def action_accept_paragraph(self) -> None:
+        """Every suggestion of the cursor's paragraph at or above the threshold;
+        then the cursor goes to the paragraph's first sentence still undecided,
+        else on to the next paragraph. The store has no batch: each sentence is
+        its own undo step."""
+        if not self.view.sentence_count or not self._writable():
+            return
+        sents = self.view.analysis.sentences
+        para = sents[self.view.cursor].paragraph
+        mine = [i for i in self.body if sents[i].paragraph == para]
+        threshold = self.app.suggest_threshold
+        shown = self.shown_suggestions()
+        take = [shown[i] for i in mine if i in shown and shown[i].score >= threshold]
+        if not take:
+            self.notify(f"No suggestion in this paragraph reaches {threshold:.2f} "
+                        "([suggest] threshold).", timeout=3, markup=False)
+            return
+        accepted = 0
+        for s in take:
+            fn, args = self._accepting(s)
+            ok, _ = self._store_call("Accept", fn, self._selection_of(s.sentence), *args)
+            if not ok:
+                break
+            accepted += 1
+        self._refresh_annotations()
+        decided = self.decided()
+        left = [i for i in mine if i not in decided]
+        self._select(left[0] if left else self._body_step(mine[-1], 1))
+        if accepted:
+            self.notify(f"Accepted {accepted} suggestion{'s' if accepted > 1 else ''}"
+                        f"{f'; {len(left)} left to decide' if left else ''}. "
+                        f"{self._key('undo')} undoes them one sentence at a time.",
+                        timeout=3, markup=False)
+
+    def _selection_of(self, i: int):
+        from annotations.store import Selection
+
+        return Selection(self.report_id, self.spans, i, i, self.meta.sha256)
