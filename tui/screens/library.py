@@ -42,7 +42,8 @@ class LibraryScreen(Screen):
         super().__init__()
         self.newest_first = False
         self._alphas: dict[str, tuple] = {}  # report id -> (summary key, alpha), see _agreement_cell
-        self._alpha_wanted: dict[str, tuple] = {}  # asked for by rows drawn, not computed yet
+        self._alpha_asked: dict[str, tuple] = {}  # asked for by rows drawn, until computed
+        self._alpha_queue: dict[str, tuple] = {}  # ... and not yet handed to a worker
         self.total = 0  # reports in the library
         self.shown: list[str] = []  # report ids in table order (those the filter matches)
         self._metas: dict[str, ReportMeta] = {}  # the rows read so far, a page at a time
@@ -197,9 +198,9 @@ class LibraryScreen(Screen):
                tuple(sorted(entry["labels"].items())))
         hit = self._alphas.get(rid)
         if hit is None or hit[0] != key:
-            if rid not in self._alpha_wanted:
-                self._alpha_wanted[rid] = key
-                if len(self._alpha_wanted) == 1:
+            if self._alpha_asked.get(rid) != key:  # a row redrawn asks only once
+                self._alpha_asked[rid] = self._alpha_queue[rid] = key
+                if len(self._alpha_queue) == 1:  # one worker for the rows of this frame
                     self.call_after_refresh(self._compute_alphas)
             return Text(f"{n}✓ α …")
         a = hit[1]  # bold below 0.667, the lowest Krippendorff would draw conclusions from
@@ -207,7 +208,7 @@ class LibraryScreen(Screen):
                     style="" if a is None or a >= 0.667 else "bold")
 
     def _compute_alphas(self) -> None:
-        wanted, self._alpha_wanted = self._alpha_wanted, {}
+        wanted, self._alpha_queue = self._alpha_queue, {}
         if wanted:
             self._alpha_worker(wanted)
 
@@ -232,6 +233,9 @@ class LibraryScreen(Screen):
     @on(AlphasComputed)
     def _alphas_computed(self, message: AlphasComputed) -> None:
         self._alphas.update(message.alphas)
+        for rid, (key, _a) in message.alphas.items():
+            if self._alpha_asked.get(rid) == key:
+                del self._alpha_asked[rid]
         self.query_one(ReportTable).invalidate()
 
     def _update_title(self, shown: int) -> None:
