@@ -65,16 +65,19 @@ _WIDGET_WORDS = sorted((
     "trở về", "quay lại", "về đầu trang", "lên đầu trang", "google news", "google+", "google",
     "nghe", "nghe bài", "đọc bài", "audio", "tải về", "tải xuống", "download",
     "theo dõi", "giọng nam", "giọng nữ", "miền bắc", "miền nam", "miền trung", "tốc độ",
-    "tạm dừng", "dừng", "phát", "x", "lượt xem", "views", "bookmark", "rss", "fb"),
+    "tạm dừng", "dừng", "phát", "x", "lượt xem", "views", "bookmark", "rss", "fb",
+    "trở về đầu trang", "đầu trang", "đánh giá bài viết", "ý kiến bạn đọc", "gửi ý kiến",
+    "viết bình luận", "ý kiến của bạn", "tốc độ đọc", "lượt thích", "gửi tin"),
     key=len, reverse=True)
 _WIDGET_RE = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, _WIDGET_WORDS))
-                        + r")(?![^\W_])|\d+(?:[.,]\d+)?|[^\w]", re.IGNORECASE)
+                        + r")(?![^\W_])|\d+(?:[.,]\d+)?x?|[^\w]", re.IGNORECASE)
 
 _PLACEHOLDERS = frozenset(s.casefold() for s in (
     "Nhập dẫn lời", "Nhập nội dung", "Nhập tiêu đề", "Nhập mô tả", "Nhập chú thích",
     "Nhập chú thích ảnh", "Nhập sapo", "Nhập tóm tắt", "Chú thích ảnh", "Thêm chú thích",
     "Enter caption", "Caption", "Insert caption", "Type caption", "Image", "Ảnh đại diện",
-    "Placeholder", "null", "undefined", "NaN", "Lorem ipsum", "Mô tả ảnh"))
+    "Placeholder", "null", "undefined", "NaN", "Lorem ipsum", "Mô tả ảnh", "Đang tải",
+    "Loading", "Đang cập nhật", "Video đang được xử lý"))
 _TEMPLATE_RE = re.compile(r"\{\{.*\}\}|\{%.*%\}|\[/?caption\b[^\]]*\]|lorem ipsum\b.*", re.IGNORECASE)
 
 # ---------------------------------------------------------------- whole-line patterns
@@ -101,14 +104,16 @@ _DATELINE_DATE = re.compile(rf"{_DATE}|{_TIME}\s*[(\[]?\s*{_GMT}|{_STAMP}\b", re
 _LINK_WORDS = (r"(?:xem thêm|đọc thêm|xem tiếp|tin liên quan|bài liên quan|tin bài liên quan"
                r"|bài viết liên quan|tin cùng chuyên mục|tin khác|các tin khác|tin mới hơn"
                r"|tin cũ hơn|tin đã đưa|có thể bạn quan tâm|video liên quan|mời xem thêm"
-               r"|mời đọc thêm|quay lại|về đầu trang|bình luận|từ khóa|từ khoá|tags?)")
+               r"|mời đọc thêm|quay lại|về đầu trang|bình luận|từ khóa|từ khoá|tags?"
+               r"|tin mới nhất|tin đọc nhiều|đọc nhiều|xem nhiều|tin xem nhiều|đọc nhiều nhất)")
 _LINK_ALONE_RE = re.compile(rf"{_LINK_WORDS}\s*[:>».…]*", re.IGNORECASE)
 _LINK_HEADED_RE = re.compile(rf"{_LINK_WORDS}\s*(?::|>>|»|›)\s*\S.{{0,250}}", re.IGNORECASE)
 _ARROW_LINK_RE = re.compile(r"(?:>>|»|►|▶|→|⇒|&gt;&gt;)\s*\S.{0,250}")
 # A bare links header: what follows it, up to the next sentence, are headlines.
 LINKS_HEADER_RE = re.compile(
     r"(?:tin liên quan|bài liên quan|tin bài liên quan|bài viết liên quan|tin cùng chuyên mục"
-    r"|tin khác|các tin khác|có thể bạn quan tâm|tin đã đưa|video liên quan)\s*[:>».…]*",
+    r"|tin khác|các tin khác|có thể bạn quan tâm|tin đã đưa|video liên quan|tin mới nhất"
+    r"|tin đọc nhiều|đọc nhiều|xem nhiều|tin xem nhiều|đọc nhiều nhất)\s*[:>».…]*",
     re.IGNORECASE)
 
 _COPYRIGHT_RE = re.compile(
@@ -121,7 +126,8 @@ CREDIT_WORDS = (r"(?:ảnh|nguồn ảnh|ảnh minh họa|ảnh minh hoạ|ảnh
 _CREDIT_LINE_RE = re.compile(rf"\(?\s*{CREDIT_WORDS}\s*(?::\s*[^()]{{1,80}})?\)?", re.IGNORECASE)
 _AUTHOR_CREDIT_RE = re.compile(
     r"\(?\s*(?:bài|tin|bài và ảnh|bài, ảnh|tin và ảnh|tin, ảnh|bài/ảnh|tin/ảnh|thực hiện"
-    r"|nhóm phóng viên|nhóm pv|phóng viên)\s*:\s*[^.!?()]{1,80}\)?", re.IGNORECASE)
+    r"|nhóm phóng viên|nhóm pv|phóng viên|tác giả|người viết|biên tập viên|biên tập)"
+    r"\s*:\s*[^.!?()]{1,80}\)?", re.IGNORECASE)
 _IMAGE_FILE_RE = re.compile(
     r"(?:\S*[\w)-]\.(?:jpe?g|png|gif|webp|bmp|svg|tiff?|heic|avif)(?:\?\S*)?\s*)+", re.IGNORECASE)
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -191,8 +197,12 @@ def noise_reason(line: str) -> str | None:
 def section_label(line: str) -> bool:
     """A site's section name or breadcrumb ("Chính trị", "Trang chủ > Thời sự"):
     noise only before the headline (elsewhere "Kinh tế" may be a heading)."""
-    parts = [p for p in _PARTS_RE.split(line.strip(" .")) if p]
+    line = _WHERE_RE.sub("", line.strip(" ."))
+    parts = [p for p in _PARTS_RE.split(line) if p]
     return bool(parts) and all(p.casefold() in SECTION_LABELS for p in parts)
+
+
+_WHERE_RE = re.compile(r"^(?:bạn đang ở|vị trí|đang xem)\s*:\s*", re.IGNORECASE)  # a breadcrumb's lead
 
 
 # ---------------------------------------------------------------- bylines
@@ -205,7 +215,7 @@ SURNAMES = frozenset((
     "Tống", "Thân", "Tôn", "Giang", "Ông", "Lò", "Lục", "Vi", "Khổng", "Quan", "Đồng", "Doãn",
     "Nghiêm", "Văn", "Thạch", "Âu", "Diệp", "Hầu", "Lã", "Mẫn", "Ninh", "Phí", "Tiêu", "Ứng"))
 _CAP_WORD = r"[^\W\d_][^\W\d_]*"
-_AGENCY = r"(?:\(\s*[A-ZĐ][\w.]{1,14}\s*\)|[-–/]\s*[A-ZĐ][A-ZĐ.]{1,14})"
+_AGENCY = r"(?:\(\s*[A-ZĐ][^()]{1,40}\)|[-–/]\s*[A-ZĐ][A-ZĐ.]{1,14})"  # "(TTXVN)", "(Ban Tuyên giáo)"
 _STAFF_RE = re.compile(r"(?:nhóm )?(?:pv|ctv|btv|phóng viên|cộng tác viên|phóng viên thường trú)"
                        r"(?:\s+[^\W\d_]+){0,3}", re.IGNORECASE)
 
@@ -270,6 +280,7 @@ _LEAD_RE = re.compile(  # a sentence led by a time or place reads as report text
     r"(?:sáng|chiều|tối|trưa|ngày|hôm|tại|trong|theo|năm|tháng|quý|sau|trước|khi|với|qua"
     r"|từ|đến|để|về)\b", re.IGNORECASE)
 _CAPTION_WORDS = 30
+_PHOTO_LABEL_RE = re.compile(r"(?:ảnh|hình)\s*\d{1,2}\s*[:.–-]\s*\S", re.IGNORECASE)
 
 
 _CREDIT_MAX = 100  # characters of a line's end a credit may take
@@ -301,7 +312,7 @@ def is_caption(line: str, headline: str = "") -> bool:
         return False
     if headline and line == headline:
         return True  # a caption repeating the headline
-    if line.endswith("|") and _HAS_WORD.search(line):
+    if (line.endswith("|") and _HAS_WORD.search(line)) or _PHOTO_LABEL_RE.match(line):
         return True
     credit = credit_tail(line)
     if credit:  # the credit is the sign, unless what it follows reads as report text

@@ -58,6 +58,7 @@ NOISE = [
     ("Các đại biểu tham quan mô hình sản xuất nông nghiệp công nghệ cao. Ảnh: Hồng Nhung",
      "middle", CAPTION),
     (HEADLINE, "middle", CAPTION),  # a caption repeating the headline
+    ("Ảnh 2: Các đại biểu dự hội nghị tại điểm cầu huyện.", "middle", CAPTION),
     ("Đồng chí Bí thư Tỉnh ủy phát biểu tại Hội nghị Ban Chấp hành Đảng bộ tỉnh.", "twice",
      CAPTION),  # the second copy goes as a repeat
     # publication datelines
@@ -84,6 +85,7 @@ NOISE = [
     ("Chính trị | Xây dựng Đảng", "start", "section label"),
     ("Đối ngoại", "start", "section label"),
     ("Nông thôn mới", "start", "section label"),  # not in the vocabulary: by its shape
+    ("Bạn đang ở: Trang chủ > Tin tức", "start", "section label"),
     # bylines: a bare name at the start or the end
     ("Thu Hằng", "end", "byline"),
     ("Nguyễn Hoàng", "top", "byline"),
@@ -94,11 +96,14 @@ NOISE = [
     ("Nhóm PV", "end", "byline"),
     ("Bài và ảnh: Lê Thanh Hà", "end", "byline"),
     ("Tin, ảnh: Hoàng Sơn", "middle", "byline"),
+    ("Tác giả: Nguyễn Minh Đức", "end", "byline"),
+    ("Hồng Nhung - Văn Thành (Ban Tuyên giáo Tỉnh ủy)", "end", "byline"),
     # CMS placeholders, image file names, web addresses
     ("Nhập dẫn lời", "middle", "CMS placeholder"),
     ("Nhập nội dung", "middle", "CMS placeholder"),
     ("Chú thích ảnh", "middle", "CMS placeholder"),
     ("Enter caption", "middle", "CMS placeholder"),
+    ("Đang tải...", "middle", "CMS placeholder"),
     ("b9dbf9c1e3a24f0b8d2e-1701523185.jpg", "middle", "image file name"),
     ("anh-hoi-nghi-tinh-uy-2024.png", "middle", "image file name"),
     ("IMG_20231120_083015.JPG", "top", "image file name"),
@@ -112,6 +117,7 @@ NOISE = [
     ("Đọc thêm: Kết quả thực hiện Nghị quyết Đại hội", "end", "related-links link"),
     ("» Thường trực Tỉnh ủy giao ban công tác tháng 10", "middle", "related-links link"),
     ("Bài liên quan:", "end", "related-links link"),
+    ("Tin đọc nhiều", "end", "related-links link"),
     ("Tin liên quan\nTỉnh ủy giao ban công tác quý III\nHội nghị Ban Thường vụ mở rộng tháng 8",
      "end", "related-links link"),  # the headlines under a bare header go with it
     # share, print and player widgets
@@ -121,6 +127,10 @@ NOISE = [
     ("A+ A- Cỡ chữ", "top", "share/print widget"),
     ("Nghe đọc bài | Giọng nam | Giọng nữ", "top", "share/print widget"),
     ("Bình luận (0)", "end", "share/print widget"),
+    ("Trở về đầu trang", "end", "share/print widget"),
+    ("Đánh giá bài viết", "end", "share/print widget"),
+    ("Ý kiến bạn đọc", "end", "share/print widget"),
+    ("Tốc độ đọc: 1x | Giọng nữ", "top", "share/print widget"),
     ("Your browser does not support the audio element.", "top", "media player"),
     ("0:00 / 03:45", "top", "media player"),
     ("Trình duyệt của bạn không hỗ trợ phát audio.", "top", "media player"),
@@ -214,6 +224,13 @@ BODY_LOOKALIKES = [
     ("Đề nghị các đồng chí nghiên cứu, tổ chức thực hiện.", "end"),
     ("Nguồn: Tổng cục Thống kê", "middle"),
     ("Lượt xem của Cổng thông tin tăng gấp đôi so với năm trước.", "middle"),
+    ("Đánh giá bài viết của đồng chí Tổng Bí thư, các đại biểu cho rằng đây là định hướng lớn.",
+     "middle"),
+    ("Tác giả của sáng kiến được khen thưởng kịp thời.", "end"),
+    ("Ý kiến bạn đọc được tổng hợp, báo cáo đầy đủ.", "middle"),
+    ("Hình thức tổ chức Đại hội được đổi mới.", "middle"),
+    ("Đang triển khai 15 dự án trọng điểm.", "top"),
+    ("Nguyễn Văn Bình (Bí thư Huyện ủy) cho biết huyện đã hoàn thành kế hoạch.", "end"),
 ]
 
 
