@@ -133,3 +133,26 @@ def test_a_few_small_reports_are_one_a_task_so_every_process_has_work(monkeypatc
     monkeypatch.setattr(engines, "tasks", lambda *a: made.extend(real(*a)) or iter(made))
     got = list(engines.analyses(texts, workers=2))
     assert len(made) == len(texts) and got == [analyze_to_dict(t) for t in texts]
+
+
+def test_an_import_notes_the_sentences_of_a_big_report_throttled(home, tmp_path, monkeypatch):
+    from annotations.corpus import ingest
+    from annotations.corpus.library import Library
+
+    (tmp_path / "big.txt").write_text(report(80_000, seed=8), encoding="utf-8")
+    (tmp_path / "small.txt").write_text(report(2_000, seed=9), encoding="utf-8")
+    seen = []
+    monkeypatch.setattr(ingest, "SENTENCES_SECONDS", 0.0)  # every part's note, to check them all
+    summary = Library(home).import_paths([tmp_path], workers=2,
+                                         progress=lambda *a: seen.append(a))
+    assert len(summary.imported) == 2
+    notes = [(d, t, w) for d, t, w in seen if w.endswith(" sentences")]
+    sentences = len(Library(home).analysis(summary.imported[0]).sentences)
+    assert len(notes) >= 3 and all(w.startswith(str(tmp_path / "big.txt") + ": ") for *_, w in notes)
+    assert notes[-1][2].endswith(f": {sentences:,}/{sentences:,} sentences")
+    assert [d for d, _, _ in seen] == sorted(d for d, _, _ in seen) and seen[-1][:2] == (2, 2)
+    seen.clear()
+    monkeypatch.setattr(ingest, "SENTENCES_SECONDS", 3600.0)  # throttled: the first note only
+    Library(home / "again").import_paths([tmp_path / "big.txt"], workers=2,
+                                         progress=lambda *a: seen.append(a))
+    assert len([a for a in seen if a[2].endswith(" sentences")]) == 1
