@@ -55,6 +55,13 @@ async def test_captions_are_dimmed_skipped_and_never_tagged(page_home):
         assert view.cursor == 6
         await pilot.press("g")
         assert view.cursor == 1
+        # a passage never takes a caption in: J stops before one, and says so
+        await pilot.press("J", "J")
+        assert (view.anchor, view.cursor) == (1, 2)
+        assert any("ends the passage" in n.message for n in notifications(app))
+        await pilot.press("escape")
+        assert view.selection == (2, 2)
+        await pilot.press("g")
 
         # drawn: a caption dimmed (italic, muted), a heading bold, the body plain;
         # entities still drawn on the caption

@@ -371,6 +371,11 @@ class ReaderScreen(EntityEditing, Suggesting, Screen):
         if self.emode is not None:
             self.entity_move(delta, extend=True)
             return
+        target = self.view.cursor + delta
+        if 0 <= target < self.view.sentence_count and target not in self._body_set:
+            # a passage is a run of body sentences: a caption or heading ends it
+            self.notify("A caption or heading ends the passage here.", timeout=2, markup=False)
+            return
         self._select(self._body_step(self.view.cursor, delta), self.view.anchor)
 
     def action_jump(self, where: str) -> None:
