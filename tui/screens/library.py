@@ -6,6 +6,8 @@ title and text, corpus/catalogue.py), so a 100,000-report library costs what
 a small one does."""
 from __future__ import annotations
 
+import threading
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -44,6 +46,8 @@ class LibraryScreen(Screen):
         self._alphas: dict[str, tuple] = {}  # report id -> (summary key, alpha), see _agreement_cell
         self._alpha_asked: dict[str, tuple] = {}  # asked for by rows drawn, until computed
         self._alpha_queue: dict[str, tuple] = {}  # ... and not yet handed to a worker
+        self._alpha_store = None  # the workers' read-only AnnotationStore
+        self._alpha_lock = threading.Lock()
         self.total = 0  # reports in the library
         self.shown: list[str] = []  # report ids in table order (those the filter matches)
         self._metas: dict[str, ReportMeta] = {}  # the rows read so far, a page at a time
@@ -214,21 +218,34 @@ class LibraryScreen(Screen):
 
     @work(thread=True, group="agreement")
     def _alpha_worker(self, wanted: dict[str, tuple]) -> None:
-        """Off the UI thread, with its own read-only store and library."""
+        """Off the UI thread, with a read-only store of its own (never the UI's),
+        opened by the first worker and kept (its summary load is a cost at 100,000
+        reports); the lock lets one worker at a time use it."""
         from annotations.agreement import alpha, done_annotators, report_units
         from annotations.corpus.library import Library
         from annotations.store import AnnotationStore
 
         out: dict[str, tuple] = {}
-        with AnnotationStore(self.app.home, readonly=True) as store:
-            lib = Library(self.app.home)
+        with self._alpha_lock:
+            try:
+                if self._alpha_store is None:
+                    self._alpha_store = AnnotationStore(self.app.home, readonly=True)
+                store, lib = self._alpha_store, Library(self.app.home)
+            except (BaocaoError, OSError):
+                store = None
             for rid, key in wanted.items():
                 try:
                     out[rid] = (key, alpha(report_units(store, lib, rid),
-                                           done_annotators(store, rid))[0])
+                                           done_annotators(store, rid))[0] if store else None)
                 except (BaocaoError, OSError):  # unreadable: shown as n/a, said elsewhere
                     out[rid] = (key, None)
         self.post_message(AlphasComputed(out))
+
+    def on_unmount(self) -> None:
+        with self._alpha_lock:
+            if self._alpha_store is not None:
+                self._alpha_store.close()
+                self._alpha_store = None
 
     @on(AlphasComputed)
     def _alphas_computed(self, message: AlphasComputed) -> None:
