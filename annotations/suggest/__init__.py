@@ -61,8 +61,9 @@ the same content); unwritable is ignored.
 ``WINDOW_REPORTS`` (16) at a time; each window asks its ``WINDOW_TAKE`` (8)
 undecided body sentences with the smallest margin between the two best
 classes, smallest first (as Prodigy's uncertainty sampling does on a stream),
-then moves on; after a whole pass it starts again on what is left, and ends
-when nothing is. Reports the annotator marked done are not asked. A window
+then moves on; after a whole pass it starts again on what was not asked, and
+ends when nothing is left. A question is given once per session (the UI
+answers or skips it). Reports the annotator marked done are not asked. A window
 scored by an older model is scored again before its next question, so the
 answers shape the questions that follow. The cost of a question does not grow
 with the library: a window costs its 16 reports, ``prefetch()`` pays it ahead.

@@ -423,6 +423,7 @@ class _Queue:
         self.ahead: tuple[list[QueueItem], str | None, int] | None = None  # a prefetched window
         self.found = False  # this pass over the library found a question
         self.skipped: set[tuple[str, int]] = set()
+        self.given: set[tuple[str, int]] = set()  # asked this session: never again
 
     def _order(self) -> list[str]:
         if self.order is None:
@@ -448,7 +449,7 @@ class _Queue:
             meta = s.library.get(rid)
             decided = s._decided(rid, rep.sha)
             for i in rep.body:
-                if i in decided or (rid, i) in self.skipped:
+                if i in decided or (rid, i) in self.skipped or (rid, i) in self.given:
                     continue
                 g = s._suggestion(rep, i, s._model, s._n)
                 items.append(QueueItem(rid, meta.title, meta.date, i,
@@ -495,6 +496,7 @@ class _Queue:
                     break
                 continue
             take = self.window[:min(limit - len(out), WINDOW_TAKE - self.asked)]
+            self.given.update((q.report_id, q.sentence) for q in take)
             out += take
             self.asked += len(take)
             self.window = self.window[len(take):]

@@ -23,9 +23,11 @@ def selection(lib: Library, rid: str, i: int) -> Selection:
 def label(home, records: list[dict], annotator: str = "lan") -> None:
     """Store each record's label (null: the decision none) as the annotator."""
     lib = Library(home)
+    opened = {rid: lib.open(rid) for rid in reports(records)}
     with AnnotationStore(home, annotator=annotator) as store:
         for g in records:
-            sel = selection(lib, g["report"], g["sentence"])
+            r = opened[g["report"]]
+            sel = Selection.of(g["report"], r.analysis.sentences, g["sentence"], None, r.meta.sha256)
             if g["label"]:
                 store.tag(sel, g["label"])
             else:
