@@ -342,9 +342,12 @@ def heading_shaped(line: str) -> bool:
 
 
 def related_headline(line: str) -> bool:
-    """A line under a bare "Tin liên quan": a headline, not a list item or a
-    "Nguồn: …" line."""
-    return heading_shaped(line) and not _BULLET_RE.match(line) and ": " not in line
+    """A line under a bare "Tin liên quan": a headline ("Bắc Kạn: Sơ kết …"),
+    not a list item or a "Nguồn: …" line."""
+    return heading_shaped(line) and not _BULLET_RE.match(line) and not _SOURCE_RE.match(line)
+
+
+_SOURCE_RE = re.compile(r"(?:nguồn|theo)\b", re.IGNORECASE)
 
 
 def _capitals(line: str) -> bool:

@@ -318,3 +318,10 @@ def test_every_control_and_format_character_is_removed():
     invisible = "".join(chr(cp) for cp in range(sys.maxunicode + 1)
                         if unicodedata.category(chr(cp)) in ("Cc", "Cf") and chr(cp) not in "\n\t")
     assert _strip_controls("a" + invisible + "b").replace("\n", "") == "ab"
+
+
+def test_byline_above_a_related_links_block():
+    c = clean("Tiêu đề bài\nHội nghị đã họp.\nMinh Anh\nTin liên quan\n"
+              "Bắc Kạn: Sơ kết 5 năm thực hiện Chỉ thị 05\nHội nghị Ban Chấp hành lần thứ 20")
+    assert c.text == "Tiêu đề bài\n\nHội nghị đã họp." and c.byline == "Minh Anh"
+    assert [why for _, why in c.removed] == ["related-links link"] * 3 + ["byline"]

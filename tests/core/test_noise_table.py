@@ -118,7 +118,7 @@ NOISE = [
     ("» Thường trực Tỉnh ủy giao ban công tác tháng 10", "middle", "related-links link"),
     ("Bài liên quan:", "end", "related-links link"),
     ("Tin đọc nhiều", "end", "related-links link"),
-    ("Tin liên quan\nTỉnh ủy giao ban công tác quý III\nHội nghị Ban Thường vụ mở rộng tháng 8",
+    ("Tin liên quan\nTỉnh ủy giao ban công tác quý III\nBắc Kạn: Sơ kết 5 năm thực hiện Chỉ thị 05",
      "end", "related-links link"),  # the headlines under a bare header go with it
     # share, print and player widgets
     ("Chia sẻ Facebook Zalo", "end", "share/print widget"),
