@@ -50,19 +50,6 @@ def scheduler_address(option: str | None) -> str | None:
     return option or os.environ.get(SCHEDULER_ENV) or None
 
 
-def batches(texts: Sequence[str], limit: int = BATCH_CHARS) -> list[list[int]]:
-    """Indexes of ``texts`` grouped in order into batches of about ``limit`` chars."""
-    out: list[list[int]] = []
-    size = 0
-    for i, text in enumerate(texts):
-        if not out or size + len(text) > limit:
-            out.append([])
-            size = 0
-        out[-1].append(i)
-        size += len(text)
-    return out
-
-
 # ---------------------------------------------------------------- tasks
 
 def run_task(task: tuple) -> list[dict] | tuple[list, list]:

@@ -23,11 +23,12 @@ def seed_texts(copies: int = 1) -> list[str]:
     return [t if n == 0 else f"Bản {n}. {t}" for n in range(copies) for t in base]
 
 
-def test_batches_are_ordered_and_bounded():
-    texts = ["a" * 50, "b" * 60, "c" * 10, "d" * 200, "e"]
-    groups = engines.batches(texts, limit=100)
+def test_tasks_are_ordered_and_bounded():
+    texts = ["a" * 50, "b" * 60, "c" * 10, "d" * 90, "e"]
+    groups = [what for task, what in engines.tasks(texts, 100)]
     assert [i for g in groups for i in g] == list(range(len(texts)))  # every text once, in order
-    assert all(sum(len(texts[i]) for i in g) <= 100 or len(g) == 1 for g in groups)
+    assert all(sum(len(texts[i]) for i in g) <= 100 for g in groups) and len(groups) == 3
+    assert [len(g) for _, g in engines.tasks(texts, 100, most=1)] == [1] * len(texts)
 
 
 def test_scheduler_from_the_environment(monkeypatch):
