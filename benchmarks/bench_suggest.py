@@ -4,10 +4,12 @@
   the suggestions and of the cold-start prior, beside the majority-class baseline;
 - retraining at 5,000 labels <= 200 ms (median of retrains, each after one more
   tag), beside underthesea_core's LRTrainer (5 SGD epochs) on the same features;
-- suggestions for a 300-sentence report <= 50 ms (first time, features computed),
-  beside reading that report (text + analysis) from the library;
+- suggestions for a 300-sentence report <= 50 ms (median of the reader's refreshes:
+  the report's features computed once, every sentence scored again), with the first
+  time, beside reading that report (text + analysis) from the library;
 - the next teach-queue item with 10,000 reports <= 50 ms (median, each after an
-  answer and a retrain), beside scoring every report once (extrapolated).
+  answer, a retrain and the worker's prefetch), beside scoring every report once
+  (extrapolated from 50).
 
 The big home is synthetic (benchmarks/corpus.py: texts from the seed paragraphs,
 analyses by simple rules, shards written with the store's storage); its labels are

@@ -58,7 +58,8 @@ written atomically without the writer lock (two writers of one version write
 the same content); unwritable is ignored.
 
 **Teach queue.** The library's reports in a shuffled order (seeded), scored
-``WINDOW_REPORTS`` (16) at a time; each window asks its ``WINDOW_TAKE`` (8)
+whole, a few at a time, until a window holds ``WINDOW_SENTENCES`` (120)
+candidates; each window asks its ``WINDOW_TAKE`` (8)
 undecided body sentences with the smallest margin between the two best
 classes, smallest first (as Prodigy's uncertainty sampling does on a stream),
 then moves on; after a whole pass it starts again on what was not asked, and
@@ -66,7 +67,7 @@ ends when nothing is left. A question is given once per session (the UI
 answers or skips it). Reports the annotator marked done are not asked. A window
 scored by an older model is scored again before its next question, so the
 answers shape the questions that follow. The cost of a question does not grow
-with the library: a window costs its 16 reports, ``prefetch()`` pays it ahead.
+with the library: a window costs its 120 sentences, ``prefetch()`` pays it ahead.
 
 **Quality** (``baocao stats``): the annotator's labels, reports split into 5
 groups, each group suggested by a model trained on the other four (with the

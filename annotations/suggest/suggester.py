@@ -16,7 +16,7 @@ from ..corpus.library import Library
 from ..errors import LibraryError
 from ..fsutil import atomic_write_bytes, read_regular
 from ..home import Home
-from ..models import Analysis
+from ..models import TAGGABLE_KINDS, Analysis
 from ..store import AnnotationStore, shard_name
 from ..store.labels import load_config
 from ..text.sanitize import single_line
@@ -28,7 +28,7 @@ FORMAT = 1  # of the model file and the features: another value is rebuilt
 NONE = ""  # the "none" class inside the model
 PRIOR_WEIGHT = 2.0  # beta = PRIOR_WEIGHT * PRIOR_HALF / (PRIOR_HALF + labels)
 PRIOR_HALF = 150
-WINDOW_REPORTS = 16  # reports scored together by the teach queue
+WINDOW_SENTENCES = 120  # the teach queue scores whole reports until it has this many
 WINDOW_TAKE = 8  # questions asked per window (its smallest margins)
 REPORTS_CACHED = 64  # reports whose features are kept in memory
 FOLDS = 5
@@ -164,9 +164,18 @@ class Suggester:
         return _Report(sha, [sentence_features(v) for v in vs], vs, analysis.body_sentences(), analysis)
 
     def _body(self, rid: str, sha: str) -> list[int]:
+        """Body sentences of a report, from its cached analysis read as raw JSON
+        (no features computed: a current model file then costs no feature work)."""
         hit = self._bodies.get(sha)
         if hit is None:
-            hit = self._bodies[sha] = self._report(rid).body
+            raw = self.library.cached_analysis_dict(sha)
+            try:
+                body = [k in TAGGABLE_KINDS for k in (p[2] if len(p) > 2 else "body"
+                                                      for p in raw["paragraphs"])]
+                hit = [i for i, s in enumerate(raw["sentences"]) if body[s[2]]]
+            except (TypeError, KeyError, IndexError):  # no cache entry, or not shaped as one
+                hit = self._report(rid).body
+            self._bodies[sha] = hit
         return hit
 
     def _sha(self, rid: str) -> str:
@@ -209,28 +218,28 @@ class Suggester:
     def examples(self) -> list[tuple[str, int, str]]:
         """(report id, sentence, class) of every body sentence this annotator
         decided (a label, or none), plus the undecided body sentences of the
-        reports they marked done (none); in library order."""
+        reports they marked done (none); by report id. Only the reports the
+        summary says they worked on are looked at, whatever the library's size."""
         self.library.reload()
         store = self.store()
         if store is None:
             return []
-        progress = store.progress()
-        metas = self.library.reports()
-        self._shas = {m.id: m.sha256 for m in metas}
         out = []
-        for meta in metas:
-            p = progress.get(meta.id)
-            if not p or not (p["tagged"] or p["none"] or p["done"]):
+        shas: dict[str, str] = {}
+        for rid, p in sorted(store.progress().items()):
+            if not (p["tagged"] or p["none"] or p["done"]):
                 continue
             try:
-                body = self._body(meta.id, meta.sha256)
+                sha = shas[rid] = self.library.get(rid).sha256
+                body = self._body(rid, sha)
             except LibraryError:
-                continue  # a text that cannot be read: nothing to learn from it
-            decided = self._decided(meta.id, meta.sha256)
+                continue  # gone from the library, or unreadable: nothing to learn from it
+            decided = self._decided(rid, sha)
             for i in body:
                 cls = decided.get(i, NONE if p["done"] else None)
                 if cls is not None and (cls == NONE or cls in self.labels):
-                    out.append((meta.id, i, cls))
+                    out.append((rid, i, cls))
+        self._shas = shas
         return out
 
     def _version_of(self, examples: list[tuple[str, int, str]]) -> str:
@@ -344,7 +353,7 @@ class Suggester:
     # ------------------------------------------------------------ figures
     def quality(self) -> Quality | None:
         """Cross-validated figures on this annotator's own labels: the reports
-        in ``FOLDS`` groups (round robin in library order; sentences, when
+        in ``FOLDS`` groups (round robin by report id; sentences, when
         all labels are in one report), each group suggested by a model trained
         on the others, exactly as suggestions are made. None below 10 labels
         or with a single class."""
@@ -410,7 +419,7 @@ def _quality_from(d: dict | None) -> Quality | None:
 
 class _Queue:
     """The teach queue's windows: reports in a seeded shuffled order, scored
-    ``WINDOW_REPORTS`` at a time; each window asks its ``WINDOW_TAKE`` smallest
+    ``WINDOW_SENTENCES`` at a time; each window asks its ``WINDOW_TAKE`` smallest
     margins; a window scored by an older model is scored again before use."""
 
     def __init__(self, owner: Suggester):
@@ -465,11 +474,13 @@ class _Queue:
                 if not self.found:
                     return [], self.owner.version, 0
                 self.at, self.found = 0, False
-            rids = order[self.at:self.at + WINDOW_REPORTS]
-            self.at += len(rids)
-            items = self._score(rids)
+            items: list[QueueItem] = []
+            while self.at < len(order) and len(items) < WINDOW_SENTENCES:
+                items += self._score([order[self.at]])
+                self.at += 1
             if items:
                 self.found = True
+                items.sort(key=lambda q: (q.margin, q.report_id, q.sentence))
                 return items, self.owner.version, 0
 
     def prefetch(self) -> None:
