@@ -170,6 +170,7 @@ def analyses(texts: Sequence[str], *, workers: int | None = None, scheduler: str
     if workers > 1 and (len(texts) > 1 or sum(map(len, texts)) > LOCAL_CHARS):
         # a few reports: one a task, so that every process has some
         most = max(1, min(16, len(texts) // (workers * TASKS_PER_WORKER)))
+        workers = min(workers, len(texts) + sum(len(t) // LOCAL_CHARS for t in texts))  # no idle ones
         yield from _entries(texts, LOCAL_CHARS, lambda given: _pooled(given, workers),
                             progress, sentences, most)
     else:  # one report a task: each is finished (and Ctrl-C heard) as soon as it is done
