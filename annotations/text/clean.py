@@ -109,6 +109,8 @@ _ABBREV = re.compile(r"(?:^|\s)[A-ZĐ]{1,4}$")  # "TP." "PGS." before a name
 # Footnote and editor's marks on headlines: "(*)", "\"*\"", "[*]", a lone "*"
 _MARKER_RE = re.compile(r"\s*(?:\(\*+\)|[\"“”]\*+[\"“”]|\[\*+\]|(?<!\S)\*+(?!\S))\s*")
 TITLE_MAX = 80
+# A wire's lead before the first sentence: "VOV.VN - Chiều 7/10, …", "(ĐCSVN) - …"
+_AGENCY_LEAD = re.compile(r"^\(?[A-ZĐ][A-ZĐ.]{1,11}\)?\s*[-–]\s+(?=\S)")
 
 
 def strip_markers(line: str) -> str:
@@ -120,7 +122,7 @@ def make_title(first_line: str) -> str:
     """The first line when it is a heading; else its first sentence, shortened
     to at most TITLE_MAX characters on a word boundary with an ellipsis.
     Footnote marks ("(*)") are left out."""
-    first_line = strip_markers(first_line)
+    first_line = _AGENCY_LEAD.sub("", strip_markers(first_line), count=1)
     if noise.heading_shaped(first_line):
         return first_line
     sentence = first_line
@@ -197,7 +199,7 @@ def _drop_noise(lines: list[str], removed: list[tuple[str, str]]) -> tuple[list[
         bm = _BYLINE_RE.fullmatch(kept[-1])
         if bm and bm.group(1)[0].isupper() and len(bm.group(1).split()) <= 6:
             byline = byline or bm.group(1).strip()
-        elif noise.bare_byline(kept[-1], at_end=True):
+        elif noise.bare_byline(kept[-1], at_end=True) or noise.unit_byline(kept[-1]):
             byline = byline or kept[-1].strip(" .")
         else:
             break

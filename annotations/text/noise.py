@@ -113,7 +113,8 @@ _ARROW_LINK_RE = re.compile(r"(?:>>|»|►|▶|→|⇒|&gt;&gt;)\s*\S.{0,250}")
 LINKS_HEADER_RE = re.compile(
     r"(?:tin liên quan|bài liên quan|tin bài liên quan|bài viết liên quan|tin cùng chuyên mục"
     r"|tin khác|các tin khác|có thể bạn quan tâm|tin đã đưa|video liên quan|tin mới nhất"
-    r"|tin đọc nhiều|đọc nhiều|xem nhiều|tin xem nhiều|đọc nhiều nhất)\s*[:>».…]*",
+    r"|tin đọc nhiều|đọc nhiều|xem nhiều|tin xem nhiều|đọc nhiều nhất)\s*[:>».…]*"
+    r"|(?:mời )?(?:xem|đọc) thêm\s*(?::|>>|»)[\s:>»]*",  # a bare "Xem thêm" may end a page
     re.IGNORECASE)
 
 _COPYRIGHT_RE = re.compile(
@@ -240,6 +241,20 @@ def bare_byline(line: str, at_end: bool = False) -> bool:
     return at_end or all(n.split()[0] in SURNAMES for n in names)
 
 
+# A unit signing the article at its end ("Văn phòng Tỉnh ủy", "Báo Bắc Kạn")
+_UNIT_RE = re.compile(
+    r"(?:văn phòng|ban|sở|phòng|trung tâm|báo|cổng thông tin|đài|ủy ban|uỷ ban|ubnd|huyện ủy"
+    r"|tỉnh ủy|thành ủy|đảng ủy|bộ|cục|tạp chí|hội)\b[^.!?;:,\d]{0,60}", re.IGNORECASE)
+_UNIT_WORDS = 7
+
+
+def unit_byline(line: str) -> bool:
+    """A unit's name alone on the last line (no sentence: no verb can be told
+    apart here, so only short capitalised lines without punctuation)."""
+    return (line[:1].isupper() and len(line.split()) <= _UNIT_WORDS
+            and bool(_UNIT_RE.fullmatch(line.strip())))
+
+
 # ---------------------------------------------------------------- captions
 
 _END_PUNCT = re.compile(r"[.!?…]$")
@@ -325,7 +340,7 @@ def is_caption(line: str, headline: str = "") -> bool:
     if _SCENE_ONLY_RE.match(line):
         return True
     words = line.split()
-    named = len(words) > 1 and words[0][0].isupper() and words[1][0].isupper()  # "Lê Minh …"
+    named = len(words) > 1 and words[0] in SURNAMES and words[1][0].isupper()  # "Lê Minh …"
     return bool((named or _SCENE_RE.match(line)) and _PHOTO_VERBS.search(line))
 
 

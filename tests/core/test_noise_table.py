@@ -98,6 +98,8 @@ NOISE = [
     ("Tin, ảnh: Hoàng Sơn", "middle", "byline"),
     ("Tác giả: Nguyễn Minh Đức", "end", "byline"),
     ("Hồng Nhung - Văn Thành (Ban Tuyên giáo Tỉnh ủy)", "end", "byline"),
+    ("Văn phòng Tỉnh ủy", "end", "byline"),
+    ("PV/VOV.VN", "end", "byline"),
     # CMS placeholders, image file names, web addresses
     ("Nhập dẫn lời", "middle", "CMS placeholder"),
     ("Nhập nội dung", "middle", "CMS placeholder"),
@@ -120,6 +122,8 @@ NOISE = [
     ("Tin đọc nhiều", "end", "related-links link"),
     ("Tin liên quan\nTỉnh ủy giao ban công tác quý III\nBắc Kạn: Sơ kết 5 năm thực hiện Chỉ thị 05",
      "end", "related-links link"),  # the headlines under a bare header go with it
+    ("Xem thêm:\nTổng Bí thư làm việc với tỉnh Bắc Ninh\nThủ tướng dự Đại hội thi đua yêu nước",
+     "middle", "related-links link"),
     # share, print and player widgets
     ("Chia sẻ Facebook Zalo", "end", "share/print widget"),
     ("In bài | Gửi email | Chia sẻ", "end", "share/print widget"),
@@ -231,6 +235,8 @@ BODY_LOOKALIKES = [
     ("Hình thức tổ chức Đại hội được đổi mới.", "middle"),
     ("Đang triển khai 15 dự án trọng điểm.", "top"),
     ("Nguyễn Văn Bình (Bí thư Huyện ủy) cho biết huyện đã hoàn thành kế hoạch.", "end"),
+    ("Ban Thường vụ Tỉnh ủy đã ban hành kế hoạch thực hiện.", "end"),
+    ("Sở Tài chính chủ trì, phối hợp với các sở, ngành liên quan.", "end"),
 ]
 
 
@@ -297,6 +303,12 @@ TITLES = [
     ("Ngày 18/10/2024, Thường trực Ban Bí thư chủ trì giao ban. Hội nghị đánh giá kết quả.",
      "Ngày 18/10/2024, Thường trực Ban Bí thư chủ trì giao ban"),
     ("Nhiệm vụ\nA họp.", "Nhiệm vụ"),
+    ("VOV.VN - Chiều 7/10, Bộ Chính trị làm việc với Ban Thường vụ Thành ủy. Hội nghị thành công.",
+     "Chiều 7/10, Bộ Chính trị làm việc với Ban Thường vụ Thành ủy"),
+    ("(ĐCSVN) - Sáng 12/1, Thành ủy tổ chức hội nghị. Hội nghị thành công.",
+     "Sáng 12/1, Thành ủy tổ chức hội nghị"),
+    ("BBK - Quán triệt tại hội nghị, lãnh đạo tỉnh nhấn mạnh yêu cầu. Hết.",
+     "Quán triệt tại hội nghị, lãnh đạo tỉnh nhấn mạnh yêu cầu"),
     ("Tình hình kinh tế - xã hội quý III (**)\n" + LEAD, "Tình hình kinh tế - xã hội quý III"),
 ]
 
