@@ -131,3 +131,11 @@ def test_done_marks_travel_so_none_decisions_count(seeded_home, tmp_path):
     assert again.exit_code == 0 and "marked done" not in again.stderr
     plain = lines(cli(colleague, "export").stdout)  # without --with-none: still carried
     assert plain[0]["report_done"] is True
+
+
+def test_export_gold_of_a_home_without_agreement_is_empty(seeded_home):
+    lib = Library(seeded_home)
+    rid = lib.reports()[0].id
+    decide(seeded_home, "lan", rid, {0: "task"})  # one annotator: no unit is unanimous
+    res = cli(seeded_home, "export", "--gold", "--with-none")
+    assert res.exit_code == 0 and res.stdout == ""

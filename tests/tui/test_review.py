@@ -161,6 +161,26 @@ async def test_report_text_and_names_are_shown_inertly(tui_home):
         assert "\x1b" not in str(rv.query_one("#review-head").content)
 
 
+async def test_one_annotator_and_none_at_all(tui_home):
+    b = Library(tui_home).analysis(RID).body_sentences()
+    app = app_for(tui_home)
+    async with app.run_test(size=SIZE) as pilot:
+        rv = await open_review(pilot)  # nobody decided anything: says so, keys harmless
+        assert "No annotator" in str(rv.query_one("#review-head").content)
+        await pilot.press("right_square_bracket", "1")
+        assert "no annotator 1" in notifications(app)[-1].message
+    decide(tui_home, "lan", RID, {b[0]: "task"}, done=True)
+    app = app_for(tui_home)
+    async with app.run_test(size=SIZE) as pilot:
+        rv = await open_review(pilot)
+        assert not any(rv.review.disagrees(i) for i in rv.rows)
+        assert "alpha" not in str(rv.query_one("#review-title").content)
+        assert rv._gold_cell(b[0]).plain == " "  # one annotator is not unanimity
+        await pilot.press("1")  # lan's task becomes the gold label
+        assert gold_docs(tui_home)[b[0]]["label"] == "task"
+        assert gold_docs(tui_home)[b[0]]["agreed"] == ["lan"]
+
+
 async def test_library_shows_done_counts_and_alpha(three):
     home, b = three
     from annotations.agreement import alpha, collect
