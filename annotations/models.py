@@ -77,6 +77,13 @@ class Analysis:
         kinds = [p.kind in TAGGABLE_KINDS for p in self.paragraphs]
         return [i for i, s in enumerate(self.sentences) if kinds[s.paragraph]]
 
+    @staticmethod
+    def body_count(d: dict) -> int:
+        """len(body_sentences()) of a to_dict() form, without building it (bulk
+        readers of the cache)."""
+        kinds = [len(p) < 3 or p[2] in TAGGABLE_KINDS for p in d["paragraphs"]]
+        return sum(1 for s in d["sentences"] if kinds[s[2]])
+
     @classmethod
     def from_dict(cls, d: dict) -> Analysis:
         return cls(

@@ -66,7 +66,7 @@ import orjson
 from ..errors import BaocaoError, LibraryError, StoreLocked
 from ..fsutil import fsync_dir
 from ..home import Home
-from ..models import ReportMeta, text_sha256
+from ..models import Analysis, ReportMeta, text_sha256
 from ..text.vietnamese import fold
 
 SCHEMA_VERSION = 1
@@ -284,12 +284,14 @@ def rebuild_rows(home: Home, cache, notes: list[str]) -> Iterator[Row]:
             title = ""
         date, date_source = find_date(text)
         cached = cache.get_dict(sha)
-        if cached is None or not isinstance(cached.get("sentences"), list):
+        try:
+            sentences, body = len(cached["sentences"]), Analysis.body_count(cached)
+        except (KeyError, TypeError, IndexError):  # missing or damaged: analysed again
             analysed += 1
-            sentences = len(cache.analysis(text, sha).sentences)
-        else:
-            sentences = len(cached["sentences"])
-        meta = ReportMeta(rid, title, date, date_source, sentences, sha, "", rid, "", now)
+            analysis = cache.analysis(text, sha)
+            sentences, body = len(analysis.sentences), len(analysis.body_sentences())
+        meta = ReportMeta(rid, title, date, date_source, sentences, sha, "", rid, "", now,
+                          body_sentences=body)
         yield meta, name, fold(text)
     if found:
         notes.append(f"rebuilt the catalogue from {len(found)} text(s) in {home.texts_dir}"

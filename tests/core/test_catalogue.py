@@ -146,7 +146,8 @@ def _same_as_imported(lib: Library, before: list[ReportMeta]) -> None:
     assert sorted(after) == sorted(m.id for m in before)
     for m in before:
         r = after[m.id]
-        assert (r.title, r.sha256, r.sentences) == (m.title, m.sha256, m.sentences)
+        assert (r.title, r.sha256, r.sentences, r.body_sentences) == (
+            m.title, m.sha256, m.sentences, m.body_sentences)
         if m.date_source != "header":  # a date header is not in the canonical text
             assert (r.date, r.date_source) == (m.date, m.date_source)
         assert (r.source_path, r.source_id, r.byline) == ("", m.id, "")  # lost

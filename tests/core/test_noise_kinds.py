@@ -45,6 +45,7 @@ def test_paragraph_kinds_from_the_pipeline(home, tmp_path):
         "Hội nghị đã thống nhất các nhiệm vụ trọng tâm 6 tháng cuối năm."]
     meta = lib.get("trang")
     assert (meta.sentences, meta.body_sentences) == (len(a.sentences), 3) and meta.sentences == 5
+    assert a.body_count(a.to_dict()) == 3  # the same count from the cache's form
     assert meta.title == "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 15"
 
 
