@@ -78,7 +78,7 @@ class Outcomes:
 class _Report:
     sha: str
     bags: list[list[str]]
-    views: list  # features.SentenceView per sentence
+    priors: list[list[float]]  # per sentence: the prior's P(class), in ``classes`` order
     body: list[int]
     analysis: Analysis
 
@@ -158,10 +158,15 @@ class Suggester:
             self._reports.popitem(last=False)
         return rep
 
-    @staticmethod
-    def _features(text: str, analysis: Analysis, sha: str) -> _Report:
+    def _features(self, text: str, analysis: Analysis, sha: str) -> _Report:
+        """Features and prior of every sentence: neither depends on the model."""
         vs = views(text, analysis)
-        return _Report(sha, [sentence_features(v) for v in vs], vs, analysis.body_sentences(), analysis)
+        priors = []
+        for v in vs:
+            p = prior_proba(v, self.labels)
+            priors.append([p[c or None] for c in self.classes])
+        return _Report(sha, [sentence_features(v) for v in vs], priors, analysis.body_sentences(),
+                       analysis)
 
     def _body(self, rid: str, sha: str) -> list[int]:
         """Body sentences of a report, from its cached analysis read as raw JSON
@@ -304,8 +309,7 @@ class Suggester:
     def _proba(self, rep: _Report, i: int, model: NaiveBayes | None, n: int) -> list[float]:
         """P(class) in ``classes`` order: the prior alone without labels, else
         the model and the prior multiplied, the prior raised to beta."""
-        prior = prior_proba(rep.views[i], self.labels)
-        pri = [prior[c or None] for c in self.classes]
+        pri = rep.priors[i]
         if model is None:
             return pri
         beta = PRIOR_WEIGHT * PRIOR_HALF / (PRIOR_HALF + n)
@@ -433,6 +437,7 @@ class _Queue:
         self.found = False  # this pass over the library found a question
         self.skipped: set[tuple[str, int]] = set()
         self.given: set[tuple[str, int]] = set()  # asked this session: never again
+        self.done: set[str] = set()  # reports the annotator marked done (when the window began)
 
     def _order(self) -> list[str]:
         if self.order is None:
@@ -445,11 +450,9 @@ class _Queue:
 
     def _score(self, rids: list[str]) -> list[QueueItem]:
         s = self.owner
-        store = s.store()
-        progress = store.progress() if store is not None else {}
         items = []
         for rid in rids:
-            if progress.get(rid, {}).get("done"):
+            if rid in self.done:
                 continue
             try:
                 rep = s._report(rid)
@@ -469,6 +472,8 @@ class _Queue:
 
     def _next_window(self) -> tuple[list[QueueItem], str | None, int]:
         order = self._order()
+        store = self.owner.store()
+        self.done = {rid for rid, p in (store.progress() if store else {}).items() if p["done"]}
         while True:
             if self.at >= len(order):  # a pass is over: another one asks what is left
                 if not self.found:
