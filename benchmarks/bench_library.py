@@ -1,7 +1,10 @@
-"""Library benchmarks (issue 2):
+"""Library benchmarks (issues 2 and 10):
 - re-import of an unchanged 1,000-report library >= 50x faster than its first import;
-- `baocao list --json` on 10,000 reports <= 1 s median.
-BENCH_N / BENCH_LIST_N scale them down for a quick look."""
+- `baocao list --json` on 10,000 and on 100,000 reports <= 1 s median (reference:
+  `baocao --help` in the same run, what any command costs to start);
+- the catalogue's filter query at 100,000 reports, per keystroke of typed
+  queries (what the TUI's `/` runs; the TUI's own figure is in bench_tui.py).
+BENCH_N / BENCH_LIST_N / BENCH_BIG_N scale them down for a quick look."""
 from __future__ import annotations
 
 import os
@@ -42,23 +45,54 @@ def bench_reimport(tmp: Path, n: int) -> None:
           f"(target >= 50x) {verdict(ratio >= 50)}")
 
 
-def bench_list(tmp: Path, n: int) -> None:
-    home = tmp / "home-list"
-    write_library(home, n)
-    cmd = [str(ROOT / ".venv" / "bin" / "baocao"), "--home", str(home), "list", "--json"]
+def _runs(cmd: list[str], n: int = 7) -> tuple[list[float], bytes]:
     times = []
-    for _ in range(7):
+    for _ in range(n):
         t0 = time.perf_counter()
         out = subprocess.run(cmd, capture_output=True, check=True).stdout
         times.append(time.perf_counter() - t0)
+    return times, out
+
+
+def bench_list(tmp: Path, n: int) -> Path:
+    home = tmp / f"home-list-{n}"
+    t0 = time.perf_counter()
+    write_library(home, n)
+    built = time.perf_counter() - t0
+    baocao = str(ROOT / ".venv" / "bin" / "baocao")
+    times, out = _runs([baocao, "--home", str(home), "list", "--json"])
     lines = out.count(b"\n")
     assert lines == n, lines
+    ref, _ = _runs([baocao, "--help"])
     med = statistics.median(times)
-    print(f"baocao list --json, {n} reports: median {med:.3f} s, max {max(times):.3f} s "
-          f"(target <= 1 s median) {verdict(med <= 1.0)}")
+    print(f"baocao list --json, {n:,} reports: median {med:.3f} s, max {max(times):.3f} s "
+          f"(target <= 1 s median) {verdict(med <= 1.0)}; reference `baocao --help` "
+          f"{statistics.median(ref):.3f} s (library written in {built:.0f} s)")
+    return home
+
+
+def bench_filter(home: Path) -> None:
+    """Library.ids(query) for every prefix of typed queries, as the TUI's filter runs it."""
+    lib = Library(home)
+    n = len(lib)
+    t0 = time.perf_counter()
+    lib.ids()
+    first = time.perf_counter() - t0
+    times, found = [], {}
+    for query in ("xoa nha tam", "hoi nghi tinh uy", "ma bao cao 0a1"):
+        for k in range(1, len(query) + 1):
+            t0 = time.perf_counter()
+            found[query[:k]] = len(lib.ids(query[:k]))
+            times.append(time.perf_counter() - t0)
+    med, worst = statistics.median(times), max(times)
+    print(f"catalogue filter, {n:,} reports, {len(times)} keystrokes: median {med * 1000:.1f} ms, "
+          f"max {worst * 1000:.1f} ms (target <= 50 ms) {verdict(worst <= 0.05)}; reference: "
+          f"every id in table order {first * 1000:.1f} ms; matches from {min(found.values()):,} "
+          f"to {max(found.values()):,}")
 
 
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as d:
         bench_list(Path(d), int(os.environ.get("BENCH_LIST_N", 10_000)))
+        bench_filter(bench_list(Path(d), int(os.environ.get("BENCH_BIG_N", 100_000))))
         bench_reimport(Path(d), int(os.environ.get("BENCH_N", 1_000)))

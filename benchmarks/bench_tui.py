@@ -3,8 +3,11 @@
     .venv/bin/python benchmarks/bench_tui.py
 
 Targets:
-- start to interactive library with 1,000 reports <= 1.5 x a bare Textual app
-  (both in fresh processes, same run; wall time from spawn to "table ready");
+- start to interactive library with 1,000 reports, and with 100,000 (issue 10),
+  <= 1.5 x a bare Textual app (both in fresh processes, same run; wall time
+  from spawn to "table ready");
+- at 100,000 reports: a filter keystroke (the catalogue query, the table and
+  the repaint it causes) <= 50 ms, the TUI's memory (RSS, peak) <= 150 MB;
 - opening a 300-sentence report <= 100 ms to first paint (analysis cached);
 - j/k per key median and p99 <= 16 ms; a/t/r per key <= 30 ms including the
   durable write, with 100,000 annotations in the store.
@@ -17,6 +20,7 @@ as a reference, with the round trip of a key that is bound to nothing.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import statistics
 import subprocess
@@ -31,6 +35,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 N_REPORTS = 1000
+N_BIG = int(os.environ.get("BENCH_TUI_BIG_N", 100_000))
+FILTER_QUERIES = ("xoa nha tam", "hoi nghi tinh uy")
 N_ANNOTATIONS = 100_000
 LONG_SENTENCES = 300
 STARTS = 5  # process starts of each kind
@@ -38,9 +44,12 @@ KEYS = 200  # j/k presses
 TAGS = 60  # a/t/r presses
 
 CHILD = r"""
-import sys, time, asyncio
+import sys, time, asyncio, json
 sys.path.insert(0, {root!r})
 kind, home = sys.argv[1], sys.argv[2]
+def rss_mb():
+    fields = dict(l.split(":", 1) for l in open("/proc/self/status"))
+    return int(fields["VmHWM"].split()[0]) / 1024  # peak resident set
 async def main():
     if kind == "bare":
         from textual.app import App
@@ -60,7 +69,39 @@ async def main():
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             rows = app.screen.query_one(ReportTable).row_count
-            print("ready", rows, "underthesea" in sys.modules, flush=True)
+            print("ready", rows, "underthesea" in sys.modules, round(rss_mb()), flush=True)
+    if kind == "filter":  # each keystroke's work: the Input.Changed handler and the repaints
+        from textual.screen import Screen
+        from tui.screens.library import LibraryScreen
+        work = [0.0]
+        import functools
+        def timed(fn):
+            @functools.wraps(fn)  # Textual passes a handler as many arguments as it takes
+            def wrapper(*args):
+                t = time.perf_counter()
+                try:
+                    return fn(*args)
+                finally:
+                    work[0] += time.perf_counter() - t
+            return wrapper
+        LibraryScreen.on_input_changed = timed(LibraryScreen.on_input_changed)
+        Screen._compositor_refresh = timed(Screen._compositor_refresh)
+        app = make_app(Path(home), "bench", seed=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            keys, trips, found = [], [], []
+            for query in {queries!r}:
+                await pilot.press("slash")
+                for ch in query:
+                    work[0] = 0.0
+                    t0 = time.perf_counter()
+                    await pilot.press("space" if ch == " " else ch)
+                    trips.append(time.perf_counter() - t0)
+                    keys.append(work[0])
+                    found.append(len(app.screen.shown))
+                await pilot.press("escape")
+            print(json.dumps({{"keys": keys, "trips": trips, "found": found, "rss": rss_mb()}}),
+                  flush=True)
 asyncio.run(main())
 """
 
@@ -140,29 +181,48 @@ def build_home(tmp: Path) -> tuple[Path, str, int, int]:
 
 def time_start(kind: str, home: Path) -> tuple[float, str]:
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", CHILD.format(root=str(ROOT)), kind, str(home)],
+    proc = subprocess.Popen([sys.executable, "-c", CHILD.format(root=str(ROOT), queries=FILTER_QUERIES),
+                             kind, str(home)],
                             stdout=subprocess.PIPE, text=True, cwd=ROOT)
     line = proc.stdout.readline()
     elapsed = time.perf_counter() - t0
+    rest = proc.stdout.read()
     proc.wait()
     if not line.startswith("ready"):
         raise SystemExit(f"{kind} start failed: {line!r}")
-    return elapsed, line.strip()
+    return elapsed, line.strip() + ("\n" + rest.strip() if rest.strip() else "")
 
 
-def bench_start(home: Path) -> None:
+def bench_start(home: Path, annotations: str) -> None:
     bare, app = [], []
     info = ""
     for _ in range(STARTS):
         bare.append(time_start("bare", home)[0])
         t, info = time_start("app", home)
         app.append(t)
-    _, rows, heavy = info.split()
+    _, rows, heavy, rss = info.split()
     b, a = statistics.median(bare), statistics.median(app)
-    print(f"start to interactive library ({rows} reports, {N_ANNOTATIONS:,} annotations): "
+    print(f"start to interactive library ({int(rows):,} reports, {annotations}): "
           f"median {a * 1000:.0f} ms vs bare Textual app {b * 1000:.0f} ms = {a / b:.2f}x "
           f"(target <= 1.50x) {verdict(a / b <= 1.5)}")
-    print(f"  underthesea imported at start-up: {heavy} (must be False)")
+    print(f"  underthesea imported at start-up: {heavy} (must be False); peak RSS {rss} MB")
+
+
+def bench_filter(home: Path) -> None:
+    """Typing queries into the library's filter on a big library, in a fresh process."""
+    _t, out = time_start("filter", home)
+    head, data = out.split("\n", 1)
+    rows = int(head.split()[1])
+    doc = json.loads(data)
+    keys, trips = doc["keys"], doc["trips"]
+    med, p99 = statistics.median(keys), pct(keys, 99)
+    print(f"filter keystroke, {rows:,} reports ({len(keys)} keys typing {' / '.join(FILTER_QUERIES)!r},"
+          f" {min(doc['found']):,} to {max(doc['found']):,} matches): median {med * 1000:.1f} ms, "
+          f"p99 {p99 * 1000:.1f} ms, max {max(keys) * 1000:.1f} ms (target <= 50 ms) "
+          f"{verdict(p99 <= 0.05)}")
+    print(f"  pilot round trip per key: median {statistics.median(trips) * 1000:.1f} ms (reference)")
+    print(f"TUI memory at {rows:,} reports after filtering: peak RSS {doc['rss']:.0f} MB "
+          f"(target <= 150 MB) {verdict(doc['rss'] <= 150)}; at start-up, above")
 
 
 # ---------------------------------------------------------------- in-process
@@ -292,8 +352,16 @@ def main() -> None:
         home, long_id, n_sent, total = build_home(Path(tmp))
         print(f"(built a home with {N_REPORTS} + 1 reports and {total:,} annotations "
               f"in {time.perf_counter() - t0:.1f} s)")
-        bench_start(home)
+        bench_start(home, f"{N_ANNOTATIONS:,} annotations")
         asyncio.run(bench_reader(home, long_id, n_sent))
+        from corpus import write_library
+
+        big = Path(tmp) / "big"
+        t0 = time.perf_counter()
+        write_library(big, N_BIG)
+        print(f"(built a home with {N_BIG:,} reports in {time.perf_counter() - t0:.1f} s)")
+        bench_start(big, "no annotations")
+        bench_filter(big)
 
 
 if __name__ == "__main__":

@@ -108,8 +108,12 @@ class LibraryScreen(Screen):
             meta = self._metas.get(rid)
         return meta
 
-    def populate(self) -> None:
+    def populate(self, keep_rows: bool = False) -> None:
+        """Fill the table from the catalogue. ``keep_rows``: the rows' contents did
+        not change (a filter keystroke): rows drawn before are reused, and nothing
+        is repainted that looks the same."""
         current = self.current_id()
+        before = self.shown
         if not self.index_broken:
             try:
                 self.shown = self.app.library.ids(self.filter_text, newest_first=self.newest_first)
@@ -119,11 +123,12 @@ class LibraryScreen(Screen):
         self._summary = self.app.report_summary()
         self._populated_width = self.size.width
         table = self.query_one(ReportTable)
-        self.query_one("#library-header", Static).update(
-            self._row_text("Date", "Title", Text(f"{'Decided/sentences':<{BAR + 9}}"),
-                           [Text(f"{lb.key.upper():>3}", style=f"bold {lb.color}")
-                            for lb in labels], self._title_width(), "", "done alpha"))
-        table.set_rows(len(self.shown), self._row)
+        self._update(self.query_one("#library-header", Static), self._row_text(
+            "Date", "Title", Text(f"{'Decided/sentences':<{BAR + 9}}"),
+            [Text(f"{lb.key.upper():>3}", style=f"bold {lb.color}") for lb in labels],
+            self._title_width(), "", "done alpha"))
+        if not (keep_rows and self.shown == before):
+            table.set_rows(len(self.shown), self._row, self.shown.__getitem__, keep=keep_rows)
         if current in self.shown:
             table.move_cursor(self.shown.index(current))
         self._update_title(len(self.shown))
@@ -135,11 +140,20 @@ class LibraryScreen(Screen):
         row = self.query_one(ReportTable).cursor_row
         line = self.query_one("#library-date", Static)
         meta = self._meta(row) if 0 <= row < len(self.shown) else None
-        line.display = meta is not None
+        if line.display != (meta is not None):
+            line.display = meta is not None
         if meta is not None:
             text = date_info(meta, sep="  ")
             text.no_wrap, text.overflow = True, "ellipsis"
-            line.update(text)
+            self._update(line, text)
+
+    @staticmethod
+    def _update(widget: Static, text: Text) -> None:
+        """Update a one-line widget (its height is fixed: no layout), and only
+        when it changes (an update repaints it)."""
+        if getattr(widget, "_shown_text", None) != text:
+            widget._shown_text = text
+            widget.update(text, layout=False)
 
     def _title_width(self) -> int:
         fixed = 10 + 2 + 2 + (BAR + 9) + 2 + 4 * len(self.app.labels) + 1 + AGREE + 2
@@ -263,9 +277,10 @@ class LibraryScreen(Screen):
         title.append(self.app.annotator)
         if self.app.readonly:
             title.append("  READ-ONLY", style="bold reverse")
-        self.query_one("#library-title", Static).update(title)
+        self._update(self.query_one("#library-title", Static), title)
         empty = self.query_one("#library-empty", Static)
-        empty.display = shown == 0 and not self.seeding
+        if empty.display != (shown == 0 and not self.seeding):  # a change lays the screen out
+            empty.display = shown == 0 and not self.seeding
         if empty.display:
             empty.update("No report matches the filter." if total else
                          "The library is empty and another baocao is writing to this home "
@@ -406,7 +421,7 @@ class LibraryScreen(Screen):
     def on_input_changed(self, event) -> None:  # by name: Input is imported lazily
         if event.input.id != "filter":
             return
-        self.populate()
+        self.populate(keep_rows=True)
         self.query_one(ReportTable).move_cursor(0)
 
     def on_input_submitted(self, event) -> None:

@@ -59,13 +59,18 @@ class ReportTable(ScrollView, can_focus=True):
         self.row_count = 0
         self.cursor_row = 0
         self.render_row: Row = lambda index, width: Text()
-        self._cache: dict[tuple[int, bool], Strip] = {}
+        self.row_key: Callable[[int], object] = int
+        self._cache: dict[tuple[object, bool], Strip] = {}
 
-    def set_rows(self, count: int, render_row: Row) -> None:
+    def set_rows(self, count: int, render_row: Row, row_key: Callable[[int], object] = int,
+                 keep: bool = False) -> None:
+        """``row_key``: what a row shows (e.g. its report id), so that with ``keep``
+        (the rows changed place, not content: a filter) drawn rows are reused."""
         self.row_count = count
-        self.render_row = render_row
+        self.render_row, self.row_key = render_row, row_key
         self.cursor_row = max(0, min(self.cursor_row, count - 1))
-        self._cache.clear()
+        if not keep or len(self._cache) > 4000:
+            self._cache.clear()
         # width 0: no horizontal scrolling, and a resize does not change it (no layout)
         self.virtual_size = Size(0, count)
         self.refresh()
@@ -84,7 +89,8 @@ class ReportTable(ScrollView, can_focus=True):
         if index >= self.row_count:
             return Strip.blank(width, self.rich_style)
         cursor = index == self.cursor_row
-        strip = self._cache.get((index, cursor))
+        key = (self.row_key(index), cursor)
+        strip = self._cache.get(key)
         if strip is None or strip.cell_length != width:
             line = self.render_row(index, width)
             line.end = ""
@@ -95,7 +101,7 @@ class ReportTable(ScrollView, can_focus=True):
                 line.stylize(self.get_component_rich_style(name, partial=True))
             strip = inert_strip(line.render(self.app.console), width).apply_style(
                 self.rich_style)  # Textual paints no background under a line's segments
-            self._cache[(index, cursor)] = strip
+            self._cache[key] = strip
         return strip
 
     def move_cursor(self, row: int) -> None:
@@ -111,7 +117,8 @@ class ReportTable(ScrollView, can_focus=True):
 
     def _cursor_style_changed(self) -> None:
         # Focus only changes how the cursor row looks: redraw that row, not the table.
-        self._cache.pop((self.cursor_row, True), None)
+        if self.cursor_row < self.row_count:
+            self._cache.pop((self.row_key(self.cursor_row), True), None)
         self.refresh_line(self.cursor_row)
 
     def on_focus(self) -> None:
