@@ -47,7 +47,9 @@ leave-one-report-out figure.) ``score`` is the top class's probability,
 the label first in alphabetical order.
 
 **Determinism.** The same labels (by text hash, sentence and class) give the
-same model version and the same model, with no random step; the only
+same model version and the same model, with no random step (a retrain adds and
+takes away only the changed labels' counts: integers, so the model is the one
+a fresh fit makes); the only
 randomness is the teach queue's report order, seeded by the annotator's name.
 
 **Model file** ``HOME/cache/suggest/<sha256(annotator)[:16]>.json``: the

@@ -27,6 +27,29 @@ from itertools import repeat
 ALPHA = 0.1  # smoothing of feature counts (best of 0.1/0.5/1 on the seeds)
 
 
+class Counts:
+    """Documents and feature counts per class: what a fit counts, kept so that a
+    retrain after a few new labels adds (or takes away) only their bags."""
+
+    def __init__(self, classes: list[str]):
+        self.classes = list(classes)
+        self._idx = {c: i for i, c in enumerate(classes)}
+        self.docs = [0] * len(classes)
+        self.features = [Counter() for _ in classes]
+
+    def add(self, bag: Iterable[str], label: str, sign: int = 1) -> None:
+        c = self._idx[label]
+        self.docs[c] += sign
+        cnt = self.features[c]
+        if sign > 0:
+            cnt.update(bag)
+        else:
+            cnt.subtract(bag)
+            for f in bag:
+                if cnt[f] <= 0:
+                    del cnt[f]
+
+
 class NaiveBayes:
     def __init__(self, classes: list[str], logprior: list[float], default: list[float],
                  loglik: list[dict[str, float]]):
@@ -42,13 +65,15 @@ class NaiveBayes:
 
     @classmethod
     def fit(cls, bags: Sequence[Iterable[str]], labels: Sequence[str], classes: list[str]) -> NaiveBayes:
-        idx = {c: i for i, c in enumerate(classes)}
-        counts = [Counter() for _ in classes]
-        docs = [0] * len(classes)
+        counts = Counts(classes)
         for bag, lab in zip(bags, labels):
-            c = idx[lab]
-            docs[c] += 1
-            counts[c].update(bag)
+            counts.add(bag, lab)
+        return cls.from_counts(counts)
+
+    @classmethod
+    def from_counts(cls, counts: Counts) -> NaiveBayes:
+        """The model of these counts (integers: the same counts, the same model)."""
+        classes, docs, counts = counts.classes, counts.docs, counts.features
         vocab = len(set().union(*counts))
         n = sum(docs)
         logprior = [math.log((d + 1) / (n + len(classes))) for d in docs]

@@ -21,7 +21,7 @@ from ..store import AnnotationStore, shard_name
 from ..store.labels import load_config
 from ..text.sanitize import single_line
 from .features import sentence_features, views
-from .model import NaiveBayes
+from .model import Counts, NaiveBayes
 from .prior import prior_proba
 
 FORMAT = 1  # of the model file and the features: another value is rebuilt
@@ -108,6 +108,8 @@ class Suggester:
         self._n = 0
         self._quality: Quality | None = None
         self._examples: list[tuple[str, int, str]] = []  # (report id, sentence, class)
+        self._counts = Counts(self.classes)  # of the examples in _counted
+        self._counted: dict[tuple[str, int, str], list[str]] = {}  # (sha, sentence, class) -> bag
         self._load()
         self._queue = _Queue(self)
 
@@ -264,12 +266,24 @@ class Suggester:
         self._examples, self._n = examples, len(examples)
         if version == self._version and self._model is not None:
             return version  # unchanged labels, or the model file of these labels
-        self._model = self._fit(examples)
+        self._model = self._refit(examples)
         self._version, self._quality = version, None
         used = {(self._sha(r), i) for r, i, _ in examples}
         self._bags = {k: v for k, v in self._bags.items() if k in used}
         self._save()
         return version
+
+    def _refit(self, examples: list[tuple[str, int, str]]) -> NaiveBayes:
+        """The model of ``examples``, counting only what changed since the last
+        one (the counts are integers, so this is the model a fresh fit makes)."""
+        now = {(self._sha(r), i, c): (r, i) for r, i, c in examples}
+        old = self._counted
+        for key in old.keys() - now.keys():
+            self._counts.add(old[key], key[2], -1)
+        for key in now.keys() - old.keys():
+            self._counts.add(self._bag(*now[key]), key[2])
+        self._counted = {k: old.get(k) or self._bag(*now[k]) for k in now}
+        return NaiveBayes.from_counts(self._counts)
 
     def _fit(self, examples: list[tuple[str, int, str]]) -> NaiveBayes:
         return NaiveBayes.fit([self._bag(r, i) for r, i, _ in examples],

@@ -59,9 +59,19 @@ def test_labels_change_the_version_and_the_model_file_is_a_cache(seeded_home):
     with Suggester(seeded_home, "lan") as sg:
         assert sg.version is None and sg.train() == v1  # rebuilt, the same
         assert sg.suggest(first[0]["report"], undecided_only=False) == before
-    label(seeded_home, body_gold(seeded_home)[12:14])
-    with Suggester(seeded_home, "lan") as sg:
-        assert sg.train() not in (None, v1)
+    with Suggester(seeded_home, "lan") as sg:  # one Suggester across changes: counts kept
+        sg.train()
+        label(seeded_home, body_gold(seeded_home)[12:30])
+        v2 = sg.train()
+        assert v2 not in (None, v1)
+        with AnnotationStore(seeded_home, annotator="lan") as store:  # and one taken back
+            store.clear(selection(Library(seeded_home), first[0]["report"], first[0]["sentence"]))
+        v3 = sg.train()
+        kept = sg.suggest(first[0]["report"], undecided_only=False)
+    Suggester(seeded_home, "lan").path.unlink()
+    with Suggester(seeded_home, "lan") as fresh:  # what a fit from scratch makes
+        assert fresh.train() == v3 != v2
+        assert fresh.suggest(first[0]["report"], undecided_only=False) == kept
 
 
 def test_suggest_leaves_out_decided_sentences(seeded_home):
