@@ -172,6 +172,8 @@ TABLE: tuple[Key, ...] = (
         display="pgdn / space"),
     Key("review_page_up", "pageup", "page(-1)", "Page up", "review", show=False,
         display="pgup"),
+    Key("review_read", "enter", "read", "Read the report from this sentence (esc: back here)",
+        "review", short="read"),
     Key("review_back", "escape,q", "back", "Back", "review", display="esc", short="back"),
 )
 

@@ -100,6 +100,11 @@ async def test_jump_adjudicate_take_and_undo(three):
         assert b[3] not in gold_docs(home)
         await pilot.press("9")
         assert "no annotator 9" in notifications(app)[-1].message
+        await pilot.press("enter")  # the reader at this sentence, and back
+        reader = app.screen
+        assert reader.report_id == RID and reader.view.cursor == b[3]
+        await pilot.press("k", "escape")
+        assert app.screen is rv and rv.cursor_sentence == b[3]
         await pilot.press("escape")
         assert not isinstance(app.screen, ReviewScreen)
     after = {d["id"]: d for d in AnnotationStore(home, readonly=True).documents(RID)

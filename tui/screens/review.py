@@ -220,6 +220,20 @@ class ReviewScreen(Screen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def action_read(self) -> None:
+        """The reader on this report, at the cursor's sentence (saved as where this
+        annotator is, so the reader opens there); escape comes back here."""
+        from .reader import ReaderScreen
+
+        if self.rows and self.app.store is not None:
+            self.app.store.set_position(self.report_id, self.cursor_sentence)
+        self.app.push_screen(ReaderScreen([self.report_id], 0))
+
+    def on_screen_resume(self) -> None:
+        if self.review is not None:  # the reader may have changed this annotator's labels
+            self._reload()
+            self._update()
+
     # ------------------------------------------------------------ adjudicating
     def _writable(self) -> bool:
         if self.app.store is None or self.app.readonly:
