@@ -5,7 +5,9 @@ reference: one process, as every report was analysed before) and --workers 2
 home in a child process, so the figures include starting baocao and loading
 the models; peak RSS is the largest of the importing process and its
 analysis processes; the CPU time (all of them) beside the wall time shows how
-much of the machine the others left (it is shared). Target: <= 10 s with 2 workers on this 2-core machine.
+much of the machine the others left: the kernel shares the cores between
+sessions (sched_autogroup), so while other sessions are busy a second process
+of this one gets no more CPU, and only a quiet machine shows the speed-up. Target: <= 10 s with 2 workers on this 2-core machine.
 
     python benchmarks/bench_big_report.py [SIZE_BYTES]
 """
