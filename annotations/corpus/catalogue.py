@@ -405,15 +405,18 @@ class Catalogue:
                    (n, _spread(title), _spread(body)))
 
     def _fill(self, db: sqlite3.Connection, rows: Iterable[Row]) -> int:
-        n = 0
+        """Insert rows: every report first, then their texts, so that the rows
+        `list` reads lie together in the file and not between index pages."""
+        texts = []
         db.execute("BEGIN")
         for meta, name, folded in rows:
             values = _values(meta, name)
             cur = db.execute(f"INSERT INTO reports {_COLUMNS} VALUES (?,?,?,?,?,?,?,?,?,?)", values)
-            self._index_text(db, cur.lastrowid, values[8], folded)
-            n += 1
+            texts.append((cur.lastrowid, values[8], folded))
+        for n, title, body in texts:
+            self._index_text(db, n, title, body)
         db.execute("COMMIT")
-        return n
+        return len(texts)
 
     def _new_db(self, target: str, *, bulk: bool = False) -> sqlite3.Connection:
         """A new, empty catalogue. ``bulk``: a temp file filled before it is renamed
@@ -595,6 +598,21 @@ class Catalogue:
         """Every report, in table order."""
         return [ReportMeta.from_dict(orjson.loads(r[0]))
                 for r in self._read(f"SELECT meta FROM reports {_ORDER}")]
+
+    def listing(self, fields: tuple[str, ...]) -> list[tuple]:
+        """Those ReportMeta fields of every report, in table order, without making
+        a ReportMeta: columns where the row has them, else read from its JSON by
+        SQLite. Rows are read in storage order and sorted here (reading them in
+        the index's order costs a seek each)."""
+        known = {"id", "title", "date", "date_source", "sentences", "sha256"}
+        for name in fields:
+            if name not in ReportMeta.__dataclass_fields__:
+                raise ValueError(f"not a ReportMeta field: {name!r}")
+        cols = ", ".join(name if name in known else f"json_extract(meta, '$.{name}')"
+                         for name in fields)
+        rows = self._read(f"SELECT undated, date, id, {cols} FROM reports")
+        rows.sort(key=lambda r: r[:3])
+        return [r[3:] for r in rows]
 
     def load(self) -> tuple[dict[str, ReportMeta], dict[str, str]]:
         """(id -> ReportMeta, id -> text file name) of every report: for writers."""

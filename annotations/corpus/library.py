@@ -80,6 +80,11 @@ class Library:
         """Every report, oldest first; undated last."""
         return self._catalogue.metas()
 
+    def listing(self, *fields: str) -> list[tuple]:
+        """Those ReportMeta fields of every report, in the order of ``reports()``
+        (what `list` prints, read without making 100,000 ReportMeta)."""
+        return self._catalogue.listing(fields)
+
     def ids(self, query: str = "", *, newest_first: bool = False) -> list[str]:
         """Report ids in table order (oldest first, undated last; ``newest_first``
         reverses the dated ones), those matching ``query`` when given: every

@@ -160,27 +160,26 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
     from annotations.services import progress
 
     lib = Library(ctx.obj["home"])
-    reports = lib.reports()
+    reports = lib.listing("id", "title", "date", "date_source", "date_evidence", "sentences")
     for note in lib.notes:  # a first-release index migrated, a lost catalogue rebuilt
         click.echo(f"baocao: {note}", err=True)
     mine = progress(ctx.obj["home"], ctx.obj.get("annotator"), warn=_warn)
     nothing = {"tagged": 0, "none": 0, "done": False}
     if as_json:
         out = sys.stdout.buffer
-        for m in reports:
-            p = mine.get(m.id, nothing)
-            out.write(orjson.dumps({"id": m.id, "title": m.title, "date": m.date,
-                                    "date_source": m.date_source,
-                                    "date_evidence": m.date_evidence or None,
-                                    "sentences": m.sentences, "tagged": p["tagged"],
+        for rid, title, date, source, evidence, sentences in reports:
+            p = mine.get(rid, nothing)
+            out.write(orjson.dumps({"id": rid, "title": title, "date": date or None,
+                                    "date_source": source, "date_evidence": evidence or None,
+                                    "sentences": sentences, "tagged": p["tagged"],
                                     "done": p["done"]}) + b"\n")
         return
     from annotations.text.sanitize import inert  # a terminal: outside text shown, never obeyed
 
-    for m in reports:
-        p = mine.get(m.id, nothing)
-        click.echo(f"{inert(m.date or '?'):<10}  {inert(m.id):<24}  {m.sentences:>4} sent  "
-                   f"{p['tagged']:>4} tagged {'✓' if p['done'] else ' '}  {inert(m.title)}")
+    for rid, title, date, _source, _evidence, sentences in reports:
+        p = mine.get(rid, nothing)
+        click.echo(f"{inert(date or '?'):<10}  {inert(rid):<24}  {sentences:>4} sent  "
+                   f"{p['tagged']:>4} tagged {'✓' if p['done'] else ' '}  {inert(title)}")
 
 
 @click.command("show")
