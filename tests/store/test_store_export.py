@@ -233,7 +233,7 @@ def test_stats(homes):
     assert res.exit_code == 0
     rows = json_lines(res.stdout)
     kinds = [r["kind"] for r in rows]
-    assert kinds == ["total"] + ["label"] * 3 + ["annotator"] * 2 + ["report"] * 5
+    assert kinds == ["total"] + ["label"] * 3 + ["annotator"] * 2 + ["report"] * 5 + ["model"]
     assert rows[0] == {"kind": "total", "annotations": 17, "reports": 5, "orphaned": 0}
     labels = {r["label"]: r["count"] for r in rows if r["kind"] == "label"}
     recs = export(home)
