@@ -354,12 +354,10 @@ def main() -> None:
               f"in {time.perf_counter() - t0:.1f} s)")
         bench_start(home, f"{N_ANNOTATIONS:,} annotations")
         asyncio.run(bench_reader(home, long_id, n_sent))
-        from corpus import write_library
+        from corpus import big_library
 
-        big = Path(tmp) / "big"
-        t0 = time.perf_counter()
-        write_library(big, N_BIG)
-        print(f"(built a home with {N_BIG:,} reports in {time.perf_counter() - t0:.1f} s)")
+        big, how = big_library(Path(tmp), N_BIG)
+        print(f"(a home with {N_BIG:,} reports: {how})")
         bench_start(big, "no annotations")
         bench_filter(big)
 

@@ -4,8 +4,10 @@
 """
 from __future__ import annotations
 
+import os
 import random
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -81,6 +83,18 @@ def write_library(home: Path, n: int, *, seed: int = 0) -> list[ReportMeta]:
                      "\n\n".join(folded.get(p) or fold(p) for p in parts)))
     Catalogue(Home(home), None).create(rows)
     return metas
+
+
+def big_library(tmp: Path, n: int) -> tuple[Path, str]:
+    """A home of N reports (``write_library``), or the one $BENCH_BIG_HOME names
+    (written before, e.g. shared by bench_library and bench_tui); and how."""
+    given = os.environ.get("BENCH_BIG_HOME")
+    if given:
+        return Path(given), f"reused {given}"
+    home = tmp / f"library-{n}"
+    t0 = time.perf_counter()
+    write_library(home, n)
+    return home, f"written in {time.perf_counter() - t0:.0f} s"
 
 
 def add_report(home: Path, meta: ReportMeta, text: str) -> None:

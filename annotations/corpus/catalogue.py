@@ -59,6 +59,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 
 import orjson
@@ -547,12 +548,23 @@ class Catalogue:
             try:
                 key = (id(db), db.execute("PRAGMA data_version").fetchone()[0])
                 if self._order_cache is None or self._order_cache[0] != key:
-                    rows = db.execute(f"SELECT n, id FROM reports {_ORDER}").fetchall()
-                    dated = db.execute("SELECT count(*) FROM reports WHERE undated = 0").fetchone()[0]
-                    self._order_cache = (key, [r[0] for r in rows], [r[1] for r in rows], dated)
+                    self._order_cache = (key, *self._read_order(db))
             except sqlite3.Error as exc:
                 raise self._error(exc) from None
             return self._order_cache[1:]
+
+    @staticmethod
+    def _read_order(db: sqlite3.Connection) -> tuple[list[int], list[str], int]:
+        # two strings from SQLite rather than a row per report: a third of the time
+        total, dated, ns, ids = db.execute(
+            f"SELECT count(*), total(undated = 0), group_concat(n), group_concat(id, char(31)) "
+            f"FROM (SELECT n, id, undated FROM reports {_ORDER})").fetchone()
+        ns = list(map(int, ns.split(","))) if total else []
+        ids = ids.split("\x1f") if total else []
+        if len(ids) != total:  # an id of a first-release home holding the separator
+            rows = db.execute(f"SELECT n, id FROM reports {_ORDER}").fetchall()
+            ns, ids = [r[0] for r in rows], [r[1] for r in rows]
+        return ns, ids, int(dated)
 
     def _matching(self, query: str) -> set[int] | None:
         """Rowids of the reports matching ``query``; None: no words (all)."""
@@ -611,7 +623,7 @@ class Catalogue:
         cols = ", ".join(name if name in known else f"json_extract(meta, '$.{name}')"
                          for name in fields)
         rows = self._read(f"SELECT undated, date, id, {cols} FROM reports")
-        rows.sort(key=lambda r: r[:3])
+        rows.sort(key=itemgetter(0, 1, 2))
         return [r[3:] for r in rows]
 
     def load(self) -> tuple[dict[str, ReportMeta], dict[str, str]]:
