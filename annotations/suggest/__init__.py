@@ -53,8 +53,10 @@ a fresh fit makes); the only
 randomness is the teach queue's report order, seeded by the annotator's name.
 
 **Model file** ``HOME/cache/suggest/<sha256(annotator)[:16]>.json``: the
-format version, annotator, classes, model version, the fitted model and its
-quality. A cache, never the truth: rebuilt when missing, unreadable, of
+format version, annotator, classes, model version, the counts the model is
+made of and the labels counted (text hash, sentence, class, report), and its
+quality. The model is rebuilt from the counts on load, so the first retrain of
+a session counts only the labels that changed since. A cache, never the truth: rebuilt when missing, unreadable, of
 another format or label set, or of other labels (its version differs);
 written atomically without the writer lock (two writers of one version write
 the same content); unwritable is ignored.

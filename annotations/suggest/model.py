@@ -49,6 +49,18 @@ class Counts:
                 if cnt[f] <= 0:
                     del cnt[f]
 
+    def to_dict(self) -> dict:
+        return {"docs": self.docs, "features": self.features}
+
+    @classmethod
+    def from_dict(cls, classes: list[str], d: dict) -> Counts:
+        out = cls(classes)
+        if len(d["docs"]) != len(classes) or len(d["features"]) != len(classes):
+            raise ValueError("counts of another label set")
+        out.docs = [int(x) for x in d["docs"]]
+        out.features = [Counter({str(f): int(k) for f, k in x.items()}) for x in d["features"]]
+        return out
+
 
 class NaiveBayes:
     def __init__(self, classes: list[str], logprior: list[float], default: list[float],
@@ -93,11 +105,3 @@ class NaiveBayes:
         z = sum(exp)
         return [e / z for e in exp]
 
-    def to_dict(self) -> dict:
-        return {"classes": self.classes, "logprior": self.logprior, "default": self.default,
-                "loglik": self.loglik}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> NaiveBayes:
-        return cls(list(d["classes"]), list(d["logprior"]), list(d["default"]),
-                   [dict(x) for x in d["loglik"]])

@@ -24,7 +24,7 @@ from .features import sentence_features, views
 from .model import Counts, NaiveBayes
 from .prior import prior_proba
 
-FORMAT = 1  # of the model file and the features: another value is rebuilt
+FORMAT = 2  # of the model file and the features: another value is rebuilt
 NONE = ""  # the "none" class inside the model
 PRIOR_WEIGHT = 2.0  # beta = PRIOR_WEIGHT * PRIOR_HALF / (PRIOR_HALF + labels)
 PRIOR_HALF = 150
@@ -109,7 +109,7 @@ class Suggester:
         self._quality: Quality | None = None
         self._examples: list[tuple[str, int, str]] = []  # (report id, sentence, class)
         self._counts = Counts(self.classes)  # of the examples in _counted
-        self._counted: dict[tuple[str, int, str], list[str]] = {}  # (sha, sentence, class) -> bag
+        self._counted: dict[tuple[str, int, str], str] = {}  # (sha, sentence, class) -> report id
         self._load()
         self._queue = _Queue(self)
 
@@ -276,13 +276,25 @@ class Suggester:
     def _refit(self, examples: list[tuple[str, int, str]]) -> NaiveBayes:
         """The model of ``examples``, counting only what changed since the last
         one (the counts are integers, so this is the model a fresh fit makes)."""
-        now = {(self._sha(r), i, c): (r, i) for r, i, c in examples}
+        now = {(self._sha(r), i, c): r for r, i, c in examples}
         old = self._counted
-        for key in old.keys() - now.keys():
-            self._counts.add(old[key], key[2], -1)
-        for key in now.keys() - old.keys():
-            self._counts.add(self._bag(*now[key]), key[2])
-        self._counted = {k: old.get(k) or self._bag(*now[k]) for k in now}
+        gone = []
+        for key in sorted(old.keys() - now.keys()):
+            bag = self._bags.get(key[:2])
+            try:
+                if bag is None and self._sha(old[key]) == key[0]:
+                    bag = self._bag(old[key], key[1])
+            except LibraryError:
+                bag = None
+            if bag is None:  # its text changed or is gone: count everything again
+                self._counts, old, gone = Counts(self.classes), {}, []
+                break
+            gone.append((bag, key[2]))
+        for bag, cls in gone:
+            self._counts.add(bag, cls, -1)
+        for key in sorted(now.keys() - old.keys()):
+            self._counts.add(self._bag(now[key], key[1]), key[2])
+        self._counted = now
         return NaiveBayes.from_counts(self._counts)
 
     def _fit(self, examples: list[tuple[str, int, str]]) -> NaiveBayes:
@@ -299,7 +311,8 @@ class Suggester:
 
     def _save(self) -> None:
         doc = {"format": FORMAT, "annotator": self.annotator, "version": self._version,
-               "classes": self.classes, "labels": self._n, "model": self._model.to_dict(),
+               "classes": self.classes, "labels": self._n, "counts": self._counts.to_dict(),
+               "counted": sorted([*k, rid] for k, rid in self._counted.items()),
                "quality": _quality_doc(self._quality)}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -313,11 +326,15 @@ class Suggester:
             if (doc["format"] != FORMAT or doc["annotator"] != self.annotator
                     or doc["classes"] != self.classes):
                 return
-            self._model = NaiveBayes.from_dict(doc["model"])
+            counts = Counts.from_dict(self.classes, doc["counts"])
+            counted = {(sha, int(i), c): rid for sha, i, c, rid in doc["counted"]}
+            self._model = NaiveBayes.from_counts(counts)
+            self._counts, self._counted = counts, counted
             self._version, self._n = doc["version"], int(doc["labels"])
             self._quality = _quality_from(doc.get("quality"))
         except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
             self._model, self._version, self._n = None, None, 0  # rebuilt by train()
+            self._counts, self._counted = Counts(self.classes), {}
 
     # ------------------------------------------------------------ suggesting
     def _proba(self, rep: _Report, i: int, model: NaiveBayes | None, n: int) -> list[float]:

@@ -72,6 +72,15 @@ def test_labels_change_the_version_and_the_model_file_is_a_cache(seeded_home):
     with Suggester(seeded_home, "lan") as fresh:  # what a fit from scratch makes
         assert fresh.train() == v3 != v2
         assert fresh.suggest(first[0]["report"], undecided_only=False) == kept
+    with Suggester(seeded_home, "lan") as loaded:  # counts from the file, one label taken back
+        with AnnotationStore(seeded_home, annotator="lan") as store:
+            store.clear(selection(Library(seeded_home), first[1]["report"], first[1]["sentence"]))
+        v4 = loaded.train()
+        kept = loaded.suggest(first[0]["report"], undecided_only=False)
+    Suggester(seeded_home, "lan").path.unlink()
+    with Suggester(seeded_home, "lan") as fresh:
+        assert fresh.train() == v4 != v3
+        assert fresh.suggest(first[0]["report"], undecided_only=False) == kept
 
 
 def test_suggest_leaves_out_decided_sentences(seeded_home):
