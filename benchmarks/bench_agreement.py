@@ -80,7 +80,7 @@ def main() -> None:
         n = build(home)
         print(f"home: {N_REPORTS} reports, {n} annotations by {len(ANNOTATORS)} annotators "
               f"(built in {time.perf_counter() - t0:.1f} s)")
-        refs, runs = [], []
+        refs, runs, cpus = [], [], []
         for _ in range(3):
             t0 = time.perf_counter()
             with AnnotationStore(home, readonly=True) as st:
@@ -88,16 +88,19 @@ def main() -> None:
                 for rid in st.report_ids():
                     st.documents(rid), st.states(rid), lib.open(rid)
             refs.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             with AnnotationStore(home, readonly=True) as st:
                 ag = home_agreement(st, Library(home))
             runs.append(time.perf_counter() - t0)
+            cpus.append(time.process_time() - c0)
         units = len(collect(AnnotationStore(home, readonly=True), Library(home)))
         assert ag.units == units
         t = statistics.median(runs)
         print(f"agreement over {n} annotations ({ag.units} units, alpha {ag.alpha:.3f}): "
-              f"{t:.2f} s median (target <= {TARGET_S:.0f} s) {verdict(t <= TARGET_S)}; "
-              f"reference, reading every shard and analysis: {statistics.median(refs):.2f} s")
+              f"{t:.2f} s median (target <= {TARGET_S:.0f} s) {verdict(t <= TARGET_S)}, "
+              f"{statistics.median(cpus):.2f} CPU s; reference, reading every shard and "
+              f"analysis: {statistics.median(refs):.2f} s (load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":

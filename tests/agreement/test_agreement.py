@@ -40,6 +40,7 @@ def test_krippendorffs_example_with_missing_data():
     code = {"1": "a", "2": "t", "3": "r", "4": "n", ".": "."}
     us = units(**{f"c{i}": "".join(code[c] for c in row) for i, row in enumerate(data)})
     assert alpha(us, ["c0", "c1", "c2"])[0] == pytest.approx(0.691358, abs=1e-6)
+    assert alpha(us, ["c0", "c1", "c2"], small=True)[0] == pytest.approx(0.691358, abs=1e-6)
 
 
 def test_systematic_disagreement_is_below_chance():
@@ -68,6 +69,18 @@ def test_degenerate_cases_say_why_and_never_divide_by_zero():
     empty = agreement([])
     assert empty.units == 0 and empty.alpha is None and "no units" in empty.notes[0]
     assert not any(isinstance(v, float) and math.isnan(v) for v in empty.per_label.values())
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_alpha_of_one_report_matches_the_package(seed):
+    # alpha per report is computed without the package (thousands of small calls):
+    # the same figure, with missing values, several annotators and labels
+    rng = np.random.default_rng(seed)
+    rows = {f"a{k}": "".join(rng.choice(list("atrn.."), 40)) for k in range(2 + seed % 3)}
+    us = units(**rows)
+    package, why = alpha(us, list(rows))
+    fast, why_fast = alpha(us, list(rows), small=True)
+    assert why == why_fast == "" and fast == pytest.approx(package, abs=1e-12)
 
 
 def test_per_label_is_that_label_against_the_rest():
