@@ -47,6 +47,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 from .errors import BaocaoError
 from .models import ENTITY_LABELS, Analysis
@@ -141,8 +142,10 @@ def _fold_word(w: str) -> str:
     return fold_tones(w.lower())
 
 
+@lru_cache(maxsize=65536)
 def form(s: str) -> tuple[str, ...]:
-    """The folded words of a surface form."""
+    """The folded words of a surface form (memoised: rules are compiled again
+    whenever one changes)."""
     return tuple(_fold_word(m.group()) for m in _WORD.finditer(s))
 
 
@@ -150,13 +153,16 @@ class TextWords:
     """A text's words (``\\w+`` runs and single punctuation marks), their
     offsets and folded keys: built once per text (``words_of``)."""
 
-    __slots__ = ("starts", "ends", "keys", "first")
+    __slots__ = ("starts", "ends", "keys", "at")
 
     def __init__(self, text: str):
         spans = [m.span() for m in _WORD.finditer(text)]
         self.starts = [s for s, _ in spans]
         self.ends = [e for _, e in spans]
         self.keys = tuple(_fold_word(text[s:e]) for s, e in spans)
+        self.at: dict[str, list[int]] = {}  # key -> the words that have it
+        for i, k in enumerate(self.keys):
+            self.at.setdefault(k, []).append(i)
 
 
 @lru_cache(maxsize=16)
@@ -164,9 +170,18 @@ def words_of(text: str) -> TextWords:
     return TextWords(text)
 
 
+_BOUNDS: dict[int, tuple[Analysis, str, list[int]]] = {}  # id(analysis) -> (it, text, offsets)
+
+
 def boundaries(text: str, analysis: Analysis) -> list[int]:
     """Sorted offsets a correction may start or end at: token starts and ends,
-    plus the word starts and ends inside a token."""
+    plus the word starts and ends inside a token (kept for the last few analyses:
+    the reader asks on every correction)."""
+    hit = _BOUNDS.get(id(analysis))
+    if hit is not None and hit[0] is analysis and hit[1] is text:
+        return hit[2]
+    if len(_BOUNDS) > 8:
+        _BOUNDS.clear()
     out: set[int] = set()
     for t in analysis.tokens:
         out.add(t.start)
@@ -175,7 +190,9 @@ def boundaries(text: str, analysis: Analysis) -> list[int]:
             for m in re.finditer(r"\S+", text[t.start:t.end]):
                 out.add(t.start + m.start())
                 out.add(t.start + m.end())
-    return sorted(out)
+    found = sorted(out)
+    _BOUNDS[id(analysis)] = (analysis, text, found)
+    return found
 
 
 def word_spans(text: str, analysis: Analysis) -> list[tuple[int, int]]:
@@ -300,15 +317,14 @@ class Rules:
         ranked = sorted(corrections, key=lambda c: (c.annotator == me, c.created_at, c.id),
                         reverse=True)
         self.corrections = ranked
-        self._by_first: dict[str, list[_Place]] = {}
+        # first word -> length -> words -> places: one look-up per distinct length at a word
+        self._by_first: dict[str, dict[int, dict[tuple[str, ...], list[_Place]]]] = {}
         self._removals: dict[tuple[tuple[str, ...], str], list[tuple[int, Correction]]] = {}
         for rank, c in enumerate(ranked):
             if c.kind == "remove":
                 window = form(c.text)
                 self._removals.setdefault((window, c.old_label), []).append((rank, c))
-                if window:
-                    self._by_first.setdefault(window[0], []).append(
-                        _Place(rank, window, 0, len(window), c.old_label, c, null=True))
+                self._index(_Place(rank, window, 0, len(window), c.old_label, c, null=True))
                 continue
             if c.kind == "boundary" and c.old_start is not None:
                 lo, hi = min(c.start, c.old_start), max(c.end, c.old_end)
@@ -324,8 +340,13 @@ class Rules:
                 place = _Place(rank, window, 0, len(window), c.label, c)
                 if c.old_label and c.old_label != c.label:  # a relabel: not the old reading either
                     self._removals.setdefault((window, c.old_label), []).append((rank, c))
-            if window:
-                self._by_first.setdefault(window[0], []).append(place)
+            self._index(place)
+        self._removal_first = {k[0][0] for k in self._removals if k[0]}  # cheap model check
+
+    def _index(self, p: _Place) -> None:
+        if p.window:
+            by_len = self._by_first.setdefault(p.window[0], {})
+            by_len.setdefault(len(p.window), {}).setdefault(p.window, []).append(p)
 
     def __len__(self) -> int:
         return len(self.corrections)
@@ -345,27 +366,34 @@ class Rules:
             return _model(entities)
         words = words_of(text)
         keys, starts, ends = words.keys, words.starts, words.ends
-        found: list[tuple[int, int, int, _Place]] = []
+        found: list[tuple[int, int, int, _Place, int]] = []
         if self._by_first:
-            for i, k in enumerate(keys):
-                for p in self._by_first.get(k, ()):
-                    n = len(p.window)
-                    if keys[i:i + n] == p.window:
-                        s, e = starts[i + p.a], ends[i + p.b - 1]
-                        if "\n" not in text[starts[i]:ends[i + n - 1]]:
-                            found.append((p.rank, s, e, p))
-        found.sort(key=lambda f: (f[0], f[1]))
+            at = words.at
+            for k, by_len in self._by_first.items():  # only where a rule's first word is
+                for i in at.get(k, ()):
+                    for n, table in by_len.items():
+                        places = table.get(keys[i:i + n])
+                        if places is None or "\n" in text[starts[i]:ends[min(i + n, len(ends)) - 1]]:
+                            continue
+                        for p in places:
+                            s, e, c = starts[i + p.a], ends[i + p.b - 1], p.correction
+                            elsewhere = c.start != s or c.end != e or c.report_id != report_id
+                            found.append((p.rank, elsewhere, s, e, i, p))
+        # by rank; within a rule, where it was made first (its own words win over overlaps)
+        found.sort(key=itemgetter(0, 1, 2))
         model = sorted(entities, key=lambda x: (x.start, x.end))
         model_starts = [m.start for m in model]
         placed: list[tuple[int, int, str, str]] = []  # kept sorted by start
         starts_placed: list[int] = []
-        nulls: list[tuple[int, int, str]] = []  # removals found, ranked above what follows
-        for rank, s, e, p in found:
+        nulls: dict[str, bytearray] = {}  # label -> words a removal found so far covers
+        for rank, _elsewhere, s, e, i, p in found:
             if p.null:
                 if _in_context(text, s, e, p.correction.context):
-                    nulls.append((s, e, p.label))
+                    covered = nulls.setdefault(p.label, bytearray(len(keys)))
+                    covered[i:i + len(p.window)] = b"\1" * len(p.window)
                 continue
-            if any(ns < e and s < ne and lab == p.label for ns, ne, lab in nulls):
+            covered = nulls.get(p.label)
+            if covered is not None and any(covered[i + p.a:i + p.b]):
                 continue  # a higher-ranked removal of this label is here
             j = bisect_left(starts_placed, s)
             if (j < len(placed) and placed[j][0] < e) or (j and placed[j - 1][1] > s):
@@ -384,9 +412,17 @@ class Rules:
             j = bisect_right(starts_placed, s)
             if (j < len(placed) and placed[j][0] < e) or (j and placed[j - 1][1] > s):
                 continue
-            if self._removals and self._removed(text, s, e, form(text[s:e]), ent.label,
-                                                len(self.corrections)):
-                continue
+            if self._removals:
+                i0 = bisect_left(starts, s)
+                if i0 < len(keys) and starts[i0] == s:
+                    i1 = bisect_left(starts, e, i0)
+                    key = None if keys[i0] not in self._removal_first else \
+                        keys[i0:i1] if ends[i1 - 1] == e else form(text[s:e])
+                else:  # an entity that does not start on a word
+                    key = form(text[s:e])
+                if key is not None and self._removed(text, s, e, key, ent.label,
+                                                     len(self.corrections)):
+                    continue
             out.append(CorrectedEntity(s, e, ent.label, "model"))
         return _no_overlap(out)
 

@@ -23,10 +23,14 @@ class CorrectionsFile:
         self.path = path
         self._storage = ShardStorage(path, readonly=readonly)
         self._parsed: tuple[tuple | None, list[Correction]] | None = None
+        self._checked: tuple[tuple | None, dict[str, dict]] | None = None
 
     def docs(self) -> dict[str, dict]:
-        """correction id -> document."""
+        """correction id -> document (checked once per version of the file)."""
         data = self._storage.read() or {}
+        sig = self._storage.sig
+        if sig is not None and self._checked is not None and self._checked[0] == sig:
+            return self._checked[1]
         table = data.get(TABLE, {})
         for key, d in table.items():
             problem = doc_problem(d)
@@ -36,15 +40,24 @@ class CorrectionsFile:
                     f"({problem}); it was not changed", self.path,
                     f"Restore it from a backup, or move it away (mv '{self.path}' "
                     f"'{self.path}.broken') to start without corrections.")
-        return {d["id"]: d for d in table.values()}
+        self._checked = (self._storage.sig, {d["id"]: d for d in table.values()})
+        return self._checked[1]
 
     def corrections(self) -> list[Correction]:
-        """Every correction, oldest first (parsed once per version of the file)."""
+        """Every correction, oldest first (parsed once per version of the file;
+        a document already parsed is not parsed again)."""
         docs = self.docs()
         sig = self._storage.sig
         if self._parsed is None or self._parsed[0] != sig or sig is None:
-            found = sorted((Correction.from_doc(d) for d in docs.values()),
-                           key=lambda c: (c.created_at, c.id))
+            known = {c.id: c for c in self._parsed[1]} if self._parsed else {}
+            found = []
+            for d in docs.values():  # a correction is never edited, only added or deleted
+                c = known.get(d["id"])
+                if c is None or (c.created_at, c.kind, c.text) != (d["created_at"], d["kind"],
+                                                                   d["text"]):
+                    c = Correction.from_doc(d)
+                found.append(c)
+            found.sort(key=lambda c: (c.created_at, c.id))
             self._parsed = (sig, found)
         return self._parsed[1]
 
@@ -57,7 +70,7 @@ class CorrectionsFile:
         """Documents by id (None: delete), in one durable write. Shaped like the
         store's ``_write`` so an undo step can replay it."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        by_id = self.docs()
+        by_id = dict(self.docs())
         for cid, new in docs.items():
             if new is None:
                 by_id.pop(cid, None)
@@ -67,3 +80,4 @@ class CorrectionsFile:
         ordered = sorted(by_id.values(), key=lambda d: (d["created_at"], d["id"]))
         data[TABLE] = {str(i): d for i, d in enumerate(ordered, 1)}
         self._storage.write(data)
+        self._checked = (self._storage.sig, by_id)  # what was just written was checked

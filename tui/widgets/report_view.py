@@ -55,6 +55,7 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor = 0
         self.anchor = 0
         self.span: tuple[int, int] | None = None  # the entity mode's word range (offsets)
+        self._ent_gen: list[int] = []  # per paragraph: bumped when its entities change
         self._para_marks: list[tuple[Mark, ...]] = []
         self._para_hints: list[tuple[Hint, ...]] = []  # suggestions (suggestion_marks.py)
         # Bumped when something every line depends on changes: the text, its
@@ -106,9 +107,16 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
                 self._refresh_paragraph(p)
 
     def set_entity_spans(self, entities) -> None:
-        """Draw these entities (corrected ones) instead of the analysis's."""
+        """Draw these entities (corrected ones) instead of the analysis's:
+        only the paragraphs whose entities changed are drawn again."""
+        old = self.text_layout.para_ents
         self.text_layout.set_entities(entities)
-        self._bump()
+        if len(self._ent_gen) != len(old):
+            self._ent_gen = [0] * len(old)
+        for p, (before, after) in enumerate(zip(old, self.text_layout.para_ents)):
+            if before != after:
+                self._ent_gen[p] += 1
+                self._refresh_paragraph(p)
 
     def set_span(self, span: tuple[int, int] | None) -> None:
         """Highlight a character range (the entity mode's words), None: none."""
@@ -254,10 +262,11 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
         para = self.text_layout.analysis.paragraphs[p]
         span = self.span if self.span and para.start <= self.span[0] < para.end else None
         hints = self._para_hints[p] if self._para_hints else ()
+        ents = self._ent_gen[p] if p < len(self._ent_gen) else 0
         if first < 0 or a > b:
-            return (self._generation, self._para_marks[p], hints, None, span)
+            return (self._generation, self._para_marks[p], hints, None, ents, span)
         cursor = self.cursor if a <= self.cursor <= b else -1
-        return (self._generation, self._para_marks[p], hints, a, b, cursor, span)
+        return (self._generation, self._para_marks[p], hints, a, b, cursor, ents, span)
 
     def styled_paragraph(self, p: int) -> Text:
         """Paragraph p with its marks, entities and selection as style spans."""
