@@ -7,7 +7,8 @@ the models; peak RSS is the largest of the importing process and its
 analysis processes; the CPU time (all of them) beside the wall time shows how
 much of the machine the others left: the kernel shares the cores between
 sessions (sched_autogroup), so while other sessions are busy a second process
-of this one gets no more CPU, and only a quiet machine shows the speed-up. Target: <= 10 s with 2 workers on this 2-core machine.
+of this one gets no more CPU, and only a quiet machine shows the speed-up.
+Target: <= 10 s with 2 workers on this 2-core machine.
 
     python benchmarks/bench_big_report.py [SIZE_BYTES]
 """
