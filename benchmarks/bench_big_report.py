@@ -1,4 +1,4 @@
-"""One big report: `baocao import BIG.txt` of a ~1 MB report (about 3,400
+"""One big report: `baocao import BIG.txt` of a ~1 MB report (about 3,100
 paragraphs of generated Vietnamese-like text), with --workers 1 (the
 reference: one process, as every report was analysed before) and --workers 2
 (its sentences in parts across both processes). Each import runs in a fresh
