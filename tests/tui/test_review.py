@@ -124,6 +124,22 @@ async def test_read_only_review_refuses_to_adjudicate(three):
     assert gold_docs(home) == {}
 
 
+async def test_no_store_no_review(three):
+    from annotations.errors import BaocaoError
+
+    def broken(*a, **k):
+        raise BaocaoError("the store is broken for this test")
+
+    app = app_for(three[0], store_factory=broken)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one(ReportTable).move_cursor(app.screen.shown.index(RID))
+        await pilot.press("v")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReviewScreen)
+        assert any(n.title == "Cannot review the report" and "broken for this test" in n.message
+                   for n in notifications(app, "error"))
+
+
 async def test_reader_shows_the_other_annotators_letters(three):
     home, b = three
     app = make_app(home, "lan")
