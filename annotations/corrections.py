@@ -159,7 +159,11 @@ class TextWords:
         spans = [m.span() for m in _WORD.finditer(text)]
         self.starts = [s for s, _ in spans]
         self.ends = [e for _, e in spans]
-        self.keys = tuple(_fold_word(text[s:e]) for s, e in spans)
+        folded = fold_tones(text.lower())  # the whole text at once, when that keeps offsets
+        if len(folded) == len(text):
+            self.keys = tuple(folded[s:e] for s, e in spans)
+        else:
+            self.keys = tuple(_fold_word(text[s:e]) for s, e in spans)
         self.at: dict[str, list[int]] = {}  # key -> the words that have it
         for i, k in enumerate(self.keys):
             self.at.setdefault(k, []).append(i)

@@ -29,6 +29,7 @@ class EntityEditing:
     entities: list = []  # the report's corrected entities, as drawn
     _rules: tuple | None = None  # (corrections version, Rules)
     _rules_applied: tuple | None = None  # (report id, version) drawn
+    last_correction = ""  # what the last correction did (the panel says it)
 
     # ------------------------------------------------------------ corrected entities
     def rules(self) -> Rules:
@@ -131,6 +132,8 @@ class EntityEditing:
         ent = m.entity_under(self.entities) if not m.selecting else None
         if ent is not None:
             info.append(f"\n{self.canonical[ent.start:ent.end]!r}: {ent.label} ({ent.source})")
+        if self.last_correction:
+            info.append(f"\nlast: {self.last_correction}", style="dim")
         self._show("#note", info, layout=True)
         self._note_shown = None
 
@@ -148,9 +151,10 @@ class EntityEditing:
         if not ok:
             return
         self.emode.anchor = self.emode.cursor
+        self.last_correction = change.what  # shown in the panel (a toast per key costs a layout)
         self.apply_rules()
         self.view.set_span(self.emode.selection)
-        self.notify(change.what, timeout=2, markup=False)
+        self._entity_info()
 
     def _target(self) -> tuple[int, int] | None:
         """The selection, or the entity under the cursor, or the cursor's word."""
