@@ -43,19 +43,23 @@ def suggest_cmd(ctx: click.Context, report: str, as_json: bool) -> None:
             text = cand.text
             found = sg.suggest_text(text, lib.analyze_text(text))
         version = sg.version
-    if as_json:
-        out = sys.stdout.buffer
+    try:
+        if as_json:
+            out = sys.stdout.buffer
+            for s in found:
+                out.write(orjson.dumps({"sentence": s.sentence, "start": s.start, "end": s.end,
+                                        "label": s.label, "score": s.score, "margin": s.margin}) + b"\n")
+            out.flush()
+            return
+        click.echo(f"model {version or 'none yet: the cold-start prior'}", err=True)
         for s in found:
-            out.write(orjson.dumps({"sentence": s.sentence, "start": s.start, "end": s.end,
-                                    "label": s.label, "score": s.score, "margin": s.margin}) + b"\n")
-        out.flush()
-        return
-    click.echo(f"model {version or 'none yet: the cold-start prior'}", err=True)
-    for s in found:
-        snippet = text[s.start:s.end]
-        snippet = snippet if len(snippet) <= 70 else snippet[:69] + "…"
-        click.echo(f"{s.sentence:>4}  {inert(s.label or '-'):<12} {s.score:.2f}  "
-                   f"(margin {s.margin:.2f})  {inert(snippet)}")
+            snippet = text[s.start:s.end]
+            snippet = snippet if len(snippet) <= 70 else snippet[:69] + "…"
+            click.echo(f"{s.sentence:>4}  {inert(s.label or '-'):<12} {s.score:.2f}  "
+                       f"(margin {s.margin:.2f})  {inert(snippet)}")
+    except BrokenPipeError:  # `baocao suggest ID | head`
+        sys.stderr.close()
+        sys.exit(0)
 
 
 def register(group: click.Group) -> None:
