@@ -12,8 +12,8 @@ text with a separator between all characters, so a trigram of it is one or
 two characters of the text: shorter words). The filter means exactly what
 it meant when the TUI folded every text itself: every word of the query
 occurs in the title, id, date or text. Readers keep the ids in table order
-(``PRAGMA data_version`` says when another process committed); a query is
-then one or two index look-ups and a pass over that list.
+and each word's matches (``PRAGMA data_version`` says when another process
+committed); a keystroke is then one index look-up and a pass over that list.
 
 - WAL journal, ``synchronous=FULL``: a commit is durable before the import
   removes what it superseded; readers never block the writer.
@@ -115,6 +115,7 @@ def _values(meta: ReportMeta, text_file: str) -> tuple:
             orjson.dumps(meta.to_dict()).decode())
 
 
+WORDS_KEPT = 5  # words whose matches are kept (a set of 100,000 rowids is ~6 MB)
 SEP = "\x1f"  # between the characters in `grams` (a control character: never in a canonical text)
 
 
@@ -128,14 +129,13 @@ def _phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _match(query: str) -> tuple[str | None, str | None]:
-    """FTS5 queries for "every folded word of ``query`` occurs" (as
-    ``vietnamese.matches_words``): words of three characters or more on
-    ``texts``, shorter ones on ``grams``. (None, None): no words."""
-    words = sorted(set(fold(query).split()))
-    long = [_phrase(w) for w in words if len(w) >= 3]
-    short = [_phrase(SEP.join(w) if len(w) == 2 else f"{SEP}{w}{SEP}") for w in words if len(w) < 3]
-    return (" AND ".join(long) or None), (" AND ".join(short) or None)
+def _terms(query: str) -> list[tuple[str, str]]:
+    """(table, FTS5 phrase) per folded word of ``query``: "every word occurs"
+    (``vietnamese.matches_words``) is every one matching. Words of three
+    characters or more go to ``texts``, shorter ones to ``grams``."""
+    return [("texts", _phrase(w)) if len(w) >= 3 else
+            ("grams", _phrase(SEP.join(w) if len(w) == 2 else f"{SEP}{w}{SEP}"))
+            for w in sorted(set(fold(query).split()))]
 
 
 def _now() -> str:
@@ -322,6 +322,7 @@ class Catalogue:
         self._lock = threading.RLock()
         # (connection, data_version) -> rowids and ids in table order, how many dated
         self._order_cache: tuple | None = None
+        self._words: dict[tuple[str, str], set[str]] = {}  # a word's rowids, until a commit
 
     # ------------------------------------------------------------ opening
     def _error(self, exc: BaseException) -> LibraryError:
@@ -539,7 +540,7 @@ class Catalogue:
                 raise self._error(exc) from None
 
     # ------------------------------------------------------------ reading
-    def _order(self) -> tuple[list[int], list[str], int]:
+    def _order(self) -> tuple[list[str], list[str], int]:
         """(rowids, ids) of every report in table order and how many are dated,
         read again only after a commit (``PRAGMA data_version`` counts other
         connections' commits; ``put`` forgets it for this one's)."""
@@ -549,34 +550,48 @@ class Catalogue:
                 key = (id(db), db.execute("PRAGMA data_version").fetchone()[0])
                 if self._order_cache is None or self._order_cache[0] != key:
                     self._order_cache = (key, *self._read_order(db))
+                    self._words.clear()
             except sqlite3.Error as exc:
                 raise self._error(exc) from None
             return self._order_cache[1:]
 
     @staticmethod
-    def _read_order(db: sqlite3.Connection) -> tuple[list[int], list[str], int]:
-        # two strings from SQLite rather than a row per report: a third of the time
+    def _read_order(db: sqlite3.Connection) -> tuple[list[str], list[str], int]:
+        """Rowids (as the decimal strings the filter's sets hold) and ids in
+        table order, and how many are dated: two strings from SQLite rather
+        than a row per report (a third of the time)."""
         total, dated, ns, ids = db.execute(
             f"SELECT count(*), total(undated = 0), group_concat(n), group_concat(id, char(31)) "
             f"FROM (SELECT n, id, undated FROM reports {_ORDER})").fetchone()
-        ns = list(map(int, ns.split(","))) if total else []
+        ns = ns.split(",") if total else []
         ids = ids.split("\x1f") if total else []
         if len(ids) != total:  # an id of a first-release home holding the separator
             rows = db.execute(f"SELECT n, id FROM reports {_ORDER}").fetchall()
-            ns, ids = [r[0] for r in rows], [r[1] for r in rows]
+            ns, ids = [str(r[0]) for r in rows], [r[1] for r in rows]
         return ns, ids, int(dated)
 
-    def _matching(self, query: str) -> set[int] | None:
-        """Rowids of the reports matching ``query``; None: no words (all)."""
-        long, short = _match(query)
-        if long is None and short is None:
+    def _matching(self, query: str) -> set[str] | None:
+        """Rowids of the reports matching ``query``; None: no words (all). Each
+        word's rowids are kept until the next commit: typing changes one word
+        at a time, so a keystroke looks up one."""
+        terms = _terms(query)
+        if not terms:
             return None
-        parts = [(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", q)
-                 for table, q in (("texts", long), ("grams", short)) if q is not None]
-        # one string from SQLite, not a row per report: half the time for 100,000
-        found = self._read(f"SELECT group_concat(rowid) FROM ({' INTERSECT '.join(p for p, _ in parts)})",
-                           [q for _, q in parts])[0][0]
-        return set(map(int, found.split(","))) if found else set()
+        self._order()  # drops the words' rowids after a commit
+        sets = []
+        for table, phrase in terms:
+            found = self._words.get((table, phrase))
+            if found is None:
+                # one string from SQLite, not a row per report: half the time for 100,000
+                joined = self._read(f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ?",
+                                    (phrase,))[0][0]
+                found = set(joined.split(",")) if joined else set()
+                if len(self._words) >= WORDS_KEPT:
+                    del self._words[next(iter(self._words))]  # the oldest
+                self._words[(table, phrase)] = found
+            sets.append(found)
+        sets.sort(key=len)
+        return sets[0].intersection(*sets[1:])
 
     def count(self, query: str = "") -> int:
         keep = self._matching(query)
@@ -589,7 +604,7 @@ class Catalogue:
         reverses the dated ones (undated stay last, by id)."""
         ns, ids, dated = self._order()
         keep = self._matching(query)
-        if keep is None:
+        if keep is None or len(keep) == len(ids):  # no words, or every report matches
             head, tail = ids[:dated], ids[dated:]
         else:
             head = list(compress(ids[:dated], map(keep.__contains__, ns[:dated])))
