@@ -387,8 +387,8 @@ class Rules:
         found.sort(key=itemgetter(0, 1, 2))
         model = sorted(entities, key=lambda x: (x.start, x.end))
         model_starts = [m.start for m in model]
-        placed: list[tuple[int, int, str, str]] = []  # kept sorted by start
-        starts_placed: list[int] = []
+        placed: list[CorrectedEntity] = []
+        occupied = bytearray(len(keys))  # the words placed rule spans cover
         nulls: dict[str, bytearray] = {}  # label -> words a removal found so far covers
         for rank, _elsewhere, s, e, i, p in found:
             if p.null:
@@ -399,8 +399,7 @@ class Rules:
             covered = nulls.get(p.label)
             if covered is not None and any(covered[i + p.a:i + p.b]):
                 continue  # a higher-ranked removal of this label is here
-            j = bisect_left(starts_placed, s)
-            if (j < len(placed) and placed[j][0] < e) or (j and placed[j - 1][1] > s):
+            if any(occupied[i + p.a:i + p.b]):
                 continue  # a higher-ranked rule span is here
             if self._removals and self._removed(text, s, e, p.window[p.a:p.b], p.label, rank):
                 continue
@@ -408,13 +407,13 @@ class Rules:
             mine = c.report_id == report_id and (c.start, c.end) == (s, e)
             if c.kind == "add" and not mine and _inside_longer(model, model_starts, s, e):
                 continue  # a bare form does not break a longer entity found around it
-            placed.insert(j, (s, e, p.label, "analyst" if mine else "rule"))
-            starts_placed.insert(j, s)
-        out = [CorrectedEntity(*x) for x in placed]
+            placed.append(CorrectedEntity(s, e, p.label, "analyst" if mine else "rule"))
+            occupied[i + p.a:i + p.b] = b"\1" * (p.b - p.a)
+        out = placed
         for ent in model:
             s, e = ent.start, ent.end
-            j = bisect_right(starts_placed, s)
-            if (j < len(placed) and placed[j][0] < e) or (j and placed[j - 1][1] > s):
+            # the words it touches (an overlap shares a word: spans never start on a space)
+            if placed and any(occupied[bisect_right(ends, s):bisect_left(starts, e)]):
                 continue
             if self._removals:
                 i0 = bisect_left(starts, s)
