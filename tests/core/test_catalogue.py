@@ -261,3 +261,15 @@ def test_the_library_filter_finds_words_of_the_text_with_or_without_diacritics(s
         assert want and lib.ids(query) == want and lib.count(query) == len(want)
     assert lib.ids("khongcotrongbaocaonao") == [] and lib.count("") == 5
     assert orjson.loads(orjson.dumps(lib.ids())) == [m.id for m in lib.reports()]
+
+
+def test_what_the_filter_keeps_is_forgotten_at_a_commit_by_any_process(seeded_home):
+    reader, writer = Library(seeded_home), Library(seeded_home)  # two connections
+    assert reader.ids("quyxyz") == [] and reader.ids("xoa nha tam")
+    first = reader.get(reader.ids()[0])
+    text = reader.text(first.id)
+    for lib, word in ((writer, "quyxyz"), (reader, "zzqq")):  # another connection, then its own
+        with lib.home.writer():
+            lib._catalogue.put([(first, lib.text_file(first.id), fold(f"{text} {word}"))])
+        assert reader.ids(word) == [first.id] and reader.count(word) == 1
+    assert reader.ids("quyxyz") == []  # replaced by the second put
