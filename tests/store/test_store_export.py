@@ -247,7 +247,7 @@ def test_stats(homes):
     assert first["count"] == 5 and first["tagged"] == 3 and first["annotators"] == {
         "lan": 3, "minh": 2}
     assert set(first) == {"kind", "report_id", "title", "date", "count", "labels",
-                          "annotators", "tagged", "sentences", "orphaned"}
+                          "annotators", "tagged", "sentences", "body_sentences", "orphaned"}
     text = cli(home, "stats").output
     assert "17 annotation(s) in 5 report(s)" in text and "minh" in text
 
