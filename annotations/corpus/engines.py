@@ -256,15 +256,14 @@ def _on_cluster(texts: Sequence[str], address: str, progress: Progress | None,
                              key=f"{run_id}-{next(count)}")
 
     def run(given: Iterator[tuple]) -> Iterator:
-        window = max(8, TASKS_PER_WORKER * sum(client.nthreads().values()))
         try:
-            yield from _ahead(given, submit, window)
-        except (KeyboardInterrupt, GeneratorExit):
-            raise
+            yield from _ahead(given, submit, TASKS_PER_WORKER * threads)
         except Exception as exc:  # noqa: BLE001 -- anything a worker raised: one line
             raise LibraryError(f"analysis failed on the Dask cluster: {exc}") from None
 
     try:
-        yield from _entries(texts, BATCH_CHARS, run, progress, sentences)
+        threads = max(2, sum(client.nthreads().values()))
+        most = max(1, min(16, len(texts) // (threads * TASKS_PER_WORKER)))  # work for every worker
+        yield from _entries(texts, BATCH_CHARS, run, progress, sentences, most)
     finally:
         client.close()
