@@ -120,7 +120,7 @@ TABLE: tuple[Key, ...] = (
     # extend a word range, x removes the entity under the cursor, u/ctrl+r undo/redo,
     # escape clears the range, then leaves
     Key("entity_mode", "ctrl+e", "entity_mode", "Entity mode on/off: fix the highlighter",
-        "reader", display="^e", short="fix entities", palette=True),
+        "reader", show=False, display="^e", short="fix entities", palette=True),
     *(Key(f"entity_{lab.lower()}", str(i), f"entity_label('{lab}')",
           f"Entity mode: the selection or entity is {lab}", "reader",
           short=lab, mode="entity") for i, lab in enumerate(ENTITY_LABELS, 1)),

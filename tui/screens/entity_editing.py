@@ -10,6 +10,8 @@ correction redraws like a tag's.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 
 from annotations.corrections import CorrectionError, Rules, make_remove, make_set, word_spans
@@ -88,8 +90,9 @@ class EntityEditing:
         if not self.view.entities_on:
             self.view.set_entities(True)
         bar = self.query_one("#keys")
-        bar.set_keys([k for k in keys_for("reader") if k.mode == "entity"
-                      or k.id in ("entity_mode", "undo", "rules", "back")])
+        # the full bar has no room for ctrl+e (help and the palette list it); here it leaves
+        bar.set_keys([replace(k, show=True) for k in keys_for("reader") if k.mode == "entity"
+                      or k.id in ("entity_mode", "undo", "back")])
         self._entity_moved()
 
     def leave_entity_mode(self) -> None:
