@@ -5,6 +5,7 @@
   ``matches_words`` checks a query against a folded text.
 - ``align_fold`` (aligning underthesea's rewritten output onto our text): one
   character's base letters, case-folded, '' for marks and whitespace (đ stays).
+- ``fold_dd`` (the search index): only đ -> d, same length.
 - ``fold_tones`` (entity rules): old-style tone placement to new style
   (uỷ -> ủy, hoà -> hòa), same length so offsets hold.
 - ``is_syllable``: whether a word is a well-formed Vietnamese syllable; the
@@ -23,6 +24,12 @@ _EXTRA_FOLD = str.maketrans({"đ": "d", "Đ": "D"})
 def _fold_char(ch: str) -> str:
     base = unicodedata.normalize("NFD", ch.lower().translate(_EXTRA_FOLD))
     return "".join(c for c in base if not unicodedata.combining(c))
+
+
+def fold_dd(s: str) -> str:
+    """đ/Đ -> d/D and nothing else: same length, so offsets hold (SQLite's
+    ``unicode61 remove_diacritics 2`` folds every other mark, not this letter)."""
+    return s.translate(_EXTRA_FOLD)
 
 
 def fold(s: str) -> str:

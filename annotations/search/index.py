@@ -1,0 +1,462 @@
+"""The sentence-level search index of a home: ``library/search.sqlite``.
+
+Why a file of its own, beside the catalogue: it is never the truth (deleting
+it loses nothing: the next search, or ``baocao reindex``, rebuilds it from the
+catalogue, the texts and the analysis cache), it has its own schema version
+(``PRAGMA user_version``), and rebuilding it never touches the catalogue.
+
+One FTS5 row per sentence, rowid ``n << SHIFT | sentence index`` (``n`` the
+report's row in ``docs``), its text folded only for ``đ`` (``fold_dd``, same
+length) and the rest folded by ``unicode61 remove_diacritics 2``: so a match
+FTS5 marks in the stored text is at the same offsets in the canonical text.
+
+Kept current lazily: before a query the index compares each report's sha256
+with the catalogue's (the catalogue attached read-only, one SQL join; skipped
+while ``data_version`` says the catalogue was not committed to since) and
+indexes what changed. One path for every way the library changes (import,
+re-import, repair, another process), and no hook in the import code; the cost
+lands on the first search after an import. Labels and entities are read at
+query time (the store; the analysis cache with the entity corrections), so a
+tag or a correction is in the next result without re-indexing.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ..corpus.library import Library
+from ..corrections import Rules
+from ..errors import InputError, LibraryError, StoreError
+from ..home import Home
+from ..models import Entity, text_sha256
+from ..store import AnnotationStore
+from ..text.vietnamese import fold, fold_dd, matches_words
+from .query import parse
+
+SEARCH_VERSION = 1
+SHIFT = 20  # up to 1,048,576 sentences a report
+_HINT = "Delete it: `baocao reindex` rebuilds it (it holds nothing that is not elsewhere)."
+_SCHEMA = [
+    "CREATE TABLE docs (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, sha TEXT NOT NULL)",
+    "CREATE VIRTUAL TABLE sents USING fts5 (body, start UNINDEXED, stop UNINDEXED, "
+    "tokenize = 'unicode61 remove_diacritics 2')",
+    f"PRAGMA user_version = {SEARCH_VERSION}",
+]
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+SORTS = ("relevance", "date")
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    label: str
+    annotator: str
+
+
+@dataclass(frozen=True, slots=True)
+class HitEntity:
+    start: int
+    end: int
+    label: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A sentence that matched: ``start``/``end`` and every ``matches`` span are
+    offsets into the report's canonical text (``text == canonical[start:end]``)."""
+
+    report_id: str
+    date: str | None
+    title: str
+    sentence: int
+    start: int
+    end: int
+    text: str
+    matches: tuple[tuple[int, int], ...]
+    labels: tuple[Tag, ...] = ()
+    entities: tuple[HitEntity, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"report_id": self.report_id, "date": self.date, "title": self.title,
+                "sentence": self.sentence, "start": self.start, "end": self.end, "text": self.text,
+                "matches": [{"start": s, "end": e} for s, e in self.matches],
+                "labels": [{"label": t.label, "annotator": t.annotator} for t in self.labels],
+                "entities": [{"start": e.start, "end": e.end, "label": e.label, "text": e.text}
+                             for e in self.entities]}
+
+
+@dataclass(frozen=True, slots=True)
+class Tagged:
+    """A tagged passage (``baocao search --label L`` with no query; the annotations screen)."""
+
+    report_id: str
+    date: str | None
+    title: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    label: str
+    annotator: str
+    note: str
+    text: str
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def check_date(value: str | None, what: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if not _DATE.fullmatch(value):
+        raise InputError(f"{what} {value!r} is not a date", "Give YYYY, YYYY-MM or YYYY-MM-DD.")
+    return value
+
+
+def date_overlaps(date: str | None, date_from: str | None, date_to: str | None) -> bool:
+    """Whether a report's date (of any precision) overlaps [from, to]: a report dated
+    2024 is in 2024-03..2024-06; an undated one is in no range."""
+    if date_from is None and date_to is None:
+        return True
+    if not date:
+        return False
+    return ((date_from is None or date >= date_from[:len(date)])
+            and (date_to is None or date[:len(date_to)] <= date_to))
+
+
+def _spans(marked: str, base: int) -> list[tuple[int, int]]:
+    """The \x02...\x03 spans FTS5's highlight() put in a sentence, as offsets."""
+    spans, pos, opened = [], base, base
+    for part in re.split("([\x02\x03])", marked):
+        if part == "\x02":
+            opened = pos
+        elif part == "\x03":
+            spans.append((opened, pos))
+        else:
+            pos += len(part)
+    return spans
+
+
+@dataclass
+class _Report:
+    text: str
+    entities: list[tuple[int, int, str]]
+    tags: dict[int, list[Tag]] = field(default_factory=dict)
+
+
+class SearchIndex:
+    """One home's search index. Thread-safe (the TUI searches in a worker)."""
+
+    def __init__(self, home: Home | str | os.PathLike | Library):
+        self.lib = home if isinstance(home, Library) else Library(home)
+        self.home = self.lib.home
+        self.path = self.home.library_dir / "search.sqlite"
+        self._db: sqlite3.Connection | None = None
+        self._seen: int | None = None  # the catalogue's data_version when last synced
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------ the file
+    def _open(self, target: str) -> sqlite3.Connection:
+        db = sqlite3.connect(target, uri=True, timeout=60, isolation_level=None,
+                             check_same_thread=False)
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SEARCH_VERSION:
+            db.close()
+            raise LibraryError(f"the search index {self.path} is of a newer baocao "
+                               f"(version {version}, this one reads {SEARCH_VERSION})", _HINT)
+        if version < SEARCH_VERSION:
+            db.execute("BEGIN IMMEDIATE")
+            if db.execute("PRAGMA user_version").fetchone()[0] < SEARCH_VERSION:
+                for (kind, name) in db.execute("SELECT type, name FROM sqlite_master "
+                                               "WHERE type IN ('table', 'view')").fetchall():
+                    if not name.startswith("sents_"):  # FTS5's shadow tables go with it
+                        db.execute(f'DROP {kind} IF EXISTS "{name}"')
+                for statement in _SCHEMA:
+                    db.execute(statement)
+            db.execute("COMMIT")
+        return db
+
+    def connect(self) -> sqlite3.Connection:
+        with self._lock:
+            if self._db is not None:
+                return self._db
+            self.home.library_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                try:
+                    db = self._open(self.path.as_uri())
+                    db.execute("PRAGMA journal_mode = WAL")
+                except sqlite3.DatabaseError as exc:
+                    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                        raise
+                    # not a database, or one we cannot write: it is never the truth
+                    self._remove_files()
+                    try:
+                        db = self._open(self.path.as_uri())
+                    except sqlite3.DatabaseError:  # a read-only home: build it in memory
+                        db = self._open(":memory:")
+                db.execute("ATTACH DATABASE ? AS cat",
+                           (self.home.catalogue_path.as_uri() + "?mode=ro",))
+            except sqlite3.Error as exc:
+                raise LibraryError(f"the search index {self.path} could not be opened ({exc})",
+                                   _HINT) from None
+            self._db = db
+            return db
+
+    def _remove_files(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.unlink(f"{self.path}{suffix}")
+            except FileNotFoundError:
+                pass
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db, self._seen = None, None
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def rebuild(self) -> int:
+        """`baocao reindex`: delete the index and build it again; the reports indexed."""
+        with self._lock:
+            self.close()
+            self._remove_files()
+            return self.sync()
+
+    # ------------------------------------------------------------ keeping current
+    def sync(self) -> int:
+        """Index what the catalogue changed since the index was made; how many
+        reports were (re)indexed. Cheap when nothing was committed since."""
+        if not self.home.catalogue_path.exists():
+            return 0
+        with self._lock:
+            db = self.connect()
+            try:
+                version = db.execute("PRAGMA cat.data_version").fetchone()[0]
+                if version == self._seen:
+                    return 0
+                if db.execute("SELECT count(*) FROM cat.sqlite_master WHERE name = 'reports'"
+                              ).fetchone()[0] == 0:
+                    return 0  # a catalogue being created
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    done = self._sync(db)
+                    db.execute("COMMIT")
+                except BaseException:
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise LibraryError(f"the search index {self.path} could not be updated ({exc})",
+                                   _HINT) from None
+            self._seen = version
+            return done
+
+    def _sync(self, db: sqlite3.Connection) -> int:
+        stale = db.execute("SELECT d.n FROM docs d LEFT JOIN cat.reports r ON r.id = d.id "
+                           "WHERE r.sha256 IS NOT d.sha").fetchall()
+        for (n,) in stale:
+            db.execute("DELETE FROM sents WHERE rowid BETWEEN ? AND ?", (n << SHIFT, ((n + 1) << SHIFT) - 1))
+            db.execute("DELETE FROM docs WHERE n = ?", (n,))
+        new = db.execute("SELECT r.id, r.sha256, r.text_file FROM cat.reports r "
+                         "LEFT JOIN docs d ON d.id = r.id WHERE d.id IS NULL").fetchall()
+        texts, cache = self.home.texts_dir, self.lib.cache
+        done = 0
+        for rid, sha, name in new:
+            try:
+                text = (texts / name).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # a text `baocao repair` will report; indexed once it is back
+            if text_sha256(text) != sha:
+                continue  # an import racing us: the next sync sees its commit
+            doc = cache.get_dict(sha)
+            sentences = doc["sentences"] if doc else [
+                (s.start, s.end) for s in cache.analysis(text, sha).sentences]
+            folded = fold_dd(text)
+            n = db.execute("INSERT INTO docs (id, sha) VALUES (?, ?) RETURNING n", (rid, sha)).fetchone()[0]
+            base = n << SHIFT
+            db.executemany("INSERT INTO sents (rowid, body, start, stop) VALUES (?, ?, ?, ?)",
+                           [(base + i, folded[s[0]:s[1]], s[0], s[1]) for i, s in enumerate(sentences)])
+            done += 1
+        return done
+
+    # ------------------------------------------------------------ queries
+    def search(self, query: str, *, label: str | None = None, entity: str | None = None,
+               date_from: str | None = None, date_to: str | None = None,
+               annotator: str | None = None, sort: str = "relevance",
+               limit: int | None = None) -> list[Hit]:
+        """Sentences matching ``query`` (query.py's syntax), filtered; see ``search``."""
+        return list(self.iter_hits(query, label=label, entity=entity, date_from=date_from,
+                                   date_to=date_to, annotator=annotator, sort=sort, limit=limit))
+
+    def iter_hits(self, query: str, *, label: str | None = None, entity: str | None = None,
+                  date_from: str | None = None, date_to: str | None = None,
+                  annotator: str | None = None, sort: str = "relevance",
+                  limit: int | None = None) -> Iterator[Hit]:
+        if sort not in SORTS:
+            raise InputError(f"unknown sort {sort!r}", "Sort by relevance or date.")
+        date_from, date_to = check_date(date_from, "--from"), check_date(date_to, "--to")
+        q = parse(query)
+        match = q.match
+        entity_words = fold(entity).split() if entity else []
+        if entity_words:  # a necessary condition, in the index; the entity itself is checked below
+            ent = parse('"' + " ".join(entity_words) + '"').match
+            match = f"({match}) AND {ent}" if match else ent
+        if not match:
+            return
+        self.sync()
+        sql = ("SELECT s.rowid, s.start, s.stop, highlight(sents, 0, char(2), char(3)), r.id, r.date, "
+               "r.title, r.sha256 FROM sents s JOIN docs d ON d.n = s.rowid >> ? "
+               "JOIN cat.reports r ON r.id = d.id AND r.sha256 = d.sha WHERE sents MATCH ?")
+        args: list = [SHIFT, match]
+        if date_from:
+            sql += " AND r.date != '' AND r.date >= substr(?, 1, length(r.date))"
+            args.append(date_from)
+        if date_to:
+            sql += " AND r.date != '' AND substr(r.date, 1, length(?)) <= ?"
+            args += [date_to, date_to]
+        sql += " ORDER BY rank" if sort == "relevance" else " ORDER BY r.undated, r.date, r.id, s.rowid"
+        if label is None and annotator is None and not entity_words and limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        with self._lock:
+            try:
+                rows = self.connect().execute(sql, args).fetchall()
+            except sqlite3.OperationalError as exc:
+                raise InputError(f"the query {query!r} cannot be searched ({exc})",
+                                 'Quote unusual words: "like this".') from None
+        store = self._store()
+        try:
+            rules = Rules(store.corrections(), store.annotator) if store else Rules((), "")
+            reports: dict[str, _Report | None] = {}
+            given = 0
+            for rowid, start, stop, marked, rid, date, title, sha in rows:
+                if limit is not None and given >= limit:
+                    return
+                rep = reports.get(rid, False)
+                if rep is False:
+                    rep = reports[rid] = self._report(rid, sha, store, rules)
+                if rep is None:
+                    continue
+                i = rowid & ((1 << SHIFT) - 1)
+                tags = tuple(t for t in rep.tags.get(i, ())
+                             if (label is None or t.label == label)
+                             and (annotator is None or t.annotator == annotator))
+                if (label is not None or annotator is not None) and not tags:
+                    continue
+                ents = tuple(HitEntity(s, e, lab, rep.text[s:e]) for s, e, lab in rep.entities
+                             if s >= start and e <= stop)
+                if entity_words and not any(matches_words(entity, fold(e.text)) for e in ents):
+                    continue
+                given += 1
+                yield Hit(rid, date or None, title, i, start, stop, rep.text[start:stop],
+                          tuple(_spans(marked, start)), tuple(rep.tags.get(i, ())) if label is None
+                          and annotator is None else tags, ents)
+        finally:
+            if store is not None:
+                store.close()
+
+    def _store(self) -> AnnotationStore | None:
+        if not self.home.has_store:
+            return None
+        try:
+            return AnnotationStore(self.home, readonly=True)
+        except StoreError:
+            return None
+
+    def _report(self, rid: str, sha: str, store: AnnotationStore | None, rules: Rules) -> _Report | None:
+        try:
+            text = self.lib.text(rid)
+        except LibraryError:
+            return None
+        if text_sha256(text) != sha:
+            return None
+        doc = self.lib.cache.get_dict(sha)
+        model = [Entity(*e) for e in doc["entities"]] if doc else self.lib.cache.analysis(text, sha).entities
+        ents = [(e.start, e.end, e.label) for e in rules.apply(rid, text, model)]
+        rep = _Report(text, ents)
+        if store is not None:
+            try:
+                docs = store.documents(rid)
+            except StoreError:
+                docs = []
+            for d in docs:
+                if d.get("label") is None or d.get("orphaned"):
+                    continue
+                for i in range(d["sentence_start"], d["sentence_end"] + 1):
+                    rep.tags.setdefault(i, []).append(Tag(d["label"], d["annotator"]))
+        return rep
+
+    # ------------------------------------------------------------ tagged passages
+    def tagged(self, *, label: str | None = None, annotator: str | None = None,
+               date_from: str | None = None, date_to: str | None = None,
+               note: str | None = None, limit: int | None = None) -> list[Tagged]:
+        """Every tagged passage across the library (all annotators), in report order
+        (oldest first) then text order, filtered; ``note``: every word of it occurs in
+        the passage's note, diacritics optional."""
+        date_from, date_to = check_date(date_from, "--from"), check_date(date_to, "--to")
+        store = self._store()
+        if store is None:
+            return []
+        out: list[Tagged] = []
+        try:
+            metas = self.lib.get_many(store.report_ids())
+            order = sorted(metas.values(), key=lambda m: m.sort_key)
+            for meta in order:
+                if not date_overlaps(meta.date, date_from, date_to):
+                    continue
+                try:
+                    passages = store.passages(meta.id)
+                except StoreError:
+                    continue
+                for p in passages:
+                    if (p.label is None or p.orphaned or (label is not None and p.label != label)
+                            or (annotator is not None and p.annotator != annotator)
+                            or (note and not matches_words(note, fold(p.note or "")))):
+                        continue
+                    out.append(Tagged(meta.id, meta.date, meta.title, p.start, p.end, p.sentence_start,
+                                      p.sentence_end, p.label, p.annotator, p.note or "", p.text))
+                    if limit is not None and len(out) >= limit:
+                        return out
+        finally:
+            store.close()
+        return out
+
+
+def search(home_or_library, query: str, *, label: str | None = None, entity: str | None = None,
+           date_from: str | None = None, date_to: str | None = None, annotator: str | None = None,
+           sort: str = "relevance", limit: int | None = None) -> list[Hit]:
+    """Sentences of the library matching ``query``, the index brought up to date first.
+
+    Query: words ANDed, ``OR``, ``"a phrase"``, ``prefix*``, ``-excluded``; marks,
+    tone placement and đ/d ignored. Filters: ``label`` / ``annotator`` (a sentence
+    tagged so), ``entity`` (one of its entities contains those words), dates
+    (the report's date overlaps [date_from, date_to]; YYYY[-MM[-DD]]; undated
+    reports are in no range). ``sort``: "relevance" (bm25) or "date" (report
+    order, then text order). An empty query with an ``entity`` lists its
+    sentences; an empty query otherwise gives [] (see ``tagged``).
+    Raises InputError for a bad query or date, LibraryError for an unusable index.
+    """
+    with SearchIndex(home_or_library) as index:
+        return index.search(query, label=label, entity=entity, date_from=date_from,
+                            date_to=date_to, annotator=annotator, sort=sort, limit=limit)
+
+
+def tagged(home_or_library, **filters) -> list[Tagged]:
+    """``SearchIndex.tagged``: every tagged passage across the library, filtered."""
+    with SearchIndex(home_or_library) as index:
+        return index.tagged(**filters)
+
+
+def reindex(home_or_library) -> int:
+    """Delete the search index and build it again; the number of reports indexed."""
+    with SearchIndex(home_or_library) as index:
+        return index.rebuild()
