@@ -369,8 +369,8 @@ def iter_records(store: AnnotationStore, lib: Library, fmt: str = "native", *,
 
 def write_jsonl(records, out: BinaryIO) -> int:
     n = 0
-    for rec in records:
-        out.write(orjson.dumps(rec) + b"\n")
+    for rec in records:  # bytes: a record already encoded (csv, conll, labelstudio)
+        out.write(rec if isinstance(rec, bytes) else orjson.dumps(rec) + b"\n")
         n += 1
     return n
 

@@ -220,10 +220,30 @@ def tag(text: str, spans: list[tuple[int, int]], ner_many,
     entities: list[Entity] = []
     for (s, e), rows in zip(spans, _tagged([text[s:e] for s, e in spans], ner_many)):
         toks = _placed(text, s, e, rows, folded)
-        tokens.extend(Token(a, b) for a, b, _, _ in toks)
         rel = [(a - s, b - s, pos, crf) for a, b, pos, crf in toks]
-        entities.extend(Entity(a + s, b + s, lab) for a, b, lab in find_entities(text[s:e], rel))
+        found = [Entity(a + s, b + s, lab) for a, b, lab in find_entities(text[s:e], rel)]
+        tokens.extend(split_at(text, [(a, b) for a, b, _, _ in toks], found))
+        entities.extend(found)
     return tokens, entities
+
+
+def split_at(text: str, toks: list[tuple[int, int]], entities) -> list[Token]:
+    """Tokens cut where an entity starts or ends inside one (the tagger's word
+    "Trương Thị Mai phát biểu" against the name "Trương Thị Mai"), so every
+    entity is whole tokens and token-based exports (CoNLL, Prodigy) need no
+    alignment of their own; the pieces trimmed of whitespace."""
+    cuts = sorted({x for en in entities for x in (en.start, en.end)})
+    out = []
+    for a, b in toks:
+        inner = cuts[bisect.bisect_right(cuts, a):bisect.bisect_left(cuts, b)]
+        for x, y in zip([a, *inner], [*inner, b]):
+            while x < y and text[x].isspace():
+                x += 1
+            while y > x and text[y - 1].isspace():
+                y -= 1
+            if x < y:
+                out.append(Token(x, y))
+    return out
 
 
 def tag_part(text: str, spans: list[tuple[int, int]]) -> tuple[list, list]:

@@ -80,17 +80,19 @@ def test_prodigy_records(homes):
     recs = export(home, "--format", "prodigy")
     assert len(recs) == len(native)
     for r, n in zip(recs, native):
-        assert list(r) == ["text", "label", "answer", "meta", "_input_hash", "_task_hash",
-                           "spans"]
+        assert list(r) == ["text", "label", "answer", "_view_id", "_annotator_id", "_session_id",
+                           "meta", "tokens", "spans"]  # no _input_hash/_task_hash: db-in sets its own
         assert r["text"] == n["text"] and r["label"] == n["label"].upper()
-        assert r["answer"] == "accept" and list(r["meta"]) == META
-        for h in ("_input_hash", "_task_hash"):
-            assert type(r[h]) is int and -2**31 <= r[h] < 2**31
-        assert r["spans"] == [{k: e[k] for k in ("start", "end", "label", "source")}
-                              for e in n["entities"]]
+        assert r["answer"] == "accept" and list(r["meta"]) == [*META, "input_hash", "task_hash"]
+        assert (r["_view_id"], r["_annotator_id"], r["_session_id"]) == (
+            "classification", n["annotator"], f"baocao-{n['annotator']}")
+        for h in ("input_hash", "task_hash"):
+            assert type(r["meta"][h]) is int and -2**31 <= r["meta"][h] < 2**31
+        assert r["spans"] == [] and r["tokens"] == []  # entities are never passed off as accepted
     by_text = {}
     for r in recs:
-        by_text.setdefault(r["text"], set()).add((r["label"], r["_input_hash"], r["_task_hash"]))
+        m = r["meta"]
+        by_text.setdefault(r["text"], set()).add((r["label"], m["input_hash"], m["task_hash"]))
     shared = [v for v in by_text.values() if len(v) > 1]
     assert shared  # the overlapping first sentence is labelled by two annotators
     for v in by_text.values():
@@ -105,7 +107,10 @@ def test_doccano_records(homes):
         assert list(r) == ["text", "label", *META, "entities"]
         assert r["label"] == [n["label"]] and r["text"] == n["text"]
         assert r["entities"] == [[e["start"], e["end"], e["label"]] for e in n["entities"]]
-        assert all(r[k] == n[k] for k in META)
+        for k in META:  # a number never null (doccano's pandas step: NaN), -1 for none
+            none = -1 if k in ("start", "end", "sentence_start", "sentence_end", "score") else None
+            assert r[k] == (n[k] if n[k] is not None else none)
+        assert type(r["score"]) is float
 
 
 def test_filters(homes):
@@ -114,10 +119,10 @@ def test_filters(homes):
     risk = export(home, "--label", "risk")
     assert risk and risk == [r for r in all_recs if r["label"] == "risk"]
     assert export(home, "--label", "r") == risk  # a key works too
-    minh = export(home, "--annotator", "minh")
+    minh = export(home, "--by", "minh")
     assert [r["annotator"] for r in minh] == ["minh", "minh"]
     assert minh == [r for r in all_recs if r["annotator"] == "minh"]
-    [task] = export(home, "--label", "task", "--annotator", "minh")
+    [task] = export(home, "--label", "task", "--by", "minh")
     assert task == [r for r in all_recs if (r["label"], r["annotator"]) == ("task", "minh")][0]
     res = cli(home, "export", "--label", "opinion")
     assert res.exit_code == 1 and "unknown label" in res.output
@@ -127,7 +132,7 @@ def test_output_file_is_written_whole_or_not_at_all(homes, tmp_path, monkeypatch
     home, _ = homes
     out = tmp_path / "train.jsonl"
     res = cli(home, "export", "-o", out)
-    assert res.exit_code == 0 and "exported 17" in res.output
+    assert res.exit_code == 0 and "exported 17 record(s)" in res.output
     good = out.read_bytes()
     assert json_lines(good) == export(home)
     from annotations.interchange import export as exp

@@ -18,55 +18,104 @@ def _store(ctx: click.Context, *, readonly: bool):
                            readonly=readonly)
 
 
+_FORMAT_NAMES = ["native", "prodigy", "prodigy-choice", "doccano", "doccano-seq", "conll", "csv",
+                 "labelstudio"]  # annotations.interchange.formats.FORMATS (not imported at start-up)
+
+
 @click.command("export")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write here (atomically: the file appears complete or not at all). "
                    "Default: standard output.")
-@click.option("--format", "fmt", type=click.Choice(["native", "prodigy", "doccano"]),
-              default="native", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(_FORMAT_NAMES), default="native", show_default=True,
+              help="Output format: native: pandas, datasets, import-annotations; prodigy: Prodigy "
+                   "classification view; prodigy-choice: Prodigy choice view (multi-class); doccano: "
+                   "doccano Text Classification project; doccano-seq: doccano Sequence Labeling project "
+                   "(one record per report); conll: CoNLL/IOB2 entities; csv: Excel/LibreOffice (UTF-8 "
+                   "with BOM); labelstudio: Label Studio tasks JSON. See docs/exports.md.")
 @click.option("--label", help="Only this label (name or key).")
-@click.option("--annotator", "only_annotator", help="Only this annotator's annotations.")
+@click.option("--by", "only_annotator", metavar="NAME", help="Only this annotator's annotations.")
+@click.option("--annotator", "old_annotator", hidden=True)  # the old spelling of --by
 @click.option("--with-none", is_flag=True,
               help='Also the "none" decisions, as records with label null.')
 @click.option("--gold", is_flag=True,
               help="The gold set instead: adjudicated sentences (the review screen) and those "
                    "every annotator who marked the report done agreed on (marked unanimous).")
+@click.option("--with-orphans", is_flag=True,
+              help="doccano: include orphaned annotations (offsets -1); left out by default, "
+                   "with their count on standard error.")
+@click.option("--spans", "spans", type=click.Choice(["none", "predictions"]), default="none",
+              show_default=True,
+              help="prodigy, prodigy-choice: leave the entities out, or give them with the "
+                   "passage's tokens as spans marked with their source (model: a prediction).")
+@click.option("--content", type=click.Choice(["both", "entities", "passages"]), default="both",
+              show_default=True, help="doccano-seq: which spans each report's record carries.")
 @click.pass_context
 def export_cmd(ctx: click.Context, output: Path | None, fmt: str, label: str | None,
-               only_annotator: str | None, with_none: bool, gold: bool) -> None:
-    """Annotations as JSONL, one record per line (streamed)."""
+               only_annotator: str | None, old_annotator: str | None, with_none: bool, gold: bool,
+               with_orphans: bool, spans: str, content: str) -> None:
+    """Annotations as JSONL, one record per line (streamed); csv, conll and
+    labelstudio as their tools read them. docs/exports.md: the schemas and
+    the command that loads each format."""
     from annotations.corpus.library import Library
-    from annotations.interchange.export import export_to_path, iter_records, write_jsonl
+    from annotations.corrections import Rules
+    from annotations.interchange.export import Records, TextHashes, _Analyses, export_to_path, iter_native, write_jsonl
+    from annotations.interchange.formats import Counts, Options, convert
 
+    if old_annotator is not None:
+        click.echo("baocao: export --annotator is now --by (the global --annotator says who you are)",
+                   err=True)
+        only_annotator = only_annotator or old_annotator
     if gold and only_annotator:
-        raise click.UsageError("--gold is every annotator's agreement: leave out --annotator")
+        raise click.UsageError("--gold is every annotator's agreement: leave out --by")
 
     with _store(ctx, readonly=True) as store:
         label = store.label(label).name if label else None
         if store.problems:
             raise StoreError("\n".join(str(p) for p in store.problems.values()))
+        lib = Library(ctx.obj["home"])
         if gold:
-            from annotations.gold import gold_records
+            from annotations.gold import iter_gold
 
-            records = gold_records(store, Library(ctx.obj["home"]), fmt, label=label,
-                                   with_none=with_none)
+            native = iter_gold(store, lib, label=label, with_none=with_none)
         else:
-            records = iter_records(store, Library(ctx.obj["home"]), fmt, label=label,
-                                   annotator=only_annotator, with_none=with_none)
+            native = iter_native(store, lib, label=label, annotator=only_annotator,
+                                 with_none=with_none)
+        counts = Counts()
+        hashes = TextHashes(lib.home)
+        opts = Options(orphans=with_orphans, spans=spans == "predictions", content=content,
+                       labels=tuple(lab.name for lab in store.labels))
+        records = Records(convert(native, fmt, lib, _Analyses(lib, Rules(store.corrections(),
+                                                                        store.annotator)),
+                                  hashes, opts, counts), store.home)
         try:
             if output is not None:
                 n = export_to_path(records, output)
-                click.echo(f"exported {n} annotation(s) to {inert(str(output))}", err=True)
+                click.echo(f"exported {n} record(s) to {inert(str(output))}", err=True)
             else:
                 out = sys.stdout.buffer
                 try:
                     write_jsonl(records, out)
                     out.flush()
                 except BrokenPipeError:  # `baocao export | head`
-                    sys.stderr.close()
-                    sys.exit(0)
+                    _quiet_pipe()
         except OSError as exc:
             raise StoreError(f"cannot write the export: {exc.strerror or exc}") from None
+        finally:
+            hashes.save()
+        if counts.orphans:
+            click.echo(f"baocao: {counts.orphans} orphaned annotation(s) left out (no offsets into "
+                       "the current text" + (": --with-orphans includes them)" if fmt == "doccano"
+                                             else ")"), err=True)
+
+
+def _quiet_pipe() -> None:
+    """A reader that closed the pipe (`| head`) has what it wanted: exit 0,
+    with stdout pointed at /dev/null so the interpreter's final flush is quiet."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(0)
 
 
 @click.command("import-annotations")
