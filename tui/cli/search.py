@@ -1,0 +1,141 @@
+"""`baocao search` (sentences across the library, or every tagged passage) and
+`baocao reindex` (rebuild the search index)."""
+from __future__ import annotations
+
+import sys
+
+import click
+import orjson
+
+LEFT, RIGHT = 40, 70  # keyword-in-context: characters shown before and after the first match
+
+
+def kwic(hit):
+    """One hit as a Rich Text: the sentence around its first match, every match
+    highlighted, every piece inert (report text is never markup)."""
+    from rich.text import Text
+
+    from annotations.text.sanitize import inert
+
+    first = hit.matches[0][0] if hit.matches else hit.start
+    lo, hi = max(hit.start, first - LEFT), min(hit.end, first + RIGHT)
+    line = Text("…" if lo > hit.start else "")
+    at = lo
+    for s, e in hit.matches:
+        s, e = max(s, at), min(e, hi)
+        if s >= e:
+            continue
+        line.append(inert(hit.text[at - hit.start:s - hit.start]))
+        line.append(inert(hit.text[s - hit.start:e - hit.start]), style="bold reverse")
+        at = e
+    line.append(inert(hit.text[at - hit.start:hi - hit.start]))
+    if hi < hit.end:
+        line.append("…")
+    return line
+
+
+def _emit(rows, as_json: bool, plain) -> None:
+    try:
+        if as_json:
+            out = sys.stdout.buffer
+            for row in rows:
+                out.write(orjson.dumps(row.to_dict()) + b"\n")
+            out.flush()
+            return
+        from rich.console import Console
+
+        console = Console(highlight=False, soft_wrap=True)
+        n = 0
+        for row in rows:
+            console.print(plain(row))
+            n += 1
+        click.echo(f"{n} found", err=True)
+    except BrokenPipeError:  # `baocao search ... | head`
+        sys.stderr.close()
+        sys.exit(0)
+
+
+def _hit_line(hit):
+    from rich.text import Text
+
+    from annotations.text.sanitize import inert
+
+    line = Text(f"{inert(hit.date or 'undated'):<10} {inert(hit.report_id)}#{hit.sentence}", style="dim")
+    labels = sorted({t.label for t in hit.labels})
+    if labels:
+        line.append(f" [{inert(','.join(labels))}]", style="bold")
+    line.append("  ")
+    line.append(kwic(hit))
+    return line
+
+
+def _tagged_line(p):
+    from rich.text import Text
+
+    from annotations.text.sanitize import inert
+
+    line = Text(f"{inert(p.date or 'undated'):<10} {inert(p.report_id)}#{p.sentence_start}"
+                + (f"-{p.sentence_end}" if p.sentence_end != p.sentence_start else ""), style="dim")
+    line.append(f" {inert(p.label)}", style="bold")
+    line.append(f" ({inert(p.annotator)})  ", style="dim")
+    text = p.text if len(p.text) <= 100 else p.text[:99] + "…"
+    line.append(inert(text))
+    if p.note:
+        line.append(f"  — note: {inert(p.note)}", style="italic")
+    return line
+
+
+@click.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--label", default=None, help="Only sentences tagged with this label.")
+@click.option("--entity", default=None, help="Only sentences with an entity containing these words.")
+@click.option("--from", "date_from", default=None, help="From this report date (YYYY[-MM[-DD]]).")
+@click.option("--to", "date_to", default=None, help="Up to this report date (YYYY[-MM[-DD]]).")
+@click.option("--annotator", "by", default=None, help="Only sentences this annotator tagged.")
+@click.option("--note", default=None, help="With no query: only passages whose note has these words.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N results.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per result.")
+@click.pass_context
+def search_cmd(ctx: click.Context, query: tuple[str, ...], label, entity, date_from, date_to, by, note,
+               sort, limit, as_json) -> None:
+    """Sentences of the library matching QUERY, diacritics, tone placement and
+    đ/d ignored: words are ANDed; OR; "a phrase"; prefix*; -excluded.
+
+    With no QUERY (and no --entity): every tagged passage across the library,
+    filtered by --label, --annotator, --from/--to and --note, with its note.
+
+    --json lines: {"report_id", "date", "title", "sentence", "start", "end",
+    "text", "matches": [{start,end}], "labels": [{label,annotator}],
+    "entities": [{start,end,label,text}]} (offsets into the canonical text);
+    passages: {"report_id", "date", "title", "start", "end", "sentence_start",
+    "sentence_end", "label", "annotator", "note", "text"}."""
+    from annotations.search import SearchIndex
+
+    text = " ".join(query).strip()
+    with SearchIndex(ctx.obj["home"]) as index:
+        if not text and not entity:
+            _emit(index.tagged(label=label, annotator=by, date_from=date_from, date_to=date_to,
+                               note=note, limit=limit), as_json, _tagged_line)
+            return
+        _emit(index.iter_hits(text, label=label, entity=entity, date_from=date_from, date_to=date_to,
+                              annotator=by, sort=sort, limit=limit), as_json, _hit_line)
+
+
+@click.command("reindex")
+@click.pass_context
+def reindex_cmd(ctx: click.Context) -> None:
+    """Delete the search index and build it again (it holds nothing that is not
+    in the library: searches keep it current by themselves)."""
+    import time
+
+    from annotations.search import reindex
+
+    t0 = time.perf_counter()
+    n = reindex(ctx.obj["home"])
+    click.echo(f"search index rebuilt: {n} reports in {time.perf_counter() - t0:.1f} s")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(search_cmd)
+    group.add_command(reindex_cmd)
