@@ -325,27 +325,41 @@ class Rules:
         self._by_first: dict[str, dict[int, dict[tuple[str, ...], list[_Place]]]] = {}
         self._removals: dict[tuple[tuple[str, ...], str], list[tuple[int, Correction]]] = {}
         for rank, c in enumerate(ranked):
-            if c.kind == "remove":
-                window = form(c.text)
-                self._removals.setdefault((window, c.old_label), []).append((rank, c))
-                self._index(_Place(rank, window, 0, len(window), c.old_label, c, null=True))
-                continue
-            if c.kind == "boundary" and c.old_start is not None:
-                lo, hi = min(c.start, c.old_start), max(c.end, c.old_end)
-                whole = c.text if (lo, hi) == (c.start, c.end) else None
-                if whole is None:  # the window's text, from the two spans recorded
-                    whole = _union_text(c)
-                pre = whole[:c.start - lo]
-                a = len(form(pre))
-                window = form(whole)
-                place = _Place(rank, window, a, a + len(form(c.text)), c.label, c)
-            else:
-                window = form(c.text)
-                place = _Place(rank, window, 0, len(window), c.label, c)
-                if c.old_label and c.old_label != c.label:  # a relabel: not the old reading either
-                    self._removals.setdefault((window, c.old_label), []).append((rank, c))
-            self._index(place)
+            self._compile(rank, c)
+        self._top = 0  # the highest rank (ranks only compare: ``plus`` goes below 0)
         self._removal_first = {k[0][0] for k in self._removals if k[0]}  # cheap model check
+
+    def plus(self, c: Correction) -> tuple[str, ...]:
+        """Add a correction that ranks above every other (your own, made now),
+        without compiling the rest again; returns the words it looks for."""
+        self._top -= 1
+        self.corrections.insert(0, c)
+        window = self._compile(self._top, c)
+        self._removal_first = {k[0][0] for k in self._removals if k[0]}
+        return window
+
+    def _compile(self, rank: int, c: Correction) -> tuple[str, ...]:
+        if c.kind == "remove":
+            window = form(c.text)
+            self._removals.setdefault((window, c.old_label), []).append((rank, c))
+            self._index(_Place(rank, window, 0, len(window), c.old_label, c, null=True))
+            return window
+        if c.kind == "boundary" and c.old_start is not None:
+            lo, hi = min(c.start, c.old_start), max(c.end, c.old_end)
+            whole = c.text if (lo, hi) == (c.start, c.end) else None
+            if whole is None:  # the window's text, from the two spans recorded
+                whole = _union_text(c)
+            pre = whole[:c.start - lo]
+            a = len(form(pre))
+            window = form(whole)
+            place = _Place(rank, window, a, a + len(form(c.text)), c.label, c)
+        else:
+            window = form(c.text)
+            place = _Place(rank, window, 0, len(window), c.label, c)
+            if c.old_label and c.old_label != c.label:  # a relabel: not the old reading either
+                self._removals.setdefault((window, c.old_label), []).append((rank, c))
+        self._index(place)
+        return window
 
     def _index(self, p: _Place) -> None:
         if p.window:
@@ -363,18 +377,30 @@ class Rules:
                 return True
         return False
 
-    def apply(self, report_id: str, text: str, entities: Iterable) -> list[CorrectedEntity]:
+    def apply(self, report_id: str, text: str, entities: Iterable,
+              within: Sequence[tuple[int, int]] = ()) -> list[CorrectedEntity]:
         """The report's entities (``start``/``end``/``label``, e.g. the cached
-        analysis's) corrected: sorted, never overlapping."""
+        analysis's) corrected: sorted, never overlapping. ``within``: only in these
+        paragraphs (start, end) -- a rule never crosses a paragraph break, so
+        each paragraph's entities depend on it alone."""
         if not self.corrections:
             return _model(entities)
         words = words_of(text)
         keys, starts, ends = words.keys, words.starts, words.ends
+        allowed = None
+        if within:
+            allowed = bytearray(len(keys))
+            for ps, pe in within:
+                w0, w1 = bisect_left(starts, ps), bisect_left(starts, pe)
+                allowed[w0:w1] = b"\1" * (w1 - w0)
+            entities = [x for x in entities if any(ps <= x.start < pe for ps, pe in within)]
         found: list[tuple[int, int, int, _Place, int]] = []
         if self._by_first:
             at = words.at
             for k, by_len in self._by_first.items():  # only where a rule's first word is
                 for i in at.get(k, ()):
+                    if allowed is not None and not allowed[i]:
+                        continue
                     for n, table in by_len.items():
                         places = table.get(keys[i:i + n])
                         if places is None or "\n" in text[starts[i]:ends[min(i + n, len(ends)) - 1]]:
@@ -428,6 +454,14 @@ class Rules:
                     continue
             out.append(CorrectedEntity(s, e, ent.label, "model"))
         return _no_overlap(out)
+
+
+def occurrences(text: str, window: tuple[str, ...]) -> list[int]:
+    """Offsets where a rule's words occur in a text."""
+    words = words_of(text)
+    n = len(window)
+    return [words.starts[i] for i in words.at.get(window[0], ()) if window
+            and words.keys[i:i + n] == window]
 
 
 def _inside_longer(model: list, starts: list[int], s: int, e: int) -> bool:

@@ -12,8 +12,10 @@ from annotations.corrections import (
     Correction,
     CorrectionError,
     Rules,
+    form,
     make_remove,
     make_set,
+    occurrences,
     word_spans,
 )
 from annotations.models import ENTITY_LABELS, Analysis, Entity, Token
@@ -218,3 +220,30 @@ def test_corrected_entities_slice_back_and_never_overlap(case, rid):
             assert (last.start, last.end, last.old_label) not in here
         else:
             assert (last.start, last.end, last.label) in here
+
+
+@settings(max_examples=200, deadline=None)
+@given(cases())
+def test_a_correction_added_to_compiled_rules_and_applied_where_it_occurs(case):
+    """What the reader does after a correction (Rules.plus, apply ``within`` the
+    paragraphs its words occur in) gives what compiling and applying afresh does."""
+    text, a, corrections = case
+    other = "Bộ Chính trị họp ở Hà Nội."
+    text2 = text + "\n\n" + other  # two paragraphs
+    at = len(text) + 2 + other.index("Hà Nội")
+    a2 = analysis(text2, [(e.start, e.end, e.label) for e in a.entities] + [(at, at + 6, "LOC")])
+    mine = [c for c in corrections if c.annotator == "me"]
+    if not mine or mine[-1] is not corrections[-1]:
+        return
+    *older, last = corrections
+    full = Rules(corrections, "me").apply("r", text2, a2.entities)
+    rules = Rules(older, "me")
+    before = rules.apply("r", text2, a2.entities)
+    rules.plus(last)
+    first = [(0, len(text))]  # the paragraph it was made in; the other one is kept as it was
+    part = rules.apply("r", text2, a2.entities, first)
+    assert rules.apply("r", text2, a2.entities) == full
+    assert [e for e in full if e.start < len(text)] == part
+    if not occurrences(text2[len(text):], form(last.text)):  # not there: that paragraph stays
+        assert [e for e in full if e.start > len(text)] == \
+            [e for e in before if e.start > len(text)]

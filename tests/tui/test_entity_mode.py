@@ -22,6 +22,16 @@ def drawn(reader) -> list[tuple[str, str, str]]:
     return [(reader.canonical[e.start:e.end], e.label, e.source) for e in reader.entities]
 
 
+def same_as_applied_afresh(reader) -> bool:
+    """What the reader draws (re-applied in the paragraphs a correction touched)
+    is what all the rules give applied to the whole report."""
+    from annotations.corrections import Rules
+
+    fresh = Rules(reader.store.corrections(), reader.app.annotator).apply(
+        reader.report_id, reader.canonical, reader.view.analysis.entities)
+    return reader.entities == fresh
+
+
 def stored(home) -> list:
     with AnnotationStore(home, readonly=True) as store:
         return store.corrections()
@@ -54,6 +64,7 @@ async def test_move_select_set_undo_redo_and_leave(tui_home):
         assert (FORM, "LOC", "analyst") in after
         assert [c.text for c in stored(tui_home)] == [FORM]  # on disk before the next key
         assert sum(1 for e in after if e[:2] == (FORM, "LOC")) > 1  # the rule, elsewhere too
+        assert same_as_applied_afresh(reader)
         await pilot.press("u")
         assert stored(tui_home) == [] and (FORM, "LOC", "analyst") not in drawn(reader)
         assert [e for e in drawn(reader) if e[0] == FORM] == before
@@ -85,12 +96,14 @@ async def test_remove_grow_and_shrink(tui_home):
         shrunk = [e for e in reader.entities if e.start < ent.end and ent.start < e.end]
         assert [(reader.canonical[e.start:e.end]) for e in shrunk] == [name.split(" ", 1)[1]]
         assert m.entity_under(reader.entities) is not None  # the cursor follows it
+        assert same_as_applied_afresh(reader)
         await pilot.press("less_than_sign")  # and grow it again
         assert [(e.start, e.end) for e in reader.entities
                 if e.start < ent.end and ent.start < e.end] == [(ent.start, ent.end)]
         await pilot.press("x")
         assert m.entity_under(reader.entities) is None
         assert stored(tui_home)[-1].kind == "remove"
+        assert same_as_applied_afresh(reader)
         await pilot.press("x")  # nothing there now: a notice, nothing written
         assert len(stored(tui_home)) == 5
         await pilot.press("u")

@@ -10,11 +10,19 @@ correction redraws like a tag's.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import replace
 
 from rich.text import Text
 
-from annotations.corrections import CorrectionError, Rules, make_remove, make_set, word_spans
+from annotations.corrections import (
+    CorrectionError,
+    Rules,
+    make_remove,
+    make_set,
+    occurrences,
+    word_spans,
+)
 from annotations.errors import BaocaoError
 from annotations.store.records import now_iso
 
@@ -66,6 +74,25 @@ class EntityEditing:
         if self.emode is not None:
             self.leave_entity_mode()
         self.apply_rules(force=True)
+
+    def _apply_added(self, correction) -> None:
+        """A correction just made (it ranks first): added to the compiled rules and
+        applied again only in the paragraphs where its words occur (a rule never
+        crosses a paragraph break), the others' entities kept."""
+        rules = self._rules[1]
+        window = rules.plus(correction)
+        version = self.store.corrections_version
+        self._rules = (version, rules)
+        paras = self.view.analysis.paragraphs
+        starts = [p.start for p in paras]
+        hit = {bisect_right(starts, off) - 1 for off in occurrences(self.canonical, window)}
+        hit.add(bisect_right(starts, correction.start) - 1)
+        spans = [(paras[j].start, paras[j].end) for j in sorted(hit) if j >= 0]
+        part = rules.apply(self.report_id, self.canonical, self.view.analysis.entities, spans)
+        kept = [e for e in self.entities if bisect_right(starts, e.start) - 1 not in hit]
+        self.entities = sorted(kept + part, key=lambda e: e.start)
+        self._rules_applied = (self.report_id, version)
+        self.view.set_entity_spans(self.entities)
 
     # ------------------------------------------------------------ the mode
     def entity_check(self, action: str) -> bool:
@@ -150,12 +177,16 @@ class EntityEditing:
             self.notify(exc.message, title=f"{what}: nothing changed", severity="warning",
                         markup=False, timeout=4)
             return
+        before = self.store.corrections_version
         ok, change = self._store_call(what, self.store.correct, correction)
         if not ok:
             return
         self.emode.anchor = self.emode.cursor
         self.last_correction = change.what  # shown in the panel (a toast per key costs a layout)
-        self.apply_rules()
+        if self._rules is not None and self._rules[0] == before and before is not None:
+            self._apply_added(correction)
+        else:
+            self.apply_rules()
         self.view.set_span(self.emode.selection)
         self._entity_info()
 
