@@ -53,7 +53,7 @@ def main(ctx: click.Context, home: Path | None, annotator: str | None) -> None:
         run_app(ctx.obj["home"], annotator=annotator)
 
 
-from . import agreement, correct, library, search, store, suggest, teach  # noqa: E402  (the commands register on `main`)
+from . import agreement, correct, entities, library, search, store, suggest, teach, timeline  # noqa: E402  (the commands register on `main`)
 
-for module in (library, store, agreement, correct, suggest, teach, search):
+for module in (library, store, agreement, correct, suggest, teach, entities, timeline, search):
     module.register(main)

@@ -1,0 +1,277 @@
+"""Entities across the library: HOME/cache/entities.sqlite, an index of every
+report's corrected entities (`baocao entities`, the TUI's entities screen,
+`baocao timeline --entity`).
+
+Rebuildable and never the truth: it is filled from the analysis cache, the
+canonical texts and the entity corrections, and deleting it loses nothing.
+It is kept current lazily: every reader first compares the catalogue's
+(id, sha256, date) and the corrections with what each report was indexed
+from, and re-indexes only what differs (an import makes the next reader index
+the new texts; a new correction re-indexes every report, since a rule applies
+library-wide). A disk that cannot be written gets the index in memory.
+
+Variants of one name are one entity: the key is the name's words folded for
+case and tone-mark style (``corrections.form``: ``Ủy ban`` = ``uỷ ban``), and
+a person's title in front is left out (``Tổng Bí thư Tô Lâm`` = ``Tô Lâm``).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .corpus.library import Library
+from .corrections import Rules, form
+from .errors import BaocaoError, StoreError
+from .home import Home
+from .models import Analysis
+from .nlp.entities.gazetteer import TITLE_RE
+from .store import AnnotationStore
+
+_SPACES = re.compile(r"\s+")
+VERSION = "1"  # of the index's schema and keys: another value rebuilds it
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS info (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS docs (doc TEXT PRIMARY KEY, sha TEXT, date TEXT, rules TEXT);
+CREATE TABLE IF NOT EXISTS mentions (doc TEXT, start INTEGER, end INTEGER, label TEXT,
+                                     key TEXT, form TEXT, source TEXT, sentence INTEGER);
+CREATE INDEX IF NOT EXISTS mentions_doc ON mentions (doc);
+CREATE INDEX IF NOT EXISTS mentions_key ON mentions (key, label);
+CREATE TABLE IF NOT EXISTS entities (key TEXT, label TEXT, name TEXT, count INTEGER,
+                                     reports INTEGER, first TEXT, last TEXT, variants TEXT,
+                                     PRIMARY KEY (key, label));
+"""
+
+
+def name_of(text: str, label: str) -> str:
+    """The entity's name as listed: whitespace collapsed, a person's titles
+    in front left out (``Đồng chí Tổng Bí thư Tô Lâm`` -> ``Tô Lâm``)."""
+    name = " ".join(text.split())
+    if label == "PER":
+        while (m := TITLE_RE.match(name)) and m.end() < len(name):
+            name = name[m.end():]
+    return name
+
+
+def key_of(name: str) -> str:
+    """What variants of one name share: its words folded for case and tone style."""
+    return " ".join(form(name))
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRow:
+    name: str  # the most frequent variant
+    label: str
+    key: str
+    count: int  # mentions
+    reports: int
+    first: str | None  # the earliest / latest report date (ISO, as precise as known)
+    last: str | None
+    variants: tuple[str, ...]  # every spelling, most frequent first
+
+    def to_dict(self) -> dict:
+        return {"text": self.name, "label": self.label, "count": self.count, "reports": self.reports,
+                "first": self.first, "last": self.last, "variants": list(self.variants)}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    report_id: str
+    date: str | None
+    start: int  # offsets into the report's canonical text
+    end: int
+    sentence: int  # index of the sentence it is in
+    source: str  # model, rule or analyst
+
+
+def kwic(text: str, start: int, end: int, width: int = 40) -> tuple[str, str, str]:
+    """Keyword in context: (left, the mention, right), each on one line, the
+    context cut to ``width`` characters."""
+    left = _SPACES.sub(" ", text[max(0, start - width * 2):start])[-width:]
+    right = _SPACES.sub(" ", text[end:end + width * 2])[:width]
+    return left, _SPACES.sub(" ", text[start:end]), right
+
+
+def _rules(home: Home) -> Rules:
+    if not home.has_store:
+        return Rules((), "")
+    try:
+        with AnnotationStore(home, readonly=True) as store:
+            return Rules(store.corrections(), store.annotator)
+    except StoreError:
+        return Rules((), "")  # unreadable corrections: the model's entities (the store says why elsewhere)
+
+
+def _fingerprint(rules: Rules) -> str:
+    h = hashlib.sha256()
+    for c in rules.corrections:  # ranked for the annotator: the order is part of the result
+        h.update(f"{c.id}:{c.annotator}:{c.created_at}\n".encode())
+    return h.hexdigest()[:32] if rules.corrections else ""
+
+
+class EntityIndex:
+    """The index of one home's library. ``refresh`` brings it up to date;
+    every reading method calls it first."""
+
+    def __init__(self, home: Home | str, library: Library | None = None):
+        self.home = Home.of(home)
+        self.library = library or Library(self.home)
+        self.path = self.home.root / "cache" / "entities.sqlite"
+        self._db: sqlite3.Connection | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is not None:
+            return self._db
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA busy_timeout = 10000")
+            version = db.execute("SELECT value FROM info WHERE name = 'version'").fetchone() \
+                if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'info'").fetchone() else None
+            if version is None or version[0] != VERSION:
+                db.executescript("DROP TABLE IF EXISTS info; DROP TABLE IF EXISTS docs; "
+                                 "DROP TABLE IF EXISTS mentions; DROP TABLE IF EXISTS entities;")
+            db.executescript(_SCHEMA)
+            db.execute("INSERT OR REPLACE INTO info VALUES ('version', ?)", (VERSION,))
+        except (OSError, sqlite3.Error):
+            # a read-only or damaged cache: this process indexes in memory (never the truth)
+            db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            db.executescript(_SCHEMA)
+        self._db = db
+        return db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> EntityIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ keeping current
+    def refresh(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Index what changed since the last refresh; returns how many reports
+        were (re)indexed. ``progress(done, total)`` is called as it goes."""
+        db = self._connect()
+        rules = _rules(self.home)
+        stamp = _fingerprint(rules)
+        current = {rid: (sha, date or None)  # the catalogue's column holds '' when undated
+                   for rid, sha, date in self.library.listing("id", "sha256", "date")}
+        indexed = {doc: (sha, date, r) for doc, sha, date, r in db.execute("SELECT * FROM docs")}
+        gone = [doc for doc in indexed if doc not in current]
+        todo = [rid for rid, (sha, date) in current.items()
+                if indexed.get(rid) != (sha, date, stamp)]
+        if not gone and not todo:
+            return 0
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for doc in gone:
+                db.execute("DELETE FROM mentions WHERE doc = ?", (doc,))
+                db.execute("DELETE FROM docs WHERE doc = ?", (doc,))
+            for n, rid in enumerate(todo, 1):
+                sha, date = current[rid]
+                db.execute("DELETE FROM mentions WHERE doc = ?", (rid,))
+                db.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?)",
+                               self._mentions(rid, sha, rules))
+                db.execute("INSERT OR REPLACE INTO docs VALUES (?,?,?,?)", (rid, sha, date, stamp))
+                if progress is not None and (n % 500 == 0 or n == len(todo)):
+                    progress(n, len(todo))
+            self._summarise(db)
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        return len(todo)
+
+    def _mentions(self, rid: str, sha: str, rules: Rules) -> list[tuple]:
+        lib = self.library
+        try:
+            text = lib.text(rid)
+            cached = lib.cached_analysis_dict(sha)
+            analysis = Analysis.from_dict(cached) if cached is not None else lib.open(rid).analysis
+        except (BaocaoError, OSError, KeyError, TypeError):
+            return []  # opening the report says what is wrong with it
+        if len(rules):
+            ents = rules.apply(rid, text, analysis.entities)
+        else:
+            ents = analysis.entities
+        starts = [s.start for s in analysis.sentences]
+        out = []
+        for e in ents:
+            if not 0 <= e.start < e.end <= len(text):
+                continue
+            name = name_of(text[e.start:e.end], e.label)
+            key = key_of(name)
+            if key:
+                out.append((rid, e.start, e.end, e.label, key, name,
+                            getattr(e, "source", "model"), max(0, bisect_right(starts, e.start) - 1)))
+        return out
+
+    @staticmethod
+    def _summarise(db: sqlite3.Connection) -> None:
+        """The entities table: one row per (key, label), from every mention."""
+        db.execute("DELETE FROM entities")
+        db.execute("INSERT INTO entities (key, label, count, reports, first, last) "
+                   "SELECT m.key, m.label, count(*), count(DISTINCT m.doc), min(d.date), max(d.date) "
+                   "FROM mentions m JOIN docs d ON d.doc = m.doc GROUP BY m.key, m.label")
+        forms: dict[tuple[str, str], Counter] = {}
+        for key, label, name, n in db.execute(
+                "SELECT key, label, form, count(*) FROM mentions GROUP BY key, label, form"):
+            forms.setdefault((key, label), Counter())[name] = n
+        rows = []
+        for (key, label), counts in forms.items():
+            ranked = sorted(counts, key=lambda f: (-counts[f], f.isupper(), f))  # a tie: not the capitals
+            rows.append((ranked[0], "\x1f".join(ranked), key, label))
+        db.executemany("UPDATE entities SET name = ?, variants = ? WHERE key = ? AND label = ?", rows)
+
+    # ------------------------------------------------------------ reading
+    def entities(self, label: str | None = None, min_count: int = 1) -> list[EntityRow]:
+        """Every entity, most mentioned first."""
+        self.refresh()
+        sql = "SELECT name, label, key, count, reports, first, last, variants FROM entities WHERE count >= ?"
+        args: list = [min_count]
+        if label:
+            sql += " AND label = ?"
+            args.append(label)
+        rows = self._connect().execute(sql + " ORDER BY count DESC, name, label", args).fetchall()
+        return [EntityRow(n, lab, k, c, r, f, la, tuple(v.split("\x1f"))) for n, lab, k, c, r, f, la, v in rows]
+
+    def mentions(self, key: str, label: str | None = None) -> list[Mention]:
+        """Every mention of an entity (``key_of`` its name), by date then place."""
+        self.refresh()
+        sql = ("SELECT m.doc, d.date, m.start, m.end, m.sentence, m.source FROM mentions m "
+               "JOIN docs d ON d.doc = m.doc WHERE m.key = ?")
+        args = [key]
+        if label:
+            sql += " AND m.label = ?"
+            args.append(label)
+        rows = self._connect().execute(sql + " ORDER BY d.date IS NULL, d.date, m.doc, m.start", args)
+        return [Mention(*r) for r in rows]
+
+    def name(self, key: str, label: str | None = None) -> str | None:
+        """The most frequent spelling of an entity, None when it is not in the library."""
+        self.refresh()
+        sql = "SELECT name FROM entities WHERE key = ?" + (" AND label = ?" if label else "")
+        row = self._connect().execute(sql + " ORDER BY count DESC LIMIT 1",
+                                      [key, label] if label else [key]).fetchone()
+        return row[0] if row else None
+
+    def dates(self, key: str, label: str | None = None) -> Counter:
+        """report date (None: undated) -> mentions of the entity that day/month/year."""
+        self.refresh()
+        sql = "SELECT d.date, count(*) FROM mentions m JOIN docs d ON d.doc = m.doc WHERE m.key = ?"
+        args = [key]
+        if label:
+            sql += " AND m.label = ?"
+            args.append(label)
+        return Counter(dict(self._connect().execute(sql + " GROUP BY d.date", args).fetchall()))
