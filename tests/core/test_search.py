@@ -1,0 +1,218 @@
+"""Search across the library (issue 15): folding, the query syntax, filters,
+offsets, the index kept current and rebuilt."""
+from __future__ import annotations
+
+import os
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from annotations.corpus.catalogue import Catalogue
+from annotations.corpus.library import Library
+from annotations.errors import InputError
+from annotations.home import Home
+from annotations.models import ReportMeta, text_sha256
+from annotations.search import SearchIndex, reindex, search, tagged
+from annotations.store import AnnotationStore
+from annotations.store.records import Selection
+from annotations.text.vietnamese import fold
+
+
+def write_home(home: Path, reports: dict[str, tuple[str | None, list[str]]],
+               entities: dict[str, list[tuple[int, int, str]]] | None = None) -> Path:
+    """A library written straight to disk (no NLP): report id -> (date, sentences),
+    one paragraph of sentences joined by a space; the analyses in the cache."""
+    texts = home / "library" / "texts"
+    texts.mkdir(parents=True, exist_ok=True)
+    lib = Library(home)
+    rows = []
+    for rid, (date, sentences) in reports.items():
+        text, spans = "", []
+        for s in sentences:
+            if text:
+                text += " "
+            spans.append([len(text), len(text) + len(s), 0])
+            text += s
+        (texts / f"{rid}.txt").write_text(text, encoding="utf-8")
+        sha = text_sha256(text)
+        lib.cache.put_dict(sha, {"paragraphs": [[0, len(text)]], "sentences": spans, "tokens": [],
+                                 "entities": [list(e) for e in (entities or {}).get(rid, [])]})
+        meta = ReportMeta(rid, sentences[0][:40], date, "text" if date else "unknown",
+                          len(sentences), sha)
+        rows.append((meta, f"{rid}.txt", fold(text)))
+    Catalogue(Home(home), None).create(rows)
+    return home
+
+
+def found(home: Path, query: str, **kw) -> set[tuple[str, int]]:
+    return {(h.report_id, h.sentence) for h in search(home, query, **kw)}
+
+
+# -- folding: (text in a report, a query that must find it)
+FOLDING = [
+    ("Chương trình xóa nhà tạm", "xoa nha tam"),
+    ("Chương trình xoá nhà tạm", "xoa nha tam"),          # old tone placement
+    ("Chương trình xoá nhà tạm", "xóa nhà tạm"),          # new style query, old style text
+    ("Chương trình xóa nhà tạm", "xoá nhà tạm"),
+    ("Ban Thường vụ Đảng ủy họp", "dang uy"),             # đ
+    ("Ban Thường vụ Đảng uỷ họp", "dang uy"),
+    ("Ban Thường vụ đảng ủy họp", "ĐẢNG ỦY"),
+    ("Ban Thường vụ Đảng ủy họp", unicodedata.normalize("NFD", "đảng ủy")),  # NFD query
+    ("Bộ trưởng người đứng đầu", "truong nguoi"),          # stacked marks: ư + tone
+    ("Việt Nam đổi mới", "viet nam doi moi"),             # ê + dot below, ô + hook
+    ("Kỳ họp thứ 9 Quốc hội", "ky hop thu 9"),
+]
+
+
+def test_folding_table(home):
+    write_home(home, {f"r{i}": ("2024", [text]) for i, (text, _q) in enumerate(FOLDING)})
+    for i, (text, query) in enumerate(FOLDING):
+        hits = search(home, query)
+        assert (f"r{i}", 0) in {(h.report_id, h.sentence) for h in hits}, (text, query)
+        for h in hits:  # every match is a word of the query, folded
+            assert all(fold(h.text[s - h.start:e - h.start]) in fold(query).split()
+                       for s, e in h.matches), (h, query)
+
+
+def test_a_folded_word_is_not_a_different_word(home):
+    write_home(home, {"a": ("2024", ["xoan nha tam"]), "b": ("2024", ["dang ky"])})
+    assert found(home, "xoa nha tam") == set()
+    assert found(home, "dang uy") == set()
+
+
+@pytest.fixture
+def syntax_home(home):
+    return write_home(home, {
+        "a": ("2023-03", ["Chương trình xóa nhà tạm được triển khai.", "Chuyển đổi số là trọng tâm."]),
+        "b": ("2024-07-10", ["Nhà tạm xóa bỏ sau đó.", "Chuyển dịch cơ cấu kinh tế."]),
+        "c": ("2024", ["Chuyển giao công nghệ.", "Đảng ủy khối xóa nhà tạm."]),
+        "d": (None, ["Xóa nhà tạm ở vùng cao."]),
+    })
+
+
+def test_and_phrase_prefix_or_not(syntax_home):
+    h = syntax_home
+    assert found(h, "xoa nha tam") == {("a", 0), ("b", 0), ("c", 1), ("d", 0)}  # AND, any order
+    assert found(h, '"xoa nha tam"') == {("a", 0), ("c", 1), ("d", 0)}          # a phrase keeps order
+    assert found(h, "chuyen d*") == {("a", 1), ("b", 1)}                      # prefix
+    assert found(h, "chuyen d") == set()                                      # no star: a whole word
+    assert found(h, "chuyen doi* OR giao") == {("a", 1), ("c", 0)}
+    assert found(h, "xoa nha tam -dang") == {("a", 0), ("b", 0), ("d", 0)}
+    assert found(h, 'xoa -"nha tam"') == set()
+    with pytest.raises(InputError):
+        search(h, "-xoa")
+
+
+def test_date_filters_and_sort(syntax_home):
+    h = syntax_home
+    q = "xoa nha tam"
+    assert found(h, q, date_from="2024") == {("b", 0), ("c", 1)}              # undated in no range
+    assert found(h, q, date_to="2023-12") == {("a", 0)}
+    assert found(h, q, date_from="2024-07", date_to="2024-07") == {("b", 0), ("c", 1)}  # 2024 overlaps
+    assert found(h, q, date_from="2024-08") == {("c", 1)}
+    by_date = [x.report_id for x in search(h, q, sort="date")]
+    assert by_date == ["a", "c", "b", "d"]  # catalogue order: 2023-03, 2024, 2024-07-10, undated
+    assert len(search(h, q, limit=2)) == 2
+    with pytest.raises(InputError):
+        search(h, q, date_from="March")
+
+
+def _tag(home: Path, rid: str, sentence: int, label: str, annotator: str = "lan", note: str = "") -> None:
+    lib = Library(home)
+    report = lib.open(rid)
+    with AnnotationStore(home, annotator=annotator) as store:
+        sel = Selection.of(rid, report.analysis.sentences, sentence, sentence, report.meta.sha256)
+        store.tag(sel, label)
+        if note:
+            store.set_note(sel, note)
+
+
+def test_label_annotator_and_tagged_passages(syntax_home):
+    h = syntax_home
+    assert found(h, "xoa", label="risk") == set()
+    _tag(h, "b", 0, "risk", note="cần kiểm tra số liệu")
+    _tag(h, "c", 1, "task", annotator="minh")
+    assert found(h, "xoa", label="risk") == {("b", 0)}                        # current after a tag
+    assert found(h, "xoa", annotator="minh") == {("c", 1)}
+    hit = search(h, "xoa", label="risk")[0]
+    assert [(t.label, t.annotator) for t in hit.labels] == [("risk", "lan")]
+    passages = tagged(h)
+    assert [(p.report_id, p.label, p.annotator) for p in passages] == [("c", "task", "minh"),
+                                                                      ("b", "risk", "lan")]
+    assert [p.report_id for p in tagged(h, label="risk")] == ["b"]
+    assert [p.report_id for p in tagged(h, note="kiem tra")] == ["b"]
+    assert tagged(h, note="khong co") == []
+    assert [p.report_id for p in tagged(h, date_to="2024-06")] == ["c"]
+    text = Library(h).text("b")
+    p = tagged(h, label="risk")[0]
+    assert text[p.start:p.end] == p.text and p.note == "cần kiểm tra số liệu"
+
+
+def test_entity_filter_and_hit_entities(home):
+    s1, s2 = "Đồng chí Tô Lâm phát biểu.", "Tô Lâm Dương là tên đường."
+    write_home(home, {"a": ("2024", [s1, s2])},
+               entities={"a": [(9, 15, "PER"), (len(s1) + 1, len(s1) + 14, "LOC")]})
+    assert found(home, "", entity="to lam") == {("a", 0), ("a", 1)}
+    hits = search(home, "phat bieu", entity="tô lâm")
+    assert [(h.sentence, [(e.label, e.text) for e in h.entities]) for h in hits] == [(0, [("PER", "Tô Lâm")])]
+    assert found(home, "", entity="nguyen") == set()
+
+
+words = st.sampled_from(["Đảng", "ủy", "xóa", "xoá", "nhà", "tạm", "người", "Việt", "chuyển", "đổi",
+                         "số", "2024", "hội", "nghị", "uỷ", "ĐẢNG", "dân"])
+sentences = st.lists(words, min_size=1, max_size=8).map(" ".join).map(lambda s: s + ".")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(sentences, min_size=1, max_size=6), words)
+def test_offsets_slice_back(tmp_path_factory, sents, word):
+    home = write_home(tmp_path_factory.mktemp("h"), {"r": ("2024", sents)})
+    text = Library(home).text("r")
+    want = fold(word)
+    expected = [i for i, s in enumerate(sents) if want in fold(s[:-1]).split()]
+    hits = search(home, word, sort="date")
+    assert [h.sentence for h in hits] == expected
+    for h in hits:
+        assert text[h.start:h.end] == h.text == sents[h.sentence]
+        assert h.matches and all(fold(text[s:e]) == want and h.start <= s < e <= h.end for s, e in h.matches)
+
+
+def test_current_after_import_and_reimport_and_rebuilt(home, tmp_path):
+    from annotations import services
+
+    src = tmp_path / "src"
+    src.mkdir()
+    f = src / "bao_cao.txt"
+    f.write_text("Ngày 18/10/2024, hội nghị bàn về chuyển đổi số.\n", encoding="utf-8")
+    services.import_paths(home, [src], workers=1)
+    assert [h.report_id for h in search(home, "chuyen doi so")] == ["bao_cao"]
+    f.write_text("Ngày 18/10/2024, hội nghị bàn về xóa nhà tạm.\n", encoding="utf-8")
+    services.import_paths(home, [src], workers=1)
+    assert search(home, "chuyen doi so") == []
+    hits = search(home, "xoa nha tam")
+    assert [h.report_id for h in hits] == ["bao_cao"]
+    index = Home(home).library_dir / "search.sqlite"
+    os.unlink(index)  # never the truth: the next search builds it again
+    assert search(home, "xoa nha tam") == hits
+    assert reindex(home) == 1 and search(home, "xoa nha tam") == hits
+    index.write_bytes(b"not a database at all" * 100)  # a damaged index is rebuilt, not trusted
+    assert search(home, "xoa nha tam") == hits
+
+
+def test_an_open_index_sees_a_later_commit(syntax_home):
+    index = SearchIndex(syntax_home)  # held open, as the TUI holds it
+    assert len(index.search("xoa nha tam")) == 4
+    text = "Xóa nhà tạm trong năm nay."
+    lib = Library(syntax_home)
+    (lib.home.texts_dir / "e.txt").write_text(text, encoding="utf-8")
+    lib.cache.put_dict(text_sha256(text), {"paragraphs": [[0, len(text)]], "sentences": [[0, len(text), 0]],
+                                           "tokens": [], "entities": []})
+    cat = Catalogue(lib.home, None)
+    with lib.home.writer():
+        cat.put([(ReportMeta("e", text, "2025", "text", 1, text_sha256(text)), "e.txt", fold(text))])
+    cat.close()
+    assert ("e", 0) in {(h.report_id, h.sentence) for h in index.search("xoa nha tam")}
+    index.close()
