@@ -300,10 +300,22 @@ def _repair_mojibake(text: str) -> tuple[str, str] | None:
             except DecodeError:
                 continue
             return fixed, f"{name} (mis-decoded as {codec}, repaired)"
-        quality, good, density = vietnamese_score(fixed[:SAMPLE_BYTES])
-        if quality >= MIN_QUALITY and density >= MIN_DENSITY and good >= MIN_GOOD:
+        if _convincing(fixed):
             return unicodedata.normalize("NFC", fixed), f"utf-8 (double-encoded via {codec}, repaired)"
+    # Windows tools decode UTF-8 as cp1252 keeping the bytes it leaves undefined
+    # (0x81, 0x8D, ...) as controls, so neither codec above encodes it back; ftfy
+    # undoes that form (imported here: only a text that reads wrong pays for it)
+    import ftfy
+
+    fixed = ftfy.fix_encoding(text)
+    if fixed != text and _convincing(fixed):
+        return unicodedata.normalize("NFC", fixed), "utf-8 (double-encoded via cp1252, repaired by ftfy)"
     return None
+
+
+def _convincing(fixed: str) -> bool:
+    quality, good, density = vietnamese_score(fixed[:SAMPLE_BYTES])
+    return quality >= MIN_QUALITY and density >= MIN_DENSITY and good >= MIN_GOOD
 
 
 def _mostly_utf8(data: bytes) -> bool:

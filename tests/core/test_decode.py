@@ -293,6 +293,23 @@ def test_mis_decoded_then_saved_as_utf8_is_repaired(i, legacy, encode, expect):
     assert decoded == expect(text)
 
 
+def windows_mojibake(text: str) -> str:
+    """UTF-8 read as cp1252 by a Windows tool: the bytes cp1252 leaves undefined
+    (0x81, 0x8D, 0x8F, 0x90, 0x9D) kept as the control characters they are."""
+    return "".join(chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252")
+                   for b in text.encode("utf-8"))
+
+
+@pytest.mark.parametrize("i", range(len(SEEDS)))
+def test_utf8_read_as_cp1252_by_windows_tools_is_repaired(i):
+    """'NgÃ\xa0y 10/7, táº¡i Trá»¥ sở': neither cp1252 nor Latin-1 encodes it back (ftfy does)."""
+    text = seed_text(i)
+    mojibake = windows_mojibake(text)
+    assert any(c in mojibake for c in "\x81\x8d\x8f\x90\x9d")  # the form the codecs miss
+    decoded, name = decode_bytes(mojibake.encode("utf-8"))
+    assert decoded == unicodedata.normalize("NFC", text) and "repaired by ftfy" in name
+
+
 def test_foreign_utf8_is_left_alone():
     assert decode_bytes(FRENCH.encode("utf-8")) == (FRENCH, "utf-8")
     assert decode_bytes(GERMAN.encode("utf-8")) == (GERMAN, "utf-8")
