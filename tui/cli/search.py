@@ -7,32 +7,6 @@ import sys
 import click
 import orjson
 
-LEFT, RIGHT = 40, 70  # keyword-in-context: characters shown before and after the first match
-
-
-def kwic(hit):
-    """One hit as a Rich Text: the sentence around its first match, every match
-    highlighted, every piece inert (report text is never markup)."""
-    from rich.text import Text
-
-    from annotations.text.sanitize import inert
-
-    first = hit.matches[0][0] if hit.matches else hit.start
-    lo, hi = max(hit.start, first - LEFT), min(hit.end, first + RIGHT)
-    line = Text("…" if lo > hit.start else "")
-    at = lo
-    for s, e in hit.matches:
-        s, e = max(s, at), min(e, hi)
-        if s >= e:
-            continue
-        line.append(inert(hit.text[at - hit.start:s - hit.start]))
-        line.append(inert(hit.text[s - hit.start:e - hit.start]), style="bold reverse")
-        at = e
-    line.append(inert(hit.text[at - hit.start:hi - hit.start]))
-    if hi < hit.end:
-        line.append("…")
-    return line
-
 
 def _emit(rows, as_json: bool, plain) -> None:
     try:
@@ -53,36 +27,6 @@ def _emit(rows, as_json: bool, plain) -> None:
     except BrokenPipeError:  # `baocao search ... | head`
         sys.stderr.close()
         sys.exit(0)
-
-
-def _hit_line(hit):
-    from rich.text import Text
-
-    from annotations.text.sanitize import inert
-
-    line = Text(f"{inert(hit.date or 'undated'):<10} {inert(hit.report_id)}#{hit.sentence}", style="dim")
-    labels = sorted({t.label for t in hit.labels})
-    if labels:
-        line.append(f" [{inert(','.join(labels))}]", style="bold")
-    line.append("  ")
-    line.append(kwic(hit))
-    return line
-
-
-def _tagged_line(p):
-    from rich.text import Text
-
-    from annotations.text.sanitize import inert
-
-    line = Text(f"{inert(p.date or 'undated'):<10} {inert(p.report_id)}#{p.sentence_start}"
-                + (f"-{p.sentence_end}" if p.sentence_end != p.sentence_start else ""), style="dim")
-    line.append(f" {inert(p.label)}", style="bold")
-    line.append(f" ({inert(p.annotator)})  ", style="dim")
-    text = p.text if len(p.text) <= 100 else p.text[:99] + "…"
-    line.append(inert(text))
-    if p.note:
-        line.append(f"  — note: {inert(p.note)}", style="italic")
-    return line
 
 
 @click.command("search")
@@ -112,14 +56,16 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], label, entity, date_f
     "sentence_end", "label", "annotator", "note", "text"}."""
     from annotations.search import SearchIndex
 
+    from ..kwic import hit_line, passage_line
+
     text = " ".join(query).strip()
     with SearchIndex(ctx.obj["home"]) as index:
         if not text and not entity:
             _emit(index.tagged(label=label, annotator=by, date_from=date_from, date_to=date_to,
-                               note=note, limit=limit), as_json, _tagged_line)
+                               note=note, limit=limit), as_json, passage_line)
             return
         _emit(index.iter_hits(text, label=label, entity=entity, date_from=date_from, date_to=date_to,
-                              annotator=by, sort=sort, limit=limit), as_json, _hit_line)
+                              annotator=by, sort=sort, limit=limit), as_json, hit_line)
 
 
 @click.command("reindex")
