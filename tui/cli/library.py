@@ -78,7 +78,12 @@ _SENTENCES = re.compile(r": [\d,]+/[\d,]+ sentences$")
 
 
 @click.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--samples", is_flag=True, help="Also the bundled sample reports (five seeds).")
+@click.option("--json", "as_json", is_flag=True,
+              help='One JSON line per file on standard output ({"kind": "file", "id", "status", '
+                   '"source", "reason"}), then {"kind": "summary", ...}; the human summary stays '
+                   "on standard error.")
 @click.option("-j", "--jobs", "--workers", "jobs", type=int, default=None,
               help="Analysis processes (default: cores).")
 @click.option("--max-size", type=_Size(), default="20M", show_default=True,
@@ -87,9 +92,10 @@ _SENTENCES = re.compile(r": [\d,]+/[\d,]+ sentences$")
               help="Analyse on this Dask scheduler (tcp://HOST:8786; default $BAOCAO_DASK_SCHEDULER); "
                    "needs baocao[dask] here and on the workers.")
 @click.pass_context
-def import_cmd(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, max_size: int,
-               scheduler: str | None) -> None:
-    """Add report files and folders (.txt, .md, .jsonl) to the library.
+def import_cmd(ctx: click.Context, paths: tuple[Path, ...], samples: bool, as_json: bool,
+               jobs: int | None, max_size: int, scheduler: str | None) -> None:
+    """Add report files and folders (.txt, .md, .jsonl) to the library
+    (--samples: the bundled sample reports).
 
     Ctrl-C (or SIGTERM) stops it cleanly: the reports finished so far are
     kept and listed, nothing half-written is left."""
@@ -97,8 +103,15 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, ma
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from annotations.corpus.engines import scheduler_address
+    from annotations.home import seeds_dir
     from annotations.services import import_paths
     from annotations.text.sanitize import inert
+
+    if samples:
+        paths = (*paths, seeds_dir())
+    if not paths:
+        raise click.UsageError("give a file or folder to import (or --samples for the bundled "
+                               "sample reports)")
 
     def reanchored(r) -> None:
         click.echo(f"report {inert(r.report_id)}: text changed; annotations kept {r.kept}, "
@@ -136,6 +149,8 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, ma
     click.echo(f"imported {len(summary.imported)}, updated {len(summary.updated)}, "
                f"unchanged {len(summary.unchanged)}, duplicates {len(summary.duplicates)}, "
                f"skipped {len(summary.skipped)}", err=True)
+    if as_json:
+        _import_json(ctx, summary)
     if summary.interrupted:
         name, code = _stopped_by(got)
         click.echo(f"baocao: import stopped ({name}): the {len(summary.imported)} imported and "
@@ -144,6 +159,33 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, ma
         sys.exit(code)
     if summary.failed:
         sys.exit(1)
+
+
+def _import_json(ctx: click.Context, summary) -> None:
+    """import --json: a line per file, then the counts (stdout, for scripts)."""
+    from annotations.corpus.library import Library
+
+    lib = Library(ctx.obj["home"])
+    rows = []
+    for status, ids in (("imported", summary.imported), ("updated", summary.updated),
+                        ("unchanged", summary.unchanged)):
+        rows += [{"kind": "file", "id": rid, "status": status, "source": lib.get(rid).source_path,
+                  "reason": None} for rid in ids]
+    rows += [{"kind": "file", "id": existing, "status": "duplicate", "source": source,
+              "reason": f"same text as report {existing}"} for source, existing in summary.duplicates]
+    rows += [{"kind": "file", "id": None, "status": "failed" if s.failure else "skipped",
+              "source": s.source, "reason": s.reason} for s in summary.skipped]
+    rows.append({"kind": "summary", "imported": len(summary.imported),
+                 "updated": len(summary.updated), "unchanged": len(summary.unchanged),
+                 "duplicates": len(summary.duplicates), "skipped": len(summary.skipped),
+                 "interrupted": summary.interrupted})
+    for row in rows:
+        _emit_json(row)
+    sys.stdout.buffer.flush()
+
+
+EMPTY_HINT = ("the library is empty: add reports with `baocao import PATH` (files or folders of "
+              ".txt, .md, .jsonl) or `baocao import --samples` (the bundled sample reports)")
 
 
 @click.command("list")
@@ -163,6 +205,8 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
     reports = lib.listing("id", "title", "date", "date_source", "date_evidence", "sentences")
     for note in lib.notes:  # a first-release index migrated, a lost catalogue rebuilt
         click.echo(f"baocao: {note}", err=True)
+    if not reports:  # a first run: say how to begin (stderr: stdout stays data)
+        click.echo(f"baocao: {EMPTY_HINT}", err=True)
     mine = progress(ctx.obj["home"], ctx.obj.get("annotator"), warn=_warn)
     nothing = {"tagged": 0, "none": 0, "done": False}
     if as_json:
@@ -186,8 +230,10 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
 @click.argument("report")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.option("--tags", is_flag=True, help="Add each token's raw POS, chunk and NER tags (with --json).")
+@click.option("--plain", is_flag=True,
+              help="No colour: entities marked in the text as [PER Tô Lâm] (survives pipes).")
 @click.pass_context
-def show_cmd(ctx: click.Context, report: str, as_json: bool, tags: bool) -> None:
+def show_cmd(ctx: click.Context, report: str, as_json: bool, tags: bool, plain: bool) -> None:
     """Segmented text with entities. REPORT is an id, or a file path (analysed
     without importing it)."""
     from annotations.services import show
@@ -195,6 +241,10 @@ def show_cmd(ctx: click.Context, report: str, as_json: bool, tags: bool) -> None
     record = show(ctx.obj["home"], report, tags=tags)
     if as_json:
         _emit_json(record)
+    elif plain:
+        from .render import plain_report
+
+        click.echo(plain_report(record), nl=False)
     else:
         from .render import render_report
 

@@ -34,7 +34,11 @@ def render_report(record: dict) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(highlight=False)
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:  # Rich exits 1; the command line's handler exits 0
+            raise BrokenPipeError
+
+    console = PipeConsole(highlight=False)
     head = Text(inert(record["title"]), style="bold")
     head.append(f"   {inert(record['date'] or 'undated')} ({inert(record['date_source'])})  ",
                 style="dim")
@@ -49,3 +53,22 @@ def render_report(record: dict) -> None:
     for para in record["paragraphs"]:
         console.print()
         console.print(paragraph_text(record["text"], para["start"], para["end"], entities))
+
+
+def plain_report(record: dict) -> str:
+    """`show --plain`: the title line, then each paragraph with its entities
+    as [LABEL text], every piece inert; no colour, so a pipe keeps it all."""
+    text = record["text"]
+    entities = sorted(record["entities"], key=lambda e: e["start"])
+    out = [f"{inert(record['title'])}   {inert(record['date'] or 'undated')} "
+           f"({inert(record['date_source'])})  {inert(record['id'])}\n"]
+    for para in record["paragraphs"]:
+        at, end, parts = para["start"], para["end"], []
+        for ent in entities:
+            if at <= ent["start"] and ent["end"] <= end:
+                parts += [inert(text[at:ent["start"]], keep_newlines=True),
+                          f"[{ent['label']} {inert(text[ent['start']:ent['end']], keep_newlines=True)}]"]
+                at = ent["end"]
+        parts.append(inert(text[at:end], keep_newlines=True))
+        out.append("\n" + "".join(parts) + "\n")
+    return "".join(out)

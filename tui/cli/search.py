@@ -37,7 +37,8 @@ def _emit(rows, as_json: bool, plain) -> None:
 @click.option("--to", "date_to", default=None, help="Up to this report date (YYYY[-MM[-DD]]).")
 @click.option("--annotator", "by", default=None, help="Only sentences this annotator tagged.")
 @click.option("--note", default=None, help="With no query: only passages whose note has these words.")
-@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
+              help="Best matches first, or by report date (oldest first, undated last).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N results.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per result.")
 @click.pass_context

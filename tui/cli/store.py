@@ -97,7 +97,9 @@ def export_cmd(ctx: click.Context, output: Path | None, fmt: str, label: str | N
                     write_jsonl(records, out)
                     out.flush()
                 except BrokenPipeError:  # `baocao export | head`
-                    _quiet_pipe()
+                    from . import quiet_pipe
+
+                    quiet_pipe()
         except OSError as exc:
             raise StoreError(f"cannot write the export: {exc.strerror or exc}") from None
         finally:
@@ -106,16 +108,6 @@ def export_cmd(ctx: click.Context, output: Path | None, fmt: str, label: str | N
             click.echo(f"baocao: {counts.orphans} orphaned annotation(s) left out (no offsets into "
                        "the current text" + (": --with-orphans includes them)" if fmt == "doccano"
                                              else ")"), err=True)
-
-
-def _quiet_pipe() -> None:
-    """A reader that closed the pipe (`| head`) has what it wanted: exit 0,
-    with stdout pointed at /dev/null so the interpreter's final flush is quiet."""
-    import os
-
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    sys.exit(0)
 
 
 @click.command("import-annotations")

@@ -85,7 +85,8 @@ def write_png(tl: Timeline, path: Path) -> None:
 
 
 @click.command("timeline")
-@click.option("--by", type=click.Choice(PERIODS), default="month", show_default=True)
+@click.option("--by", type=click.Choice(PERIODS), default="month", show_default=True,
+              help="Count per this period.")
 @click.option("--label", help="Passages of this label only (with --entity: an entity label).")
 @click.option("--entity", help="Mentions of this entity (variants merged) instead of passages.")
 @click.option("--query", help="Hits of this search query instead of passages.")
