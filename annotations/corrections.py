@@ -490,10 +490,3 @@ def _no_overlap(ents: list[CorrectedEntity]) -> list[CorrectedEntity]:
             out.append(x)
     return out
 
-
-def entity_at(entities: Sequence, start: int, end: int):
-    """The first entity overlapping ``start``–``end``, or None."""
-    for e in entities:
-        if e.start < end and start < e.end:
-            return e
-    return None

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotations.corrections import (
+    SOURCES,
     Correction,
     CorrectionError,
     Rules,
@@ -203,7 +204,7 @@ def test_corrected_entities_slice_back_and_never_overlap(case, rid):
         assert 0 <= e.start < e.end <= len(text)
         assert text[e.start:e.end] == text[e.start:e.end].strip()
         assert e.label in ENTITY_LABELS
-        assert e.source in ("model", "rule", "analyst")
+        assert e.source in SOURCES
         if e.source == "model":
             assert Entity(e.start, e.end, e.label) in a.entities
         if e.source == "analyst":
