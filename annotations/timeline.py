@@ -53,6 +53,14 @@ def _next(period: str, by: str) -> str:
     return f"{year}-Q{n}" if by == "quarter" else f"{year}-{n:02d}"
 
 
+def period_range(first: str, last: str, by: str) -> list[str]:
+    """Every period from ``first`` to ``last``, both included."""
+    out = [first]
+    while out[-1] < last:
+        out.append(_next(out[-1], by))
+    return out
+
+
 @dataclass
 class Timeline:
     by: str  # one of PERIODS
@@ -72,10 +80,7 @@ class Timeline:
 
     def finish(self) -> Timeline:
         if self.counts:
-            first, last = min(self.counts), max(self.counts)
-            self.periods = [first]
-            while self.periods[-1] != last:
-                self.periods.append(_next(self.periods[-1], self.by))
+            self.periods = period_range(min(self.counts), max(self.counts), self.by)
         for p in self.periods:
             self.counts.setdefault(p, Counter())
         extra = {s for c in [*self.counts.values(), *self.year_only.values(), self.undated] for s in c}
@@ -132,11 +137,12 @@ def passages(home: Home | str, by: str = "month", *, label: str | None = None,
 
 
 def mentions(home: Home | str, entity: str, by: str = "month", *, label: str | None = None,
-             index: EntityIndex | None = None) -> Timeline:
-    """An entity's mentions per period (its variants merged: entity_index)."""
+             index: EntityIndex | None = None, key: str | None = None) -> Timeline:
+    """An entity's mentions per period (its variants merged: entity_index);
+    ``key``: the index's key of the entity, when known (else made from ``entity``)."""
     _check_by(by)
     name = name_of(entity, "PER")  # a title typed in front is not part of the name
-    key = key_of(name)
+    key = key or key_of(name)
     if not key:
         raise TimelineError("--entity needs a name")
     own = index is None

@@ -297,6 +297,18 @@ class BaocaoApp(App):
         if not isinstance(self.screen, TeachScreen):
             self.push_screen(TeachScreen())
 
+    def action_entities(self) -> None:
+        from .screens.entities import EntitiesScreen
+
+        if not isinstance(self.screen, EntitiesScreen):
+            self.push_screen(EntitiesScreen())
+
+    def action_timeline(self) -> None:
+        from .screens.timeline import TimelineScreen
+
+        if not isinstance(self.screen, TimelineScreen):
+            self.push_screen(TimelineScreen())
+
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 

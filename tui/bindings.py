@@ -67,6 +67,10 @@ TABLE: tuple[Key, ...] = (
         display="v", short="review"),
     Key("teach", "T", "app.teach", "Teach queue: the least certain sentences first",
         "library", short="teach"),
+    Key("entities_screen", "E", "app.entities", "Entities across the library", "library",
+        show=False, short="entities"),
+    Key("timeline_screen", "L", "app.timeline", "Timeline: passages per label and period",
+        "library", show=False, short="timeline"),
     # reader
     Key("down", "j,down", "move(1)", "Next sentence", "reader", show=False, display="j / ↓"),
     Key("up", "k,up", "move(-1)", "Previous sentence", "reader", show=False, display="k / ↑"),
@@ -143,6 +147,27 @@ TABLE: tuple[Key, ...] = (
         "reader undoes it)", "rules", display="d / del", short="delete"),
     Key("rules_back", "escape,q", "back", "Back to the reader", "rules", display="esc",
         short="back"),
+    # entities across the library (tui/screens/entities.py): the list, then one's mentions
+    Key("entities_mentions", "enter", "mentions", "Every mention of the entity, in context",
+        "entities", short="mentions"),
+    Key("entities_filter", "slash", "filter", "Filter as you type (diacritics optional)",
+        "entities", display="/", short="filter", priority=True),
+    Key("entities_pick", "space", "pick", "Select the entity for the timeline (again: unselect)",
+        "entities", display="space", short="select"),
+    Key("entities_timeline", "L", "timeline", "Timeline with the selected entities' sparklines",
+        "entities", short="timeline"),
+    Key("entities_back", "escape", "back", "Back (from the filter: to the list)", "entities",
+        display="esc", short="back"),
+    Key("mentions_open", "enter", "open", "Open the report at the mention", "mentions",
+        short="open"),
+    Key("mentions_back", "escape,q", "back", "Back to the entities", "mentions", display="esc",
+        short="back"),
+    # the timeline (tui/screens/timeline.py)
+    Key("timeline_period", "b", "period", "By month, quarter or year (cycles)", "timeline",
+        short="by"),
+    Key("timeline_numbers", "n", "numbers", "The numbers beside the bars on/off", "timeline",
+        short="numbers"),
+    Key("timeline_back", "escape,q", "back", "Back", "timeline", display="esc", short="back"),
     # the teach queue (tui/screens/teach.py; the label keys answer: see ``teach_key``)
     Key("teach_accept", "y", "accept", "Accept the suggestion (label keys answer that label)",
         "teach", short="accept"),
@@ -179,7 +204,8 @@ TABLE: tuple[Key, ...] = (
 
 BY_ID = {k.id: k for k in TABLE}
 SCOPE_TITLES = {"app": "Everywhere", "library": "Library", "reader": "Reader",
-                "review": "Review", "rules": "Entity rules", "teach": "Teach queue"}
+                "review": "Review", "rules": "Entity rules", "teach": "Teach queue",
+                "entities": "Entities", "mentions": "Mentions", "timeline": "Timeline"}
 
 
 def keys_for(scope: str) -> list[Key]:

@@ -57,7 +57,7 @@ def load_keymap(raw: object, path: Path | str) -> dict[str, str]:
 def _check_clashes(keymap: Keymap, path: Path | str) -> None:
     """Two bindings active together (the app's and one screen's) on one key:
     Textual would silently drop one of them."""
-    for scope in ("library", "reader", "review", "teach"):
+    for scope in ("library", "reader", "review", "teach", "entities", "mentions", "timeline"):
         owner: dict[str, Key] = {}
         for spec in keys_for("app") + keys_for(scope):
             for key in keys_of(spec, keymap):
