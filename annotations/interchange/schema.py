@@ -161,6 +161,36 @@ def problems(value, t, where: str = "$") -> list[str]:
     return [p for k, x in t.fields.items() for p in problems(value[k], x, f"{where}.{k}")]
 
 
+_HF = {str: "string", int: "int64", float: "float64", bool: "bool"}
+_PD = {str: "string", int: "Int64", float: "Float64", bool: "boolean"}
+
+
+def _hf(t) -> str:
+    t = t.t if isinstance(t, Opt) else t
+    if isinstance(t, List):
+        return f"[{_hf(t.t)}]"
+    if isinstance(t, Obj):
+        return "{" + ", ".join(f'"{k}": {_hf(v)}' for k, v in t.fields.items()) + "}"
+    return f'Value("{_HF[t]}")'
+
+
+def features_snippet(fmt: str = "native") -> str:
+    """Hugging Face ``datasets.Features`` of a format, as code for docs/exports.md."""
+    body = "".join(f'    "{k}": {_hf(v)},\n' for k, v in SCHEMAS[fmt].fields.items())
+    return f"from datasets import Features, Value\n\nFEATURES = Features({{\n{body}}})\n"
+
+
+def pandas_snippet(fmt: str = "native") -> str:
+    """pandas dtypes of a format's scalar columns (nullable ones where null
+    may occur), as code for docs/exports.md."""
+    fields = SCHEMAS[fmt].fields
+    base = {k: v.t if isinstance(v, Opt) else v for k, v in fields.items()}
+    body = "".join(f'    "{k}": "{_PD[t]}",\n' for k, t in base.items() if isinstance(t, type) and t in _PD)
+    nullable = [k for k, v in fields.items() if isinstance(v, Opt)]
+    return (f"DTYPES = {{\n{body}}}\n"
+            f"NULLABLE = {nullable!r}  # empty cells in the CSV export\n").replace("'", '"')
+
+
 def write_all(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     out = []

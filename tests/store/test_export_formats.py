@@ -319,3 +319,18 @@ def test_entities_are_whole_tokens_on_the_seeds(seeded_home):
         for e in a.entities:
             crossing += e.start not in starts or e.end not in ends
     assert crossing == 0
+
+
+def test_docs_give_the_current_snippets():
+    doc = (ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
+    assert schema.features_snippet() in doc and schema.pandas_snippet() in doc
+    for fmt in FORMATS:
+        assert f"`{fmt}`" in doc
+
+
+def test_snippets_name_every_native_field():
+    feats, dtypes = schema.features_snippet(), schema.pandas_snippet()
+    for k in schema.NATIVE.fields:
+        assert f'"{k}": ' in feats
+        assert (f'"{k}": ' in dtypes) == (k != "entities")
+    assert '"start": "Int64"' in dtypes and '"report_id": "string"' in dtypes  # never float, never int
