@@ -225,7 +225,9 @@ class Home:
             if cached is None or cached[0] != sig:
                 names: dict = {}
                 if sig[0] is not None:
-                    for mode in ("mode=ro", "immutable=1"):  # immutable: a read-only disk
+                    # read-write first: the last connection to close removes the log's
+                    # files (a read-only one leaves them); immutable: a read-only disk
+                    for mode in ("mode=rw", "mode=ro", "immutable=1"):
                         try:
                             db = sqlite3.connect(f"file:{self.catalogue_path}?{mode}", uri=True)
                             try:
