@@ -595,9 +595,7 @@ class Catalogue:
 
     def count(self, query: str = "") -> int:
         keep = self._matching(query)
-        if keep is None:
-            return self._read("SELECT count(*) FROM reports")[0][0]
-        return len(keep)
+        return len(self._order()[1]) if keep is None else len(keep)  # the order: kept for ids
 
     def ids(self, query: str = "", newest_first: bool = False) -> list[str]:
         """Report ids in table order: oldest first, undated last; newest first
