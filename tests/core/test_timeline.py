@@ -189,3 +189,17 @@ def test_cli_png_without_matplotlib(home: Path, tmp_path: Path, monkeypatch):
     assert res.exit_code == 1
     assert res.stderr.strip() == "baocao: --png needs matplotlib, which is not installed: pip install 'baocao[plot]'"
     assert not (tmp_path / "c.png").exists()
+
+
+def test_cli_query_timeline_counts_the_search_hits(home: Path):
+    from annotations.search import search
+
+    put_reports(home, ENT_REPORTS)
+    res = run(home, "timeline", "--query", "to lam", "--by", "quarter", "--json")
+    assert res.exit_code == 0, res.output
+    recs = [orjson.loads(line) for line in res.stdout.splitlines()]
+    hits = search(home, "to lam")
+    assert len(hits) == 4  # every sentence naming him, diacritics ignored
+    assert sum(r["total"] for r in recs) == len(hits)
+    assert {r["period"]: r["total"] for r in recs if r["kind"] == "period"} == {"2024-Q1": 2, "2024-Q2": 1}
+    assert [r["total"] for r in recs if r["kind"] == "year_only"] == [1]
