@@ -21,11 +21,11 @@ from .agreement import GOLD, NONE, Review, review
 from .corpus.library import Library
 from .corrections import Rules
 from .errors import LibraryError
-from .interchange.export import FORMATS, Records, TextHashes, _Analyses, _inside, _text_on_disk, to_doccano, to_prodigy
+from .interchange.export import Records, TextHashes, _Analyses, _inside, _text_on_disk
+from .interchange.formats import convert_records
 from .models import Entity
 from .store import AnnotationStore
 
-GOLD_FIELDS = ("gold", "adjudicator", "agreed")  # after the native fields
 _UNANIMOUS = uuid.UUID("3a8c1f52-7d04-4b6e-9e2f-61c0d5a7b3e8")  # ids of unanimous units
 
 
@@ -33,19 +33,8 @@ def gold_records(store: AnnotationStore, lib: Library, fmt: str = "native", *,
                  label: str | None = None, with_none: bool = False) -> Records:
     """The gold set in an export format (prodigy: the gold fields in ``meta``;
     doccano: at the top level, like the other metadata)."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
     records = iter_gold(store, lib, label=label, with_none=with_none)
-    if fmt == "prodigy":
-        records = (_with(to_prodigy(r), r, into="meta") for r in records)
-    elif fmt == "doccano":
-        records = (_with(to_doccano(r), r) for r in records)
-    return Records(records, store.home)
-
-
-def _with(out: dict, rec: dict, into: str | None = None) -> dict:
-    (out[into] if into else out).update((k, rec[k]) for k in GOLD_FIELDS)
-    return out
+    return Records(records, store.home) if fmt == "native" else convert_records(store, lib, fmt, records)
 
 
 def iter_gold(store: AnnotationStore, lib: Library, *, label: str | None = None,

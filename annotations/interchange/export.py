@@ -1,4 +1,4 @@
-"""Streamed JSONL export of the annotation store: native, prodigy, doccano.
+"""Streamed JSONL export of the annotation store: the native records.
 
 Order is deterministic: reports in library order (date, undated last, id),
 then reports no longer in the library (by id); inside a report by (start, end,
@@ -25,13 +25,8 @@ native   one per passage (a run of consecutive sentences with the same label
          offset is given rather than a wrong one). ``report_sha256`` is the
          hash of the text the offsets index into (for an orphan: the text it
          was made on).
-prodigy  text, label (upper case; NONE for none), answer "accept", meta {the native fields
-         except text/label/entities}, _input_hash, _task_hash, spans
-         [{start, end, label, source}] (source "model": a prediction). Hashes are signed 32-bit ints like Prodigy's,
-         but computed with BLAKE2b (4-byte digest, little-endian, signed), not
-         mmh3: _input_hash from the text, _task_hash from text + "\\x1f" + label.
-doccano  text, label [name] ([] for none), and the native metadata fields at the top level
-         (text classification export shape), entities [[start, end, LABEL]] (corrected).
+The other formats (prodigy, doccano, conll, csv, labelstudio, ...) are made
+from these records by ``formats``; their shapes are in ``schema``.
 
 Offsets are checked against the text actually on disk, never against the
 library index alone (after a crash the index and a text file may disagree):
@@ -73,7 +68,6 @@ from ..store import AnnotationStore
 from ..store.records import merge_run, now_iso, runs
 from ..store.shards import STATE, StoreWriteError
 
-FORMATS = ("native", "prodigy", "doccano")
 META_FIELDS = ("id", "report_id", "report_title", "report_date", "start", "end", "orphaned",
                "sentence_start", "sentence_end", "note", "annotator", "source", "score",
                "model_version", "created_at", "updated_at", "report_sha256", "report_done")
@@ -324,23 +318,6 @@ def _text_on_disk(lib: Library, rid: str, hashes: TextHashes) -> TextOnDisk:
     return TextOnDisk(path, hashes, path.name)
 
 
-def to_prodigy(rec: dict) -> dict:
-    lab = (rec["label"] or "none").upper()
-    meta = {k: rec[k] for k in META_FIELDS}
-    h = hash32(rec["text"])
-    return {"text": rec["text"], "label": lab, "answer": "accept", "meta": meta,
-            "_input_hash": h, "_task_hash": hash32(rec["text"] + "\x1f" + lab),
-            "spans": [{"start": e["start"], "end": e["end"], "label": e["label"],
-                       "source": e["source"]} for e in rec["entities"]]}
-
-
-def to_doccano(rec: dict) -> dict:
-    out = {"text": rec["text"], "label": [rec["label"]] if rec["label"] else []}
-    out.update((k, rec[k]) for k in META_FIELDS)
-    out["entities"] = [[e["start"], e["end"], e["label"]] for e in rec["entities"]]  # corrected
-    return out
-
-
 class Records(Iterator[dict]):
     """Export records, knowing the home they come from (``export_to_path``
     refuses to write into it)."""
@@ -356,15 +333,13 @@ class Records(Iterator[dict]):
 def iter_records(store: AnnotationStore, lib: Library, fmt: str = "native", *,
                  label: str | None = None, annotator: str | None = None,
                  with_none: bool = False) -> Records:
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
-    records = iter_native(store, lib, label=label, annotator=annotator,
-                          with_none=with_none)
-    if fmt == "prodigy":
-        return Records(map(to_prodigy, records), store.home)
-    if fmt == "doccano":
-        return Records(map(to_doccano, records), store.home)
-    return Records(records, store.home)
+    """Export records of ``fmt`` (``formats.FORMATS``), default options."""
+    records = iter_native(store, lib, label=label, annotator=annotator, with_none=with_none)
+    if fmt == "native":
+        return Records(records, store.home)
+    from .formats import convert_records  # built on this module
+
+    return convert_records(store, lib, fmt, records)
 
 
 def write_jsonl(records, out: BinaryIO) -> int:

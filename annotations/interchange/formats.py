@@ -27,10 +27,12 @@ from itertools import groupby
 import orjson
 
 from ..corpus.library import Library
+from ..corrections import Rules
 from ..models import Entity
 from ..nlp import PIPELINE_VERSION
 from ..nlp.pipeline import split_at
-from .export import META_FIELDS, TextOnDisk, _Analyses, _text_on_disk, hash32
+from ..store import AnnotationStore
+from .export import META_FIELDS, Records, TextHashes, TextOnDisk, _Analyses, _text_on_disk, hash32
 from .schema import NATIVE
 
 FORMATS = {  # name -> (tool, project type or use), for --help and the docs
@@ -109,10 +111,29 @@ class _Texts:
         return self._toks
 
 
+def convert_records(store: AnnotationStore, lib: Library, fmt: str, native: Iterable[dict],
+                    opts: Options | None = None, counts: Counts | None = None) -> Records:
+    """The records of ``fmt`` (dicts for the JSON formats, bytes for the
+    others) from native records (``export.iter_native``, ``gold.iter_gold``).
+    ``counts`` (if given) learns how many orphans were left out, once the
+    records have been read."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
+    opts = opts or Options(labels=tuple(lab.name for lab in store.labels))
+    analyses = _Analyses(lib, Rules(store.corrections(), store.annotator))
+
+    def gen() -> Iterator:
+        hashes = TextHashes(lib.home)
+        try:
+            yield from convert(native, fmt, lib, analyses, hashes, opts, counts or Counts())
+        finally:
+            hashes.save()
+
+    return Records(gen(), store.home)
+
+
 def convert(records: Iterable[dict], fmt: str, lib: Library, analyses: _Analyses, hashes,
             opts: Options, counts: Counts) -> Iterator:
-    """The records of ``fmt`` (dicts for the JSON formats, bytes for the
-    others) from native records."""
     texts = _Texts(lib, analyses, hashes)
     if fmt == "native":
         return iter(records)

@@ -87,10 +87,21 @@ def test_export_gold_other_formats(reviewed, fmt):
         assert [r["label"] for r in recs] == [["task"], ["risk"]]
 
 
+@pytest.mark.parametrize("fmt", ["native", "prodigy", "prodigy-choice", "doccano"])
+def test_gold_records_fit_their_schema(reviewed, fmt):
+    from annotations.interchange import schema
+
+    home, _rid, _b = reviewed
+    recs = lines(cli(home, "export", "--gold", "--with-none", "--format", fmt).stdout)
+    t = schema.with_gold(schema.SCHEMAS[fmt], "meta" if fmt.startswith("prodigy") else None)
+    assert recs and all(schema.problems(r, t) == [] for r in recs)
+
+
 def test_export_gold_refuses_an_annotator(reviewed):
     home, _rid, _b = reviewed
-    res = cli(home, "export", "--gold", "--annotator", "lan")
-    assert res.exit_code == 2 and "--annotator" in res.output
+    for flag in ("--by", "--annotator"):  # the old spelling of --by
+        res = cli(home, "export", "--gold", flag, "lan")
+        assert res.exit_code == 2 and "leave out --by" in res.output
 
 
 def test_gold_export_imports_back_with_its_fields(reviewed, tmp_path):

@@ -57,9 +57,8 @@ def export_cmd(ctx: click.Context, output: Path | None, fmt: str, label: str | N
     labelstudio as their tools read them. docs/exports.md: the schemas and
     the command that loads each format."""
     from annotations.corpus.library import Library
-    from annotations.corrections import Rules
-    from annotations.interchange.export import Records, TextHashes, _Analyses, export_to_path, iter_native, write_jsonl
-    from annotations.interchange.formats import Counts, Options, convert
+    from annotations.interchange.export import export_to_path, iter_native, write_jsonl
+    from annotations.interchange.formats import Counts, Options, convert_records
 
     if old_annotator is not None:
         click.echo("baocao: export --annotator is now --by (the global --annotator says who you are)",
@@ -81,12 +80,9 @@ def export_cmd(ctx: click.Context, output: Path | None, fmt: str, label: str | N
             native = iter_native(store, lib, label=label, annotator=only_annotator,
                                  with_none=with_none)
         counts = Counts()
-        hashes = TextHashes(lib.home)
         opts = Options(orphans=with_orphans, spans=spans == "predictions", content=content,
                        labels=tuple(lab.name for lab in store.labels))
-        records = Records(convert(native, fmt, lib, _Analyses(lib, Rules(store.corrections(),
-                                                                        store.annotator)),
-                                  hashes, opts, counts), store.home)
+        records = convert_records(store, lib, fmt, native, opts, counts)
         try:
             if output is not None:
                 n = export_to_path(records, output)
@@ -102,8 +98,6 @@ def export_cmd(ctx: click.Context, output: Path | None, fmt: str, label: str | N
                     quiet_pipe()
         except OSError as exc:
             raise StoreError(f"cannot write the export: {exc.strerror or exc}") from None
-        finally:
-            hashes.save()
         if counts.orphans:
             click.echo(f"baocao: {counts.orphans} orphaned annotation(s) left out (no offsets into "
                        "the current text" + (": --with-orphans includes them)" if fmt == "doccano"
