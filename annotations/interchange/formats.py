@@ -28,6 +28,7 @@ import orjson
 
 from ..corpus.library import Library
 from ..corrections import Rules
+from ..errors import UnknownReport
 from ..models import Entity
 from ..nlp import PIPELINE_VERSION
 from ..nlp.pipeline import split_at
@@ -75,11 +76,10 @@ class _Texts:
             self._rid, self._ents, self._toks = rid, None, None
             try:
                 self.lib.get(rid)
-                self._disk = _text_on_disk(self.lib, rid, self.hashes)
-            except Exception:  # noqa: BLE001 - a report no longer in the library: nothing to point into
-                self._disk = None
-            if self._disk is not None and self._disk.sha is None:
-                self._disk = None
+                disk = _text_on_disk(self.lib, rid, self.hashes)
+            except UnknownReport:  # no longer in the library: nothing to point into
+                disk = None
+            self._disk = disk if disk is not None and disk.sha is not None else None
         return self._disk
 
     def entities(self) -> list[list]:
