@@ -309,6 +309,18 @@ class BaocaoApp(App):
         if not isinstance(self.screen, TimelineScreen):
             self.push_screen(TimelineScreen())
 
+    def action_search(self) -> None:
+        from .screens.search import SearchScreen
+
+        if not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen())
+
+    def action_passages(self) -> None:
+        from .screens.search import PassagesScreen
+
+        if not isinstance(self.screen, PassagesScreen):
+            self.push_screen(PassagesScreen())
+
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 

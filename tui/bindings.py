@@ -71,6 +71,10 @@ TABLE: tuple[Key, ...] = (
         show=False, short="entities"),
     Key("timeline_screen", "L", "app.timeline", "Timeline: passages per label and period",
         "library", show=False, short="timeline"),
+    Key("search", "F", "app.search", "Search the library: sentences, diacritics optional",
+        "library", short="search"),
+    Key("passages", "A", "app.passages", "Every tagged passage across the library", "library",
+        short="passages"),
     # reader
     Key("down", "j,down", "move(1)", "Next sentence", "reader", show=False, display="j / ↓"),
     Key("up", "k,up", "move(-1)", "Previous sentence", "reader", show=False, display="k / ↑"),
@@ -93,6 +97,9 @@ TABLE: tuple[Key, ...] = (
     Key("undo", "u", "undo", "Undo", "reader", short="undo", palette=True),
     Key("redo", "ctrl+r", "redo", "Redo", "reader", show=False, display="ctrl+r", palette=True),
     Key("note", "n", "note", "Note on the sentence", "reader", short="note", priority=True),
+    Key("prev_hit", "N", "hit(-1)", "After a search: the previous hit (n: the next; esc: hits off)", "reader",
+        show=False),
+    Key("reader_search", "F", "app.search", "Search the library", "reader", show=False),
     Key("next_untagged", "full_stop", "next_untagged", "Next undecided sentence", "reader",
         show=False, display=".", short="undecided", palette=True),
     Key("goto", "colon", "goto", "Go to sentence number", "reader", show=False, display=":",
@@ -200,12 +207,19 @@ TABLE: tuple[Key, ...] = (
     Key("review_read", "enter", "read", "Read the report from this sentence (esc: back here)",
         "review", short="read"),
     Key("review_back", "escape,q", "back", "Back", "review", display="esc", short="back"),
+    # search and the tagged passages across the library (tui/screens/search.py)
+    Key("search_open", "enter", "open", "Open the report there (n/N: next/previous hit)", "search",
+        short="open"),
+    Key("search_down", "down", "cursor(1)", "Next result", "search", show=False, display="↓"),
+    Key("search_up", "up", "cursor(-1)", "Previous result", "search", show=False, display="↑"),
+    Key("search_back", "escape", "back", "Back", "search", display="esc", short="back"),
 )
 
 BY_ID = {k.id: k for k in TABLE}
 SCOPE_TITLES = {"app": "Everywhere", "library": "Library", "reader": "Reader",
                 "review": "Review", "rules": "Entity rules", "teach": "Teach queue",
-                "entities": "Entities", "mentions": "Mentions", "timeline": "Timeline"}
+                "entities": "Entities", "mentions": "Mentions", "timeline": "Timeline",
+                "search": "Search"}
 
 
 def keys_for(scope: str) -> list[Key]:

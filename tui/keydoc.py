@@ -38,7 +38,7 @@ column here and in `?` help):
 ```toml
 [keymap]
 next_report = "n,right"   # Textual key names or single characters
-note = "N"                # n is free for next_report
+note = "M"                # n is free for next_report
 ```
 
 A value replaces every default key of that binding. An unknown id, a value

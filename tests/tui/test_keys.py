@@ -51,9 +51,9 @@ def test_docs_keys_md_is_generated_from_the_table():
 
 def test_reserved_keys_follow_the_keymap():
     assert reserved_keys()["g"] == "First sentence"
-    moved = reserved_keys(load_keymap({"top": "home", "next_report": "N",
-                                       "next_disagreement": "N"}, "config.toml"))
-    assert "g" not in moved and moved["N"] == "Next report" and "]" not in moved
+    moved = reserved_keys(load_keymap({"top": "home", "next_report": "W",
+                                       "next_disagreement": "W"}, "config.toml"))
+    assert "g" not in moved and moved["W"] == "Next report" and "]" not in moved
     assert "s" not in reserved_keys()  # library keys do not clash with label keys
 
 
@@ -75,8 +75,8 @@ def test_bad_keymaps_are_refused_in_one_line(raw, words):
 
 
 def test_keymap_example_of_the_docs_is_valid():
-    assert load_keymap({"next_report": "n,right", "note": "N"}, "c") == {
-        "next_report": "n,right", "note": "N"}
+    assert load_keymap({"next_report": "n,right", "note": "M"}, "c") == {
+        "next_report": "n,right", "note": "M"}
     assert load_keymap({"help": "?"}, "c") == {"help": "question_mark"}
 
 
@@ -126,10 +126,10 @@ async def test_help_scrolls_with_j_and_k(tui_home, store_factory):
 # ---------------------------------------------------------------- [keymap]
 
 async def test_keymap_rebinds_keys_everywhere(tui_home, store_factory):
-    """[keymap] next_report = "N": N goes to the next report and ] no longer
-    does; the key bar, help and the palette's hints show N."""
-    write_config(tui_home, '[keymap]\nnext_report = "N"\nhelp = "f1"\nremove = "X"\n'
-                           'entities = "E"\nnext_disagreement = "N"\n')  # ] in the review
+    """[keymap] next_report = "W": W goes to the next report and ] no longer
+    does; the key bar, help and the palette's hints show W."""
+    write_config(tui_home, '[keymap]\nnext_report = "W"\nhelp = "f1"\nremove = "X"\n'
+                           'entities = "E"\nnext_disagreement = "W"\n')  # ] in the review
     app = app_for(tui_home, store_factory)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -138,7 +138,7 @@ async def test_keymap_rebinds_keys_everywhere(tui_home, store_factory):
         reader = await open_first(pilot)
         await pilot.press("right_square_bracket")
         assert reader.report_id == order[0]  # the old key does nothing now
-        await pilot.press("N")
+        await pilot.press("W")
         assert reader.report_id == order[1]
         bar = reader.query_one(KeyBar).render_keys().plain
         assert " X remove" in bar and " x remove" not in bar
@@ -151,7 +151,7 @@ async def test_keymap_rebinds_keys_everywhere(tui_home, store_factory):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         out = help_text(app)
-        assert "N  " in out and "Next report" in out and "]  " not in out
+        assert "W  " in out and "Next report" in out and "]  " not in out
         await pilot.press("f1")  # and closes it
         assert app.screen is reader
 

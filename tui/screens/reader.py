@@ -48,6 +48,10 @@ class ReaderScreen(EntityEditing, Suggesting, Screen):
     COMMANDS = {_reader_commands}
     # always_update: re-setting the same id (reload after an error) still retitles
     report_id: reactive[str] = reactive("", always_update=True, init=False)
+    # Opened from a search (tui/screens/search.py): that report's hits as (sentence,
+    # start, end) and the one shown; n/N move between them, escape ends them.
+    search_hits: tuple[str, tuple[tuple[int, int, int], ...]] = ("", ())
+    hit_at = 0
 
     def __init__(self, order: list[str], index: int) -> None:
         super().__init__()
@@ -195,12 +199,16 @@ class ReaderScreen(EntityEditing, Suggesting, Screen):
         self.view.load(report.text, report.analysis, [])
         self.entity_report_shown()  # corrected entities; the entity mode ends
         self._refresh_annotations()
+        if cursor is None and self._hits():
+            cursor = self._hits()[self.hit_at][0]
         if cursor is None and self.store is not None and self.unreadable != report.id:
             cursor = self.store.position(report.id)  # where this annotator left it
         if not cursor and self.body:
             cursor = self.body[0]  # past the headline
         if cursor:
             self.view.select(min(cursor, self.view.sentence_count - 1))
+        if self._hits():
+            self.view.set_span(self._hits()[self.hit_at][1:])
         self.loading_report = False
         self.view.loading = False
         self._update_side()
@@ -475,9 +483,29 @@ class ReaderScreen(EntityEditing, Suggesting, Screen):
     def action_toggle_panel(self) -> None:
         self.toggle_class("-panel")
 
+    def _hits(self) -> tuple[tuple[int, int, int], ...]:
+        """The search's hits when the report shown is the one searched into."""
+        rid, hits = self.search_hits
+        return hits if rid == self.report_id and self.emode is None else ()
+
+    def action_hit(self, delta: int) -> None:
+        """n/N after a search: the next/previous hit, its match highlighted (wraps)."""
+        hits = self._hits()
+        if hits:
+            self.hit_at = (self.hit_at + delta) % len(hits)
+            sentence, start, end = hits[self.hit_at]
+            if sentence not in self._body_set and self.body:  # a heading's hit: the cursor beside it
+                sentence = next((b for b in self.body if b >= sentence), self.body[-1])
+            self._select(sentence)
+            self.view.set_span((start, end))
+
     def action_back(self) -> None:
         if self.emode is not None:  # escape first clears the word range, then leaves the mode
             self.entity_back()
+            return
+        if self._hits():  # then the search's hits (n is the note key again)
+            self.search_hits = ("", ())
+            self.view.set_span(None)
             return
         lo, hi = self.view.selection
         if lo != hi:  # escape first cancels a selection
@@ -635,6 +663,9 @@ class ReaderScreen(EntityEditing, Suggesting, Screen):
                 self._after_history(change, "redo")
 
     async def action_note(self) -> None:
+        if self._hits():
+            self.action_hit(1)
+            return
         if not self._writable() or not self.view.sentence_count:
             return
         i = self.view.cursor
