@@ -10,6 +10,7 @@ doccano-seq     doccano Sequence Labeling, one record per report
 conll           CoNLL / IOB2 entities, every report of the library
 csv             the native records for spreadsheets (UTF-8 with BOM)
 labelstudio     Label Studio tasks JSON, one task per report
+spacy           spaCy DocBin, one Doc per report (``spacy_docbin``, extra baocao[spacy])
 
 Orphaned annotations have no offsets: the per-report and token formats leave
 them out (the count is in ``Counts.orphans``); doccano leaves them out unless
@@ -45,8 +46,8 @@ FORMATS = {  # name -> (tool, project type or use), for --help and the docs
     "conll": ("CoNLL/IOB2 readers", "entities, one token per line"),
     "csv": ("Excel, LibreOffice, pandas", "spreadsheet, UTF-8 with BOM"),
     "labelstudio": ("Label Studio", "tasks JSON, passages as labels, entities as predictions"),
+    "spacy": ("spaCy (extra baocao[spacy])", "DocBin: entities as doc.ents, passages as doc.spans"),
 }
-PER_REPORT = ("doccano-seq", "labelstudio")
 NATIVE_KEYS = list(NATIVE.fields)
 
 
@@ -149,6 +150,10 @@ def convert(records: Iterable[dict], fmt: str, lib: Library, analyses: _Analyses
     groups = _by_report(records, texts, counts)
     if fmt == "doccano-seq":
         return (_doccano_seq(rid, recs, texts, opts.content) for rid, recs in groups)
+    if fmt == "spacy":
+        from .spacy_docbin import docbin
+
+        return docbin(groups, texts)
     return _json_array(_labelstudio(rid, recs, texts) for rid, recs in groups)
 
 
@@ -330,11 +335,6 @@ def _conll(lib: Library, texts: _Texts) -> Iterator[bytes]:
             if rows:
                 lines.append("".join(rows) + "\n")
         yield "".join(lines).encode()
-
-
-def schema_name(fmt: str) -> str | None:
-    """The key of ``schema.SCHEMAS`` for a format's records (None: not JSON)."""
-    return None if fmt in ("conll", "csv") else fmt
 
 
 def read_csv_row(row: dict[str, str]) -> dict:

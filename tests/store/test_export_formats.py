@@ -334,3 +334,39 @@ def test_snippets_name_every_native_field():
         assert f'"{k}": ' in feats
         assert (f'"{k}": ' in dtypes) == (k != "entities")
     assert '"start": "Int64"' in dtypes and '"report_id": "string"' in dtypes  # never float, never int
+
+
+def test_spacy_docbin_reads_back_every_value(home, tmp_path):
+    spacy = pytest.importorskip("spacy", reason="spaCy is the optional extra baocao[spacy]")
+    from spacy.tokens import DocBin
+
+    out = tmp_path / "train.spacy"
+    assert cli(home, "export", "--format", "spacy").exit_code == 2  # binary: -o only
+    res = cli(home, "export", "--format", "spacy", "-o", out)
+    assert res.exit_code == 0, res.output
+    docs = list(DocBin().from_disk(out).get_docs(spacy.blank("xx").vocab))
+    native = [r for r in records(home) if not r["orphaned"]]
+    lib = Library(home)
+    assert [d.user_data["report_id"] for d in docs] == list(dict.fromkeys(r["report_id"] for r in native))
+    for doc in docs:
+        rid = doc.user_data["report_id"]
+        text, analysis = lib.text(rid), lib.analysis(rid)
+        assert doc.text == text and doc.user_data["report_sha256"] == text_sha256(text)
+        assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [
+            (e.start, e.end, e.label) for e in analysis.entities]
+        mine = [r for r in native if r["report_id"] == rid]
+        assert [(s.start_char, s.end_char, s.label_) for s in doc.spans["passages"]] == [
+            (r["start"], r["end"], r["label"]) for r in mine]
+        assert [list(p) for p in doc.user_data["passages"]] == [[r["id"], r["annotator"]] for r in mine]
+        assert [s.start_char for s in doc.sents if s.text.strip()] == [
+            s.start for s in analysis.sentences]
+
+
+def test_spacy_words_spell_the_text():
+    from annotations.interchange.spacy_docbin import words_of
+
+    text = "Hà Nội,  ngày\n\n- Trương Thị Mai"
+    words, spaces, starts = words_of(text, [(0, 6), (6, 7), (9, 13), (17, 31)], [15])
+    assert "".join(w + (" " if s else "") for w, s in zip(words, spaces)) == text
+    assert [text[a:a + len(w)] for w, a in zip(words, starts)] == words
+    assert 15 in starts  # a cut inside a gap is a token boundary

@@ -19,7 +19,7 @@ def _store(ctx: click.Context, *, readonly: bool):
 
 
 _FORMAT_NAMES = ["native", "prodigy", "prodigy-choice", "doccano", "doccano-seq", "conll", "csv",
-                 "labelstudio"]  # annotations.interchange.formats.FORMATS (not imported at start-up)
+                 "labelstudio", "spacy"]  # annotations.interchange.formats.FORMATS (not imported at start-up)
 
 
 @click.command("export")
@@ -31,7 +31,8 @@ _FORMAT_NAMES = ["native", "prodigy", "prodigy-choice", "doccano", "doccano-seq"
                    "classification view; prodigy-choice: Prodigy choice view (multi-class); doccano: "
                    "doccano Text Classification project; doccano-seq: doccano Sequence Labeling project "
                    "(one record per report); conll: CoNLL/IOB2 entities; csv: Excel/LibreOffice (UTF-8 "
-                   "with BOM); labelstudio: Label Studio tasks JSON. See docs/exports.md.")
+                   "with BOM); labelstudio: Label Studio tasks JSON; spacy: spaCy DocBin (needs baocao[spacy] and "
+                   "-o). See docs/exports.md.")
 @click.option("--label", help="Only this label (name or key).")
 @click.option("--by", "only_annotator", metavar="NAME", help="Only this annotator's annotations.")
 @click.option("--annotator", "old_annotator", hidden=True)  # the old spelling of --by
@@ -66,6 +67,8 @@ def export_cmd(ctx: click.Context, output: Path | None, fmt: str, label: str | N
         only_annotator = only_annotator or old_annotator
     if gold and only_annotator:
         raise click.UsageError("--gold is every annotator's agreement: leave out --by")
+    if fmt == "spacy" and output is None:
+        raise click.UsageError("a DocBin is binary: give a file with -o (e.g. -o train.spacy)")
 
     with _store(ctx, readonly=True) as store:
         label = store.label(label).name if label else None
