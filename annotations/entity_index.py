@@ -24,6 +24,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import orjson
+
 from .corpus.library import Library
 from .corrections import Rules, form
 from .errors import BaocaoError, StoreError
@@ -97,14 +99,15 @@ def kwic(text: str, start: int, end: int, width: int = 40) -> tuple[str, str, st
     return left, _SPACES.sub(" ", text[start:end]), right
 
 
-def _rules(home: Home) -> Rules:
+def _rules(home: Home) -> tuple[Rules, str]:
+    """Every analyst's corrections as rules for the home's annotator, and who that is."""
     if not home.has_store:
-        return Rules((), "")
+        return Rules((), ""), ""
     try:
         with AnnotationStore(home, readonly=True) as store:
-            return Rules(store.corrections(), store.annotator)
+            return Rules(store.corrections(), store.annotator), store.annotator
     except StoreError:
-        return Rules((), "")  # unreadable corrections: the model's entities (the store says why elsewhere)
+        return Rules((), ""), ""  # unreadable corrections: the model's entities (the store says why elsewhere)
 
 
 def _fingerprint(rules: Rules) -> str:
@@ -112,6 +115,12 @@ def _fingerprint(rules: Rules) -> str:
     for c in rules.corrections:  # ranked for the annotator: the order is part of the result
         h.update(f"{c.id}:{c.annotator}:{c.created_at}\n".encode())
     return h.hexdigest()[:32] if rules.corrections else ""
+
+
+def _rule_words(rules: Rules, me: str) -> str:
+    """What ``_affected`` compares: whose ranking, and each correction's longest word."""
+    words = {f"{c.id}:{c.created_at}": max(form(c.text), key=len, default="") for c in rules.corrections}
+    return orjson.dumps({"me": me if rules.corrections else "", "words": words}).decode()
 
 
 class EntityIndex:
@@ -162,7 +171,7 @@ class EntityIndex:
         """Index what changed since the last refresh; returns how many reports
         were (re)indexed. ``progress(done, total)`` is called as it goes."""
         db = self._connect()
-        rules = _rules(self.home)
+        rules, me = _rules(self.home)
         stamp = _fingerprint(rules)
         current = {rid: (sha, date or None)  # the catalogue's column holds '' when undated
                    for rid, sha, date in self.library.listing("id", "sha256", "date")}
@@ -172,8 +181,18 @@ class EntityIndex:
                 if indexed.get(rid) != (sha, date, stamp)]
         if not gone and not todo:
             return 0
+        only_rules = [rid for rid in todo if rid in indexed and indexed[rid][:2] == current[rid]]
+        affected = (self._affected(db, _rule_words(rules, me), {indexed[rid][2] for rid in only_rules})
+                    if only_rules else None)
+        same = [rid for rid in only_rules if rid not in affected] if affected is not None else []
+        if same:
+            skip = set(same)
+            todo = [rid for rid in todo if rid not in skip]
         db.execute("BEGIN IMMEDIATE")
         try:
+            db.executemany("UPDATE docs SET rules = ? WHERE doc = ?", [(stamp, rid) for rid in same])
+            db.execute("DELETE FROM info WHERE name LIKE 'rules:%'")
+            db.execute("INSERT INTO info VALUES (?, ?)", (f"rules:{stamp}", _rule_words(rules, me)))
             for doc in gone:
                 db.execute("DELETE FROM mentions WHERE doc = ?", (doc,))
                 db.execute("DELETE FROM docs WHERE doc = ?", (doc,))
@@ -192,6 +211,30 @@ class EntityIndex:
                 db.execute("ROLLBACK")
             raise
         return len(todo)
+
+    def _affected(self, db: sqlite3.Connection, words_now: str, old: set[str]) -> set[str] | None:
+        """The reports a change of corrections may change, when every report was
+        indexed under the same earlier corrections (else None: all of them). A
+        rule acts only where its words are, so a report holding no word of an
+        added or deleted correction keeps its entities: the candidates are the
+        reports the catalogue's filter finds for each such correction's longest
+        word (diacritics ignored there: a superset)."""
+        if len(old) != 1:
+            return None
+        row = db.execute("SELECT value FROM info WHERE name = ?", (f"rules:{old.pop()}",)).fetchone()
+        if row is None:
+            return None
+        before, now = orjson.loads(row[0]), orjson.loads(words_now)
+        if before["me"] and now["me"] and before["me"] != now["me"]:
+            return None  # another annotator's ranking: every place may change
+        changed = before["words"].keys() ^ now["words"].keys()
+        words = [before["words"].get(k) or now["words"].get(k) for k in changed]
+        if not all(words):
+            return None
+        found: set[str] = set()
+        for word in set(words):
+            found.update(self.library.ids(word))
+        return found
 
     def _mentions(self, rid: str, sha: str, rules: Rules) -> list[tuple]:
         lib = self.library

@@ -112,6 +112,27 @@ def test_corrections_are_applied(home: Path):
         with AnnotationStore(home, annotator="lan") as store:
             store.correct(make_remove("r1", report.text, report.analysis.entities, start, start + 6,
                                       annotator="lan", now=now_iso()))
+        assert index.refresh() == 2  # the reports holding its words, not r2
         rows = by_name(index.entities())  # a removal applies library-wide
     assert ("Hà Nội", "LOC") not in rows
     assert rows[("Tô Lâm", "PER")].count == 4
+
+
+def test_a_deleted_correction_gives_the_entity_back(home: Path):
+    put_reports(home, REPORTS)
+    lib = Library(home)
+    report = lib.open("r3")
+    start = report.text.index("Hà Nội")
+    with EntityIndex(home, lib) as index:
+        index.entities()
+        with AnnotationStore(home, annotator="lan") as store:
+            c = make_remove("r3", report.text, report.analysis.entities, start, start + 6,
+                            annotator="lan", now=now_iso())
+            store.correct(c)
+            assert ("Hà Nội", "LOC") not in by_name(index.entities())
+            store.delete_correction(c.id)
+        assert index.refresh() == 2
+        assert by_name(index.entities())[("Hà Nội", "LOC")].count == 2
+        (home / "cache" / "entities.sqlite").unlink()
+    with EntityIndex(home, lib) as fresh:
+        assert fresh.entities() == EntityIndex(home, lib).entities()
