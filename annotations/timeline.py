@@ -14,13 +14,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .corpus.library import Library
-from .entity_index import EntityIndex, key_of, name_of
 from .errors import BaocaoError
 from .home import Home
-from .store import AnnotationStore
-from .store.records import runs
+
+if TYPE_CHECKING:
+    from .entity_index import EntityIndex
+
+# The library, the store and the entity index are imported by the functions
+# that read them: `baocao` loads this module (for its options) on every start.
 
 PERIODS = ("month", "quarter", "year")
 
@@ -113,6 +116,10 @@ def passages(home: Home | str, by: str = "month", *, label: str | None = None,
              annotator: str | None = None, labels: Iterable[str] = ()) -> Timeline:
     """Tagged passages (as exported: runs of sentences, orphaned ones too) per
     label and period. ``labels``: the series' order (the store's labels)."""
+    from .corpus.library import Library
+    from .store import AnnotationStore
+    from .store.records import runs
+
     _check_by(by)
     home = Home.of(home)
     tl = Timeline(by, "passages", [x for x in labels if label is None or x == label])
@@ -140,6 +147,8 @@ def mentions(home: Home | str, entity: str, by: str = "month", *, label: str | N
              index: EntityIndex | None = None, key: str | None = None) -> Timeline:
     """An entity's mentions per period (its variants merged: entity_index);
     ``key``: the index's key of the entity, when known (else made from ``entity``)."""
+    from .entity_index import EntityIndex, key_of, name_of
+
     _check_by(by)
     name = name_of(entity, "PER")  # a title typed in front is not part of the name
     key = key or key_of(name)
