@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -284,12 +285,68 @@ def test_labelstudio_tasks(home):
         assert len(t["predictions"][0]["result"]) == len(lib.analysis(rid).entities)
 
 
+def _snippet_namespace() -> dict:
+    ns: dict = {}
+    exec(schema.pandas_snippet(), ns)  # the docs' DTYPES and NULLABLE, as a user pastes them
+    return ns
+
+
+def _py(v):
+    """A pandas cell as the JSON value it was read from."""
+    import math
+
+    if v is None or (isinstance(v, float) and math.isnan(v)) or repr(v) in ("<NA>", "NaT"):
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
 def test_pandas_reads_every_value(home):
     pd = pytest.importorskip("pandas", reason="pandas is not installed in this venv")
+    ns = _snippet_namespace()
     native = records(home, "--with-none")
-    df = pd.read_json(io.BytesIO(run(home, "--with-none")[0]), lines=True,
-                      dtype={"report_id": "string", "start": "Int64", "end": "Int64"})
-    assert df["report_id"].tolist() == [r["report_id"] for r in native]
+    assert any(r["orphaned"] for r in native) and any(r["score"] is None for r in native)
+    df = pd.read_json(io.BytesIO(run(home, "--with-none")[0]), lines=True, dtype=ns["DTYPES"])
+    assert list(df.columns) == list(schema.NATIVE.fields)
+    got = [{k: _py(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+    assert len(got) == len(native)
+    for g in got:  # pandas reads *_at columns as UTC times (docs/exports.md says so)
+        for k in ("created_at", "updated_at"):
+            assert g[k].tzname() == "UTC"
+            g[k] = g[k].strftime("%Y-%m-%dT%H:%M:%S.") + f"{g[k].microsecond // 1000:03d}Z"
+    for g, n in zip(got, native):  # every value, and which one differs
+        assert {k: (g[k], n[k]) for k in n if g[k] != n[k] or type(g[k]) is not type(n[k])} == {}
+    out, _ = run(home, "--format", "csv", "--with-none")
+    df = pd.read_csv(io.BytesIO(out), encoding="utf-8-sig", dtype=ns["DTYPES"], keep_default_na=False,
+                     na_values={k: [""] for k in ns["NULLABLE"]}, true_values=["true"],
+                     false_values=["false"])
+    rows = [{k: _py(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+    assert [{**r, "entities": orjson.loads(r["entities"])} for r in rows] == native
+
+
+def test_doccano_pandas_step_with_pandas(home):
+    """doccano's own step: a DataFrame of a batch of lines, its rows as the
+    example's meta (JSON: no NaN)."""
+    pd = pytest.importorskip("pandas", reason="pandas is not installed in this venv")
+    for args in (["--format", "doccano"], ["--format", "doccano", "--with-orphans"],
+                 ["--format", "doccano-seq"]):
+        rows = json_lines(run(home, *args)[0])
+        metas = pd.DataFrame(rows).drop(columns=["text", "label"]).to_dict(orient="records")
+        for meta, row in zip(metas, rows):
+            json.dumps(meta, allow_nan=False)  # valid JSON (its meta column checks)
+            assert {k: _py(v) if not isinstance(v, list) else v for k, v in meta.items()} == {
+                k: v for k, v in row.items() if k not in ("text", "label")}
+    old = pd.DataFrame([{"start": 1}, {"start": None}]).to_dict(orient="records")
+    with pytest.raises(ValueError):  # the rule is real: a null beside numbers is NaN
+        json.dumps(old[1], allow_nan=False)
+
+
+def test_conll_with_pandas(home):
+    pd = pytest.importorskip("pandas", reason="pandas is not installed in this venv")
+    out, _ = run(home, "--format", "conll")
+    df = pd.read_csv(io.BytesIO(out), sep="\t", names=["word", "tag"], quoting=csv.QUOTE_NONE,
+                     keep_default_na=False, skip_blank_lines=True, dtype="string")
+    lines = [x.split("\t") for x in out.decode("utf-8").splitlines() if x]
+    assert df.values.tolist() == lines
 
 
 def test_help_names_each_format_and_its_tool():
