@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import sys
 import time
 from datetime import UTC, datetime
@@ -14,6 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import orjson  # noqa: E402
+
+from annotations.corpus.cache import AnalysisCache  # noqa: E402
 from annotations.corpus.catalogue import Catalogue  # noqa: E402
 from annotations.home import Home  # noqa: E402
 from annotations.models import ReportMeta, text_sha256  # noqa: E402
@@ -58,12 +62,36 @@ def write_corpus(out: Path, n: int, *, n_paras: tuple[int, int] = (2, 4), seed: 
     return paths
 
 
-def write_library(home: Path, n: int, *, seed: int = 0) -> list[ReportMeta]:
+def sentence_analysis(parts: list[str]) -> dict:
+    """A cache entry for a text of these paragraphs (joined by a blank line) with
+    sentences split at '. ' and no NLP: for benchmarks of what reads sentences."""
+    paragraphs, sentences, at = [], [], 0
+    for p, part in enumerate(parts):
+        paragraphs.append([at, at + len(part)])
+        start = 0
+        for m in _SENTENCE_END.finditer(part):
+            sentences.append([at + start, at + m.start() + 1, p])
+            start = m.end()
+        if start < len(part):
+            sentences.append([at + start, at + len(part), p])
+        at += len(part) + 2
+    return {"paragraphs": paragraphs, "sentences": sentences, "tokens": [], "entities": []}
+
+
+_SENTENCE_END = re.compile(r"[.;!?](?:\s+|$)")
+
+
+def write_library(home: Path, n: int, *, seed: int = 0, analyses: bool = False) -> list[ReportMeta]:
     """A library of N reports written straight to the on-disk layout (texts +
     catalogue rows built directly), skipping analysis: for benchmarks of what
-    reads the catalogue only. Folded once per seed paragraph (fold works
-    character by character, so a text's fold is its paragraphs' folds joined)."""
+    reads the catalogue only (``analyses``: with cache entries giving sentences,
+    ``sentence_analysis``, for the search index). Folded once per seed paragraph
+    (fold works character by character, so a text's fold is its paragraphs'
+    folds joined)."""
     rng = random.Random(seed)
+    cache = AnalysisCache(Home(home).analysis_dir) if analyses else None
+    if cache is not None:
+        cache.dir.mkdir(parents=True, exist_ok=True)
     paras = seed_paragraphs()
     folded = {p: fold(p) for p in paras}
     texts = home / "library" / "texts"
@@ -78,6 +106,8 @@ def write_library(home: Path, n: int, *, seed: int = 0) -> list[ReportMeta]:
         date = f"{rng.randint(2019, 2025)}-{rng.randint(1, 12):02d}"
         meta = ReportMeta(rid, parts[0][:80], date, "text", text.count(".") or 1,
                           text_sha256(text), "", rid, "", now)
+        if cache is not None:  # plain writes: a benchmark's cache need not survive a crash
+            cache.path(meta.sha256).write_bytes(orjson.dumps(sentence_analysis(parts)))
         metas.append(meta)
         rows.append((meta, f"{rid}.txt",
                      "\n\n".join(folded.get(p) or fold(p) for p in parts)))

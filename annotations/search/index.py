@@ -26,7 +26,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..corpus.library import Library
 from ..corrections import Rules
@@ -39,6 +39,7 @@ from .query import parse
 
 SEARCH_VERSION = 1
 SHIFT = 20  # up to 1,048,576 sentences a report
+BATCH = 100  # hits given their match spans by one query
 _HINT = "Delete it: `baocao reindex` rebuilds it (it holds nothing that is not elsewhere)."
 _SCHEMA = [
     "CREATE TABLE docs (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, sha TEXT NOT NULL)",
@@ -314,8 +315,10 @@ class SearchIndex:
         if not match:
             return
         self.sync()
-        sql = ("SELECT s.rowid, s.start, s.stop, highlight(sents, 0, char(2), char(3)), r.id, r.date, "
-               "r.title, r.sha256 FROM sents s JOIN docs d ON d.n = s.rowid >> ? "
+        # highlight() only for the rows given (below): evaluated here it would run
+        # on every match before the sort
+        sql = ("SELECT s.rowid, s.start, s.stop, r.id, r.date, r.title, r.sha256, r.text_file "
+               "FROM sents s JOIN docs d ON d.n = s.rowid >> ? "
                "JOIN cat.reports r ON r.id = d.id AND r.sha256 = d.sha WHERE sents MATCH ?")
         args: list = [SHIFT, match]
         if date_from:
@@ -328,22 +331,34 @@ class SearchIndex:
         if label is None and annotator is None and not entity_words and limit is not None:
             sql += f" LIMIT {int(limit)}"
         with self._lock:
+            db = self.connect()
             try:
-                rows = self.connect().execute(sql, args).fetchall()
+                rows = db.execute(sql, args).fetchall()
             except sqlite3.OperationalError as exc:
                 raise InputError(f"the query {query!r} cannot be searched ({exc})",
                                  'Quote unusual words: "like this".') from None
+
+        def with_spans(batch: list[tuple[int, Hit]]) -> Iterator[Hit]:
+            # one highlight() query a batch: each costs about one MATCH
+            with self._lock:
+                marks = dict(db.execute(
+                    "SELECT rowid, highlight(sents, 0, char(2), char(3)) FROM sents WHERE sents MATCH ? "
+                    f"AND rowid IN ({','.join('?' * len(batch))})", [match, *(r for r, _h in batch)]))
+            for rowid, hit in batch:
+                yield replace(hit, matches=tuple(_spans(marks.get(rowid, ""), hit.start)))
+
         store = self._store()
         try:
             rules = Rules(store.corrections(), store.annotator) if store else Rules((), "")
             reports: dict[str, _Report | None] = {}
             given = 0
-            for rowid, start, stop, marked, rid, date, title, sha in rows:
+            batch: list[tuple[int, Hit]] = []
+            for rowid, start, stop, rid, date, title, sha, name in rows:
                 if limit is not None and given >= limit:
-                    return
+                    break
                 rep = reports.get(rid, False)
                 if rep is False:
-                    rep = reports[rid] = self._report(rid, sha, store, rules)
+                    rep = reports[rid] = self._report(rid, sha, name, store, rules)
                 if rep is None:
                     continue
                 i = rowid & ((1 << SHIFT) - 1)
@@ -357,9 +372,13 @@ class SearchIndex:
                 if entity_words and not any(matches_words(entity, fold(e.text)) for e in ents):
                     continue
                 given += 1
-                yield Hit(rid, date or None, title, i, start, stop, rep.text[start:stop],
-                          tuple(_spans(marked, start)), tuple(rep.tags.get(i, ())) if label is None
-                          and annotator is None else tags, ents)
+                batch.append((rowid, Hit(rid, date or None, title, i, start, stop, rep.text[start:stop], (),
+                                         tags if label or annotator else tuple(rep.tags.get(i, ())), ents)))
+                if len(batch) == BATCH:
+                    yield from with_spans(batch)
+                    batch = []
+            if batch:
+                yield from with_spans(batch)
         finally:
             if store is not None:
                 store.close()
@@ -372,13 +391,14 @@ class SearchIndex:
         except StoreError:
             return None
 
-    def _report(self, rid: str, sha: str, store: AnnotationStore | None, rules: Rules) -> _Report | None:
+    def _report(self, rid: str, sha: str, name: str, store: AnnotationStore | None,
+                rules: Rules) -> _Report | None:
         try:
-            text = self.lib.text(rid)
-        except LibraryError:
+            text = (self.home.texts_dir / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
             return None
         if text_sha256(text) != sha:
-            return None
+            return None  # changed since the catalogue row was read: the next search has it
         doc = self.lib.cache.get_dict(sha)
         model = [Entity(*e) for e in doc["entities"]] if doc else self.lib.cache.analysis(text, sha).entities
         ents = [(e.start, e.end, e.label) for e in rules.apply(rid, text, model)]

@@ -27,7 +27,7 @@ from ..kwic import hit_line, passage_line
 from ..widgets.key_bar import KeyBar
 
 DEBOUNCE = 0.05  # seconds after the last key before the query runs
-LIMIT = 200  # results shown (the status line says when there were more)
+LIMIT = 100  # results shown (the status line says when there were more)
 
 
 class ResultsReady(Message):
