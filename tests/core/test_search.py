@@ -216,3 +216,40 @@ def test_an_open_index_sees_a_later_commit(syntax_home):
     cat.close()
     assert ("e", 0) in {(h.report_id, h.sentence) for h in index.search("xoa nha tam")}
     index.close()
+
+
+def _cli(home: Path, *args: str):
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    return CliRunner().invoke(main, ["--home", str(home), "--annotator", "lan", *args], catch_exceptions=False)
+
+
+def test_cli_search_json_plain_passages_and_errors(syntax_home):
+    import orjson
+
+    h = syntax_home
+    res = _cli(h, "search", "xoa", "nha", "tam", "--sort", "date", "--json")
+    assert res.exit_code == 0, res.output
+    rows = [orjson.loads(line) for line in res.stdout.splitlines()]
+    assert [r["report_id"] for r in rows] == ["a", "c", "b", "d"]
+    for r in rows:
+        text = Library(h).text(r["report_id"])
+        assert text[r["start"]:r["end"]] == r["text"]
+        assert all(fold(text[m["start"]:m["end"]]) in ("xoa", "nha", "tam") for m in r["matches"])
+    plain = _cli(h, "search", "dang uy", "--limit", "1")
+    assert plain.exit_code == 0 and "c#1" in plain.stdout and "Đảng ủy" in plain.stdout
+    _tag(h, "a", 1, "task", note="xem lại")
+    res = _cli(h, "search", "--label", "task")  # no query: the tagged passages, with the note
+    assert res.exit_code == 0 and "a#1 task (lan)" in res.stdout and "note: xem lại" in res.stdout
+    bad = _cli(h, "search", "xoa", "--from", "soon")
+    assert bad.exit_code == 1 and "is not a date" in bad.output
+    res = _cli(h, "reindex")
+    assert res.exit_code == 0 and "4 reports" in res.stdout
+
+
+def test_report_text_is_printed_inertly(home):
+    write_home(home, {"m": ("2024", ["Mã \x1b[31mđỏ[/bold] xoa ở đây."])})
+    res = _cli(home, "search", "xoa")
+    assert res.exit_code == 0 and "\x1b[31m" not in res.stdout and "[/bold]" in res.stdout
