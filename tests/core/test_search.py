@@ -15,7 +15,7 @@ from annotations.corpus.library import Library
 from annotations.errors import InputError
 from annotations.home import Home
 from annotations.models import ReportMeta, text_sha256
-from annotations.search import SearchIndex, reindex, search, tagged
+from annotations.search import SearchIndex, matching, reindex, search, tagged
 from annotations.store import AnnotationStore
 from annotations.store.records import Selection
 from annotations.text.vietnamese import fold
@@ -113,6 +113,7 @@ def test_date_filters_and_sort(syntax_home):
     assert found(h, q, date_to="2023-12") == {("a", 0)}
     assert found(h, q, date_from="2024-07", date_to="2024-07") == {("b", 0), ("c", 1)}  # 2024 overlaps
     assert found(h, q, date_from="2024-08") == {("c", 1)}
+    assert [(r, s) for r, _d, s in matching(h, q, date_from="2024")] == [("c", 1), ("b", 0)]
     by_date = [x.report_id for x in search(h, q, sort="date")]
     assert by_date == ["a", "c", "b", "d"]  # catalogue order: 2023-03, 2024, 2024-07-10, undated
     assert len(search(h, q, limit=2)) == 2
