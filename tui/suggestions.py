@@ -1,13 +1,15 @@
 """Label suggestions in the TUI: the model's worker, and the reader's marks and keys.
 
-``SuggestionService`` (one per app, ``app.suggestions``) owns the app's one
-``annotations.suggest.Suggester`` and uses it from one background thread at a
-time (it is not thread-safe). Screens ask it for a report's suggestions or for
-teach-queue questions; the thread retrains first (so the model follows every
-tag: the store writes stay on the UI thread, the Suggester reads its own
-read-only store) and posts the answer to the asking screen. Requests made
-while it works are coalesced, the latest of each kind kept: that is the
-debounce, a burst of tags costs one retrain and no key ever waits for it.
+``SuggestionService`` (one per app, ``app.suggestions``): screens ask it for a
+report's suggestions or for teach-queue questions; a background thread sends
+each request to the model's own process (tui/suggest_process.py: one
+``annotations.suggest.Suggester``, which trains in pure Python and in the
+app's process would take the GIL from the UI), which retrains first (so the
+model follows every tag: the store writes stay on the UI thread, the
+Suggester reads its own read-only store), and posts the answer to the asking
+screen. Requests made while one is worked on are coalesced, the latest of
+each kind kept: that is the debounce, a burst of tags costs one retrain and
+no key ever waits for it.
 
 ``Suggesting`` is the reader's part (a mixin of ReaderScreen): the dim marks
 (tui/widgets/suggestion_marks.py) on undecided body sentences, ``y`` accepts
@@ -21,13 +23,12 @@ suggestions come from the cold-start prior, whose version is recorded as
 """
 from __future__ import annotations
 
+import subprocess
 import threading
 from functools import partial
 
 from rich.text import Text
 from textual.message import Message
-
-from annotations.errors import BaocaoError
 
 from .widgets.suggestion_marks import Hint
 
@@ -89,10 +90,10 @@ class SuggestionService:
         self.app = app
         self._lock = threading.Lock()
         self._jobs: dict[str, tuple] = {}  # kind -> (screen, args): the latest request
-        self._skips: list = []  # QueueItems to skip, handed to the Suggester by the thread
+        self._skips: list = []  # QueueItems to skip, sent with the next request
         self._running = False
         self._closing = False
-        self._suggester = None
+        self._pool = None  # the model's process (tui/suggest_process.py), a Popen
 
     @property
     def busy(self) -> bool:
@@ -122,16 +123,22 @@ class SuggestionService:
                             exit_on_error=False)
 
     def close(self) -> None:
-        """At exit: the Suggester's store is closed now, or by the thread when it ends."""
+        """At exit: the model's process ends (now, or when the thread's request is done)."""
         with self._lock:
             self._closing = True
             if not self._running:
                 self._close()
 
     def _close(self) -> None:
-        if self._suggester is not None:
-            self._suggester.close()
-            self._suggester = None
+        if self._pool is not None:
+            process, self._pool = self._pool, None
+            process.stdin.close()  # its loop ends at end of input
+            process.stdout.close()
+            try:
+                process.wait(1)
+            except subprocess.TimeoutExpired:  # in the middle of a long request
+                process.kill()
+                process.wait()
 
     def _next(self):
         with self._lock:
@@ -145,50 +152,61 @@ class SuggestionService:
             return (kind, *self._jobs.pop(kind), skips)
 
     def _run(self) -> None:
-        """The thread: one job after another until none is waiting."""
+        """The thread: one request after another until none is waiting, each
+        sent to the model's process (waiting for it costs the UI nothing)."""
         try:
             while (job := self._next()) is not None:
                 kind, screen, args, skips = job
-                try:
-                    sg = self._model()
-                    for item in skips:
-                        sg.skip(item)
-                    sg.train()
-                    getattr(self, f"_{kind}")(sg, screen, *args)
-                except (BaocaoError, OSError) as exc:
-                    screen.post_message(SuggestionsFailed(str(exc)))
+                ok, answer = self._call(kind, skips, *args)
+                if not ok:
+                    screen.post_message(SuggestionsFailed(answer))
+                elif kind == "suggest":
+                    version, found = answer
+                    screen.post_message(SuggestionsReady(args[0], version or PRIOR,
+                                                         {s.sentence: s for s in found}))
+                else:
+                    self._teach(screen, *answer)
         except BaseException:
             with self._lock:
                 self._running = False
             raise
 
-    def _model(self):
-        if self._suggester is None:
-            from annotations.suggest import Suggester  # with the first suggestion, off the UI
+    def _call(self, kind: str, skips: list, *args) -> tuple[bool, object]:
+        """One request to the model's process (started at the first), its answer."""
+        import pickle
 
-            self._suggester = Suggester(self.app.home, self.app.annotator)
-        return self._suggester
+        if self._pool is None:
+            self._pool = _start_process()
+        try:
+            pickle.dump((kind, str(self.app.home.root), self.app.annotator, skips, *args),
+                        self._pool.stdin)
+            self._pool.stdin.flush()
+            return pickle.load(self._pool.stdout)
+        except (OSError, EOFError, pickle.UnpicklingError):  # killed, out of memory
+            self._close()  # the next request starts another
+            return False, "the suggestion model's process ended; it restarts with the next change"
 
-    @staticmethod
-    def _suggest(sg, screen, report_id: str) -> None:
-        found = {s.sentence: s for s in sg.suggest(report_id)}
-        screen.post_message(SuggestionsReady(report_id, sg.version or PRIOR, found))
-
-    def _teach(self, sg, screen, limit: int) -> None:
-        questions = []
-        for item in sg.queue(limit):
-            report = sg.library.open(item.report_id)
-            para = report.analysis.paragraphs[item.paragraph]
-            questions.append(Question(item, report.text[para.start:para.end], para.start,
-                                      tuple((s.start, s.end) for s in report.analysis.sentences),
-                                      report.meta.sha256))
-        version = sg.version or PRIOR
-        screen.post_message(TeachQuestions(questions, version, sg.labelled))
-        sg.prefetch()  # the next window, scored while the analyst reads
+    def _teach(self, screen, version: str | None, labelled: int, found: list) -> None:
+        version = version or PRIOR
+        screen.post_message(TeachQuestions([Question(*q) for q in found], version, labelled))
         with self._lock:
             waiting = bool(self._jobs)
-        if not waiting:  # a figure for the title; a newer request comes first
-            screen.post_message(TeachQuality(sg.quality(), version))
+        if not waiting:  # the next window and a figure for the title; a newer request first
+            ok, quality = self._call("quality", [])
+            if ok:
+                screen.post_message(TeachQuality(quality, version))
+
+
+def _start_process():
+    """python -m tui.suggest_process, with this interpreter and import path
+    (a pipe each way: no multiprocessing, whose helpers need the terminal's
+    file descriptors that Textual has taken)."""
+    import os
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    return subprocess.Popen([sys.executable, "-m", "tui.suggest_process"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, env=env)
 
 
 # ---------------------------------------------------------------- the reader's part
