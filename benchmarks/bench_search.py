@@ -6,7 +6,8 @@ measured in the same run:
   by a LIKE scan over the catalogue's folded texts);
 - as-you-type results in the TUI <= 100 ms after the last key, at 100,000
   reports (reference: the core's query alone).
-BENCH_N / BENCH_BIG_N scale them down (a loaded machine: say so beside the figure)."""
+BENCH_N / BENCH_BIG_N scale them down (a loaded machine: say so beside the figure);
+BENCH_SEARCH_HOME names a BENCH_BIG_N library written before (corpus.write_library(analyses=True))."""
 from __future__ import annotations
 
 import asyncio
@@ -63,8 +64,8 @@ def bench_build(home: Path, n: int) -> None:
 def bench_query(home: Path, n: int) -> None:
     index = SearchIndex(home)
     t0 = time.perf_counter()
-    index.sync()
-    print(f"  (index brought up to date in {time.perf_counter() - t0:.0f} s)")
+    done = index.sync()
+    print(f"  (index brought up to date in {time.perf_counter() - t0:.0f} s: {done:,} reports indexed)")
     times = []
     for _round in range(3):
         for q in QUERIES:
@@ -131,7 +132,8 @@ def main() -> None:
         bench_build(home, n)
         bench_query(home, n)
         if big != n:
-            home = library(Path(tmp), big)
+            given = os.environ.get("BENCH_SEARCH_HOME")  # a library written before (analyses=True)
+            home = Path(given) if given else library(Path(tmp), big)
             bench_query(home, big)
         bench_tui(home, big)
 
