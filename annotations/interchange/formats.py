@@ -260,12 +260,14 @@ def _labelstudio(rid: str, recs: list[dict], texts: _Texts) -> dict:
     people: dict[str, list[dict]] = {}
     for r in _passages(recs):
         people.setdefault(r["annotator"], []).append(r)
+    # one annotation per annotator; their names in data (Label Studio keeps a
+    # task's data as given, and makes its own users of an annotation's fields)
     annotations = [{"result": [_ls_result(rid, n, "label", r["start"], r["end"], text, r["label"])
-                               for n, r in enumerate(rs)], "meta": {"annotator": who}}
-                   for who, rs in people.items()]
+                               for n, r in enumerate(rs)]} for rs in people.values()]
     preds = [_ls_result(rid, n, "entity", s, e, text, lab)
              for n, (s, e, lab, _) in enumerate(texts.entities())]
-    return {"data": {"text": text, **_report_fields(recs, disk)}, "annotations": annotations,
+    return {"data": {"text": text, **_report_fields(recs, disk), "annotators": list(people)},
+            "annotations": annotations,
             "predictions": [{"model_version": f"baocao-nlp-{PIPELINE_VERSION}", "result": preds}]}
 
 

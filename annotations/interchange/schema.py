@@ -7,8 +7,7 @@ definition, so no JSON Schema library is needed.
 
 A type is a small expression: ``str``, ``int``, ``float`` (any JSON number),
 ``bool``, ``Opt(t)`` (t or null), ``List(t)``, ``Tuple(t, ...)`` (a fixed-length
-array), ``Obj({key: t})`` (exactly these keys) and ``Any`` (a JSON object whose
-keys are not fixed).
+array) and ``Obj({key: t})`` (exactly these keys).
 """
 from __future__ import annotations
 
@@ -37,10 +36,6 @@ class Tuple:
 @dataclass(frozen=True)
 class Obj:
     fields: dict
-
-
-class Any:  # a JSON object with free keys (a Label Studio task's data)
-    pass
 
 
 ENTITY = Obj({"start": int, "end": int, "label": str, "text": str, "source": str})
@@ -84,9 +79,9 @@ SCHEMAS: dict[str, Obj] = {
     "doccano-seq": Obj({"text": str, "label": List(Tuple((int, int, str))), "report_id": str,
                         "report_title": str, "report_date": str, "report_sha256": str}),
     "labelstudio": Obj({"data": Obj({"text": str, "report_id": str, "report_title": str,
-                                     "report_date": str, "report_sha256": str}),
-                        "annotations": List(Obj({"result": List(_LS_RESULT),
-                                                 "meta": Obj({"annotator": str})})),
+                                     "report_date": str, "report_sha256": str,
+                                     "annotators": List(str)}),
+                        "annotations": List(Obj({"result": List(_LS_RESULT)})),
                         "predictions": List(Obj({"model_version": str,
                                                  "result": List(_LS_RESULT)}))}),
 }
@@ -116,8 +111,6 @@ def json_schema(t) -> dict:
     if isinstance(t, Tuple):
         return {"type": "array", "prefixItems": [json_schema(x) for x in t.ts],
                 "minItems": len(t.ts), "maxItems": len(t.ts)}
-    if t is Any:
-        return {"type": "object"}
     return {"type": "object", "properties": {k: json_schema(v) for k, v in t.fields.items()},
             "required": list(t.fields), "additionalProperties": False}
 
@@ -154,8 +147,6 @@ def problems(value, t, where: str = "$") -> list[str]:
         return [p for i, (v, x) in enumerate(zip(value, t.ts)) for p in problems(v, x, f"{where}[{i}]")]
     if type(value) is not dict:
         return [f"{where}: expected an object"]
-    if t is Any:
-        return []
     if list(value) != list(t.fields):
         return [f"{where}: keys {list(value)} are not {list(t.fields)}"]
     return [p for k, x in t.fields.items() for p in problems(value[k], x, f"{where}.{k}")]

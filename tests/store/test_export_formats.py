@@ -276,8 +276,9 @@ def test_labelstudio_tasks(home):
     for t in tasks:
         rid = t["data"]["report_id"]
         assert t["data"]["text"] == lib.text(rid)
-        got = {(x["value"]["start"], x["value"]["end"], x["value"]["labels"][0], a["meta"]["annotator"])
-               for a in t["annotations"] for x in a["result"]}
+        assert len(t["data"]["annotators"]) == len(t["annotations"])
+        got = {(x["value"]["start"], x["value"]["end"], x["value"]["labels"][0], who)
+               for a, who in zip(t["annotations"], t["data"]["annotators"]) for x in a["result"]}
         assert got == {(r["start"], r["end"], r["label"], r["annotator"]) for r in native
                        if r["report_id"] == rid}
         for x in [x for a in t["annotations"] for x in a["result"]] + t["predictions"][0]["result"]:
