@@ -324,6 +324,33 @@ def test_pandas_reads_every_value(home):
     assert [{**r, "entities": orjson.loads(r["entities"])} for r in rows] == native
 
 
+def test_datasets_reads_every_value_with_the_docs_features(home, tmp_path):
+    """The docs' way (Features, lines read by json): every value exactly, the
+    first orphan after the first line whatever; load_dataset("json") is not
+    it, pyarrow's reader makes report_date a timestamp before Features apply."""
+    pytest.importorskip("datasets", reason="Hugging Face datasets is not installed in this venv")
+    from datasets import Dataset, load_dataset
+
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(run(home, "--with-none")[0])
+    native = json_lines(path.read_bytes())
+    assert not native[0]["orphaned"] and any(r["orphaned"] for r in native)
+    assert any(r["report_date"] and len(r["report_date"]) == 10 for r in native)
+    ns: dict = {}
+    exec(schema.features_snippet(), ns)
+
+    def lines():
+        with open(path, encoding="utf-8") as f:
+            yield from map(json.loads, f)
+
+    ds = Dataset.from_generator(lines, features=ns["FEATURES"], cache_dir=str(tmp_path / "cache"))
+    assert ds.to_list() == native
+    arrow = load_dataset("json", data_files=str(path), features=ns["FEATURES"], split="train",
+                         cache_dir=str(tmp_path / "cache2"), chunksize=500)  # a block of dates only
+    assert list(arrow["report_date"]) != [r["report_date"] for r in native], \
+        "load_dataset now keeps dates as given: docs/exports.md may recommend it again"
+
+
 def test_doccano_pandas_step_with_pandas(home):
     """doccano's own step: a DataFrame of a batch of lines, its rows as the
     example's meta (JSON: no NaN)."""
