@@ -222,7 +222,7 @@ class Suggesting:
     def request_suggestions(self) -> None:
         """Ask for the shown report's suggestions (after each change)."""
         self.update_hints()  # a sentence just decided loses its mark now
-        if self.report_id and not self.loading_report:
+        if self.suggestions_on and self.report_id and not self.loading_report:  # hidden: no work
             self.app.suggestions.suggest(self, self.report_id)
 
     # handlers by name: Textual's @on registers only in classes it builds (not a mixin)
@@ -273,7 +273,7 @@ class Suggesting:
 
     def action_toggle_suggestions(self) -> None:
         self.suggestions_on = not self.suggestions_on
-        self.update_hints()
+        self.request_suggestions()
         self.notify("Suggestions shown." if self.suggestions_on else
                     f"Suggestions hidden ({self._key('suggestions')} shows them).",
                     timeout=2, markup=False)

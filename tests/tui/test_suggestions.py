@@ -269,6 +269,28 @@ async def test_teach_queue_answer_accept_none_skip_and_count(tui_home):
         assert not isinstance(app.screen, TeachScreen)
 
 
+async def test_teach_queue_draws_report_text_inertly(tui_home):
+    import dataclasses
+
+    from tui.suggestions import Question
+
+    app = app_for(tui_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("T")
+        screen = await teach_screen(pilot)
+        q = screen.current
+        paragraph = "Mã \x1b[31mđỏ\x1b[0m và [red]cùng[/] [link=https://x.y]z[/link]."
+        item = dataclasses.replace(q.item, title="[bold]Tiêu đề[/bold]\x1b]0;x\x07", start=0,
+                                   end=len(paragraph))
+        screen.current = Question(item, paragraph, 0, q.spans, q.sha)
+        screen._show()
+        text = str(screen.query_one("#teach-text").render())
+        head = str(screen.query_one("#teach-report").render())
+        assert "[red]cùng[/]" in text and "[link=https://x.y]z[/link]" in text
+        assert "[bold]Tiêu đề[/bold]" in head
+        assert "\x1b" not in text + head and "\x07" not in head
+
+
 async def test_teach_queue_shows_the_model_quality(tui_home):
     """Ten answers or more in two classes: the cross-validated macro-F1 appears."""
     app = app_for(tui_home)
