@@ -249,7 +249,7 @@ def _doccano_seq(rid: str, recs: list[dict], texts: _Texts, content: str) -> dic
     return {"text": disk.text, "label": [list(x) for x in sorted(spans)], **_report_fields(recs, disk)}
 
 
-def _ls_result(rid: str, n: int, kind: str, s: int, e: int, text: str, label: str) -> dict:
+def _ls_result(n: int, kind: str, s: int, e: int, text: str, label: str) -> dict:
     return {"id": f"{kind[0]}{n}", "from_name": kind, "to_name": "text", "type": "labels",
             "value": {"start": s, "end": e, "text": text[s:e], "labels": [label]}}
 
@@ -262,9 +262,9 @@ def _labelstudio(rid: str, recs: list[dict], texts: _Texts) -> dict:
         people.setdefault(r["annotator"], []).append(r)
     # one annotation per annotator; their names in data (Label Studio keeps a
     # task's data as given, and makes its own users of an annotation's fields)
-    annotations = [{"result": [_ls_result(rid, n, "label", r["start"], r["end"], text, r["label"])
+    annotations = [{"result": [_ls_result(n, "label", r["start"], r["end"], text, r["label"])
                                for n, r in enumerate(rs)]} for rs in people.values()]
-    preds = [_ls_result(rid, n, "entity", s, e, text, lab)
+    preds = [_ls_result(n, "entity", s, e, text, lab)
              for n, (s, e, lab, _) in enumerate(texts.entities())]
     return {"data": {"text": text, **_report_fields(recs, disk), "annotators": list(people)},
             "annotations": annotations,
