@@ -35,11 +35,11 @@ from ..home import Home
 from ..models import Entity, text_sha256
 from ..store import AnnotationStore
 from ..text.vietnamese import fold, fold_dd, matches_words
-from .query import parse
+from .query import parse, spans
 
 SEARCH_VERSION = 1
 SHIFT = 20  # up to 1,048,576 sentences a report
-BATCH = 100  # hits given their match spans by one query
+OPTIMIZE_AFTER = 1000  # reports indexed by one sync: then merge the index (2 s at 100,000)
 _HINT = "Delete it: `baocao reindex` rebuilds it (it holds nothing that is not elsewhere)."
 _SCHEMA = [
     "CREATE TABLE docs (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, sha TEXT NOT NULL)",
@@ -127,19 +127,6 @@ def date_overlaps(date: str | None, date_from: str | None, date_to: str | None) 
         return False
     return ((date_from is None or date >= date_from[:len(date)])
             and (date_to is None or date[:len(date_to)] <= date_to))
-
-
-def _spans(marked: str, base: int) -> list[tuple[int, int]]:
-    """The \x02...\x03 spans FTS5's highlight() put in a sentence, as offsets."""
-    spans, pos, opened = [], base, base
-    for part in re.split("([\x02\x03])", marked):
-        if part == "\x02":
-            opened = pos
-        elif part == "\x03":
-            spans.append((opened, pos))
-        else:
-            pos += len(part)
-    return spans
 
 
 @dataclass
@@ -251,6 +238,8 @@ class SearchIndex:
                 db.execute("BEGIN IMMEDIATE")
                 try:
                     done = self._sync(db)
+                    if done >= OPTIMIZE_AFTER:  # one b-tree instead of many segments: faster queries
+                        db.execute("INSERT INTO sents (sents) VALUES ('optimize')")
                     db.execute("COMMIT")
                 except BaseException:
                     if db.in_transaction:
@@ -310,25 +299,31 @@ class SearchIndex:
         match = q.match
         entity_words = fold(entity).split() if entity else []
         if entity_words:  # a necessary condition, in the index; the entity itself is checked below
-            ent = parse('"' + " ".join(entity_words) + '"').match
-            match = f"({match}) AND {ent}" if match else ent
+            ent = parse('"' + " ".join(entity_words) + '"')
+            match = f"({match}) AND {ent.match}" if match else ent.match
+            q = replace(q, terms=q.terms + ent.terms)  # the entity's words shown too
         if not match:
             return
         self.sync()
-        # highlight() only for the rows given (below): evaluated here it would run
-        # on every match before the sort
-        sql = ("SELECT s.rowid, s.start, s.stop, r.id, r.date, r.title, r.sha256, r.text_file "
-               "FROM sents s JOIN docs d ON d.n = s.rowid >> ? "
-               "JOIN cat.reports r ON r.id = d.id AND r.sha256 = d.sha WHERE sents MATCH ?")
-        args: list = [SHIFT, match]
-        if date_from:
-            sql += " AND r.date != '' AND r.date >= substr(?, 1, length(r.date))"
-            args.append(date_from)
-        if date_to:
-            sql += " AND r.date != '' AND substr(r.date, 1, length(?)) <= ?"
-            args += [date_to, date_to]
-        sql += " ORDER BY rank" if sort == "relevance" else " ORDER BY r.undated, r.date, r.id, s.rowid"
-        if label is None and annotator is None and not entity_words and limit is not None:
+        filtered = label is not None or annotator is not None or bool(entity_words)
+        dated = bool(date_from or date_to)
+        if sort == "relevance" and not dated:
+            # FTS5 alone ranks and stops at the limit; the report rows are read for those only
+            sql = "SELECT rowid, start, stop FROM sents WHERE sents MATCH ? ORDER BY rank"
+            args: list = [match]
+        else:
+            sql = ("SELECT s.rowid, s.start, s.stop, r.id, r.date, r.title, r.sha256, r.text_file "
+                   "FROM sents s JOIN docs d ON d.n = s.rowid >> ? "
+                   "JOIN cat.reports r ON r.id = d.id AND r.sha256 = d.sha WHERE sents MATCH ?")
+            args = [SHIFT, match]
+            if date_from:
+                sql += " AND r.date != '' AND r.date >= substr(?, 1, length(r.date))"
+                args.append(date_from)
+            if date_to:
+                sql += " AND r.date != '' AND substr(r.date, 1, length(?)) <= ?"
+                args += [date_to, date_to]
+            sql += " ORDER BY rank" if sort == "relevance" else " ORDER BY r.undated, r.date, r.id, s.rowid"
+        if not filtered and limit is not None:
             sql += f" LIMIT {int(limit)}"
         with self._lock:
             db = self.connect()
@@ -337,25 +332,29 @@ class SearchIndex:
             except sqlite3.OperationalError as exc:
                 raise InputError(f"the query {query!r} cannot be searched ({exc})",
                                  'Quote unusual words: "like this".') from None
+        docs: dict[int, tuple | None] = {}
 
-        def with_spans(batch: list[tuple[int, Hit]]) -> Iterator[Hit]:
-            # one highlight() query a batch: each costs about one MATCH
-            with self._lock:
-                marks = dict(db.execute(
-                    "SELECT rowid, highlight(sents, 0, char(2), char(3)) FROM sents WHERE sents MATCH ? "
-                    f"AND rowid IN ({','.join('?' * len(batch))})", [match, *(r for r, _h in batch)]))
-            for rowid, hit in batch:
-                yield replace(hit, matches=tuple(_spans(marks.get(rowid, ""), hit.start)))
+        def doc_of(n: int) -> tuple | None:
+            if n not in docs:
+                with self._lock:
+                    docs[n] = db.execute(
+                        "SELECT r.id, r.date, r.title, r.sha256, r.text_file FROM docs d JOIN cat.reports r "
+                        "ON r.id = d.id AND r.sha256 = d.sha WHERE d.n = ?", (n,)).fetchone()
+            return docs[n]
 
         store = self._store()
         try:
             rules = Rules(store.corrections(), store.annotator) if store else Rules((), "")
             reports: dict[str, _Report | None] = {}
             given = 0
-            batch: list[tuple[int, Hit]] = []
-            for rowid, start, stop, rid, date, title, sha, name in rows:
+            for row in rows:
                 if limit is not None and given >= limit:
                     break
+                rowid, start, stop = row[:3]
+                found = row[3:] if len(row) > 3 else doc_of(rowid >> SHIFT)
+                if found is None:
+                    continue  # a report removed since the index was brought up to date
+                rid, date, title, sha, name = found
                 rep = reports.get(rid, False)
                 if rep is False:
                     rep = reports[rid] = self._report(rid, sha, name, store, rules)
@@ -372,13 +371,10 @@ class SearchIndex:
                 if entity_words and not any(matches_words(entity, fold(e.text)) for e in ents):
                     continue
                 given += 1
-                batch.append((rowid, Hit(rid, date or None, title, i, start, stop, rep.text[start:stop], (),
-                                         tags if label or annotator else tuple(rep.tags.get(i, ())), ents)))
-                if len(batch) == BATCH:
-                    yield from with_spans(batch)
-                    batch = []
-            if batch:
-                yield from with_spans(batch)
+                sentence = rep.text[start:stop]
+                yield Hit(rid, date or None, title, i, start, stop, sentence,
+                          tuple((start + a, start + b) for a, b in spans(q, sentence)),
+                          tags if label or annotator else tuple(rep.tags.get(i, ())), ents)
         finally:
             if store is not None:
                 store.close()

@@ -59,6 +59,7 @@ class _ResultsScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+        self.query_one("#search-status", Static).update(Text("reading the library…", style="dim"))
         self._run(self.generation, "")
 
     def on_unmount(self) -> None:
@@ -151,7 +152,10 @@ class SearchScreen(_ResultsScreen):
     NOUN = "sentences"
 
     def find(self, text: str) -> list:
-        return self.index.search(text, limit=LIMIT) if text.strip() else []
+        if not text.strip():
+            self.index.sync()  # on opening: the first search after an import indexes it
+            return []
+        return self.index.search(text, limit=LIMIT)
 
     def line(self, row) -> Text:
         return hit_line(row)
