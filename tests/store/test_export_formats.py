@@ -227,6 +227,7 @@ def test_prodigy_choice(home):
         assert r["_view_id"] == "choice" and r["answer"] == "accept"
         assert [o["id"] for o in r["options"]] == names
         assert r["accept"] == ([n["label"]] if n["label"] else [])
+        assert set(r["accept"]) <= {o["id"] for o in r["options"]}  # Prodigy: accept holds option ids
         assert r["spans"] == [] and r["meta"]["id"] == n["id"]
 
 
@@ -455,3 +456,24 @@ def test_spacy_words_spell_the_text():
     assert "".join(w + (" " if s else "") for w, s in zip(words, spaces)) == text
     assert [text[a:a + len(w)] for w, a in zip(words, starts)] == words
     assert 15 in starts  # a cut inside a gap is a token boundary
+
+
+def test_labelstudio_tasks_fit_the_docs_labeling_config(home):
+    """Label Studio matches a result to the config by from_name/to_name, and a
+    label to a <Label value>: the docs' config must name every one exported."""
+    import xml.etree.ElementTree as ET
+
+    doc = (ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
+    view = ET.fromstring(re.search(r"```xml\n(.*?)```", doc, re.S).group(1))
+    text_name = view.find("Text").get("name")
+    assert view.find("Text").get("value") == "$text"
+    values = {lab.get("name"): {x.get("value") for x in lab.findall("Label")} for lab in view.findall("Labels")}
+    assert all(lab.get("toName") == text_name for lab in view.findall("Labels"))
+    tasks = orjson.loads(run(home, "--format", "labelstudio")[0])
+    results = [x for t in tasks for a in t["annotations"] for x in a["result"]] + \
+        [x for t in tasks for p in t["predictions"] for x in p["result"]]
+    assert {x["from_name"] for x in results} == set(values)
+    for x in results:
+        assert x["to_name"] == text_name and x["type"] == "labels"
+        assert set(x["value"]["labels"]) <= values[x["from_name"]]
+    assert all(len({x["id"] for x in a["result"]}) == len(a["result"]) for t in tasks for a in t["annotations"])
