@@ -104,6 +104,11 @@ def test_and_phrase_prefix_or_not(syntax_home):
     assert found(h, 'xoa -"nha tam"') == set()
     with pytest.raises(InputError):
         search(h, "-xoa")
+    for hit in search(h, '"xoa nha tam"'):  # the phrase is the span shown, as one
+        assert [fold(hit.text[a - hit.start:b - hit.start]) for a, b in hit.matches] == ["xoa nha tam"]
+    for hit in search(h, "chuyen d*"):
+        shown = [fold(hit.text[a - hit.start:b - hit.start]) for a, b in hit.matches]
+        assert shown[0] == "chuyen" and shown[1].startswith("d") and len(shown) == 2
 
 
 def test_date_filters_and_sort(syntax_home):
