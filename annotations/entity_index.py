@@ -32,10 +32,12 @@ from .errors import BaocaoError, StoreError
 from .home import Home
 from .models import Entity
 from .nlp.entities.gazetteer import TITLE_RE
-from .store import AnnotationStore
+from .store.corrections_file import CorrectionsFile
+from .text.sanitize import single_line
 
 _SPACES = re.compile(r"\s+")
 VERSION = "1"  # of the index's schema and keys: another value rebuilds it
+CATALOGUE_SCHEMA = 1  # the catalogue's columns read here (corpus/catalogue.py SCHEMA_VERSION)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (name TEXT PRIMARY KEY, value TEXT);
@@ -100,13 +102,16 @@ def kwic(text: str, start: int, end: int, width: int = 40) -> tuple[str, str, st
 
 
 def _rules(home: Home) -> tuple[Rules, str]:
-    """Every analyst's corrections as rules for the home's annotator, and who that is."""
-    if not home.has_store:
+    """Every analyst's corrections as rules for the home's annotator (as the
+    store names them), and who that is. The corrections file alone is read:
+    opening the store would check every shard."""
+    path = home.store_dir / "corrections.json"
+    if not path.exists():
         return Rules((), ""), ""
+    me = single_line(home.annotator(None)) or "unknown"
     try:
-        with AnnotationStore(home, readonly=True) as store:
-            return Rules(store.corrections(), store.annotator), store.annotator
-    except StoreError:
+        return Rules(CorrectionsFile(path, readonly=True).corrections(), me), me
+    except (StoreError, OSError):
         return Rules((), ""), ""  # unreadable corrections: the model's entities (the store says why elsewhere)
 
 
@@ -138,7 +143,8 @@ class EntityIndex:
             return self._db
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            # uri: the catalogue is attached by a file: URI (read-only), never taken for a file name
+            db = sqlite3.connect(self.path.as_uri(), uri=True, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA busy_timeout = 10000")
             version = db.execute("SELECT value FROM info WHERE name = 'version'").fetchone() \
@@ -150,7 +156,7 @@ class EntityIndex:
             db.execute("INSERT OR REPLACE INTO info VALUES ('version', ?)", (VERSION,))
         except (OSError, sqlite3.Error):
             # a read-only or damaged cache: this process indexes in memory (never the truth)
-            db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            db = sqlite3.connect("file::memory:", uri=True, isolation_level=None, check_same_thread=False)
             db.executescript(_SCHEMA)
         self._db = db
         return db
@@ -173,12 +179,18 @@ class EntityIndex:
         db = self._connect()
         rules, me = _rules(self.home)
         stamp = _fingerprint(rules)
-        current = {rid: (sha, date or None)  # the catalogue's column holds '' when undated
-                   for rid, sha, date in self.library.listing("id", "sha256", "date")}
-        indexed = {doc: (sha, date, r) for doc, sha, date, r in db.execute("SELECT * FROM docs")}
-        gone = [doc for doc in indexed if doc not in current]
-        todo = [rid for rid, (sha, date) in current.items()
-                if indexed.get(rid) != (sha, date, stamp)]
+        found = self._differences(db, stamp)
+        if found is None:  # the catalogue not readable by SQL here: its rows through the library
+            current = {rid: (sha, date or None)  # the catalogue's column holds '' when undated
+                       for rid, sha, date in self.library.listing("id", "sha256", "date")}
+            indexed = {doc: (sha, date, r) for doc, sha, date, r in db.execute("SELECT * FROM docs")}
+            gone = [doc for doc in indexed if doc not in current]
+            todo = [rid for rid, (sha, date) in current.items() if indexed.get(rid) != (sha, date, stamp)]
+        else:
+            gone, rows = found
+            current = {r[0]: (r[1], r[2]) for r in rows}
+            indexed = {r[0]: r[3:] for r in rows if r[3] is not None}
+            todo = list(current)
         if not gone and not todo:
             return 0
         only_rules = [rid for rid in todo if rid in indexed and indexed[rid][:2] == current[rid]]
@@ -211,6 +223,32 @@ class EntityIndex:
                 db.execute("ROLLBACK")
             raise
         return len(todo)
+
+    def _differences(self, db: sqlite3.Connection, stamp: str) -> tuple[list, list] | None:
+        """(reports gone, [(id, sha, date, indexed sha, date, corrections) of each
+        report to index]), compared inside SQLite with the catalogue attached
+        read-only (its id, sha256 and date columns): 100,000 rows never become
+        Python objects. None when it cannot be attached."""
+        cat = self.home.catalogue_path
+        if not cat.is_file():
+            return None
+        try:
+            db.execute("ATTACH DATABASE ? AS cat", (f"{cat.as_uri()}?mode=ro",))
+        except sqlite3.Error:
+            return None
+        try:
+            if db.execute("PRAGMA cat.user_version").fetchone()[0] != CATALOGUE_SCHEMA:
+                return None
+            rows = db.execute(
+                "SELECT r.id, r.sha256, nullif(r.date, ''), d.sha, d.date, d.rules FROM cat.reports r "
+                "LEFT JOIN docs d ON d.doc = r.id WHERE d.doc IS NULL OR d.sha IS NOT r.sha256 "
+                "OR d.date IS NOT nullif(r.date, '') OR d.rules IS NOT ?", (stamp,)).fetchall()
+            gone = [r[0] for r in db.execute("SELECT doc FROM docs WHERE doc NOT IN (SELECT id FROM cat.reports)")]
+            return gone, rows
+        except sqlite3.Error:
+            return None
+        finally:
+            db.execute("DETACH DATABASE cat")
 
     def _affected(self, db: sqlite3.Connection, words_now: str, old: set[str]) -> set[str] | None:
         """The reports a change of corrections may change, when every report was

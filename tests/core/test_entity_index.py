@@ -136,3 +136,24 @@ def test_a_deleted_correction_gives_the_entity_back(home: Path):
         (home / "cache" / "entities.sqlite").unlink()
     with EntityIndex(home, lib) as fresh:
         assert fresh.entities() == EntityIndex(home, lib).entities()
+
+
+def test_compared_in_sqlite_or_through_the_library_alike(home: Path, monkeypatch):
+    import annotations.entity_index as entity_index
+
+    put_reports(home, REPORTS[:2])
+    lib = Library(home)
+    calls = []
+    listing = lib.listing
+    monkeypatch.setattr(lib, "listing", lambda *f: calls.append(f) or listing(*f))
+    with EntityIndex(home, lib) as index:
+        assert index.refresh() == 2 and calls == []  # the catalogue attached, compared by SQL
+        put_reports(home, REPORTS[2:] + [("r1", "2023-05", "Hà Nội.", [("Hà Nội", "LOC")])])
+        assert index.refresh() == 2 and index.refresh() == 0 and calls == []
+        by_sql = index.entities()
+    (home / "cache" / "entities.sqlite").unlink()
+    monkeypatch.setattr(entity_index, "CATALOGUE_SCHEMA", -1)  # a catalogue it cannot read by SQL
+    with EntityIndex(home, lib) as index:
+        assert index.refresh() == 3 and calls
+        assert index.entities() == by_sql
+    assert not list(home.glob("file*")) and not list(Path.cwd().glob("file:*"))  # no stray files

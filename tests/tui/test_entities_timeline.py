@@ -53,8 +53,14 @@ async def loaded(pilot) -> None:
 async def open_entities(pilot) -> EntitiesScreen:
     await pilot.press("E")
     await loaded(pilot)
-    assert isinstance(pilot.app.screen, EntitiesScreen)
-    return pilot.app.screen
+    screen = pilot.app.screen
+    assert isinstance(screen, EntitiesScreen)
+    for _ in range(100):  # until the worker's answer is drawn (each pause: the queue handled once)
+        if screen.rows:
+            break
+        await pilot.pause()
+    screen.query_one(Input).cursor_blink = False
+    return screen
 
 
 async def test_entities_list_filters_as_you_type(ent_home: Path):
