@@ -89,7 +89,7 @@ TABLE: tuple[Key, ...] = (
         "reader", short="accept"),
     Key("accept_paragraph", "Y", "accept_paragraph",
         "Accept the paragraph's suggestions above the threshold", "reader",
-        short="accept ¶", palette=True),
+        show=False, short="accept ¶", palette=True),
     Key("suggestions", "S", "toggle_suggestions", "Suggestions on/off", "reader", show=False,
         short="suggestions", palette=True),
     Key("remove", "x", "remove", "Remove the decision (selection or sentence)", "reader",
