@@ -6,9 +6,10 @@ Rebuildable and never the truth: it is filled from the analysis cache, the
 canonical texts and the entity corrections, and deleting it loses nothing.
 It is kept current lazily: every reader first compares the catalogue's
 (id, sha256, date) and the corrections with what each report was indexed
-from, and re-indexes only what differs (an import makes the next reader index
-the new texts; a new correction re-indexes every report, since a rule applies
-library-wide). A disk that cannot be written gets the index in memory.
+from (inside SQLite, the catalogue attached read-only), and re-indexes only
+what differs: an import makes the next reader index the new texts; a
+correction, the reports holding its words. A file that is not a database is
+made again; a disk that cannot be written gets the index in memory.
 
 Variants of one name are one entity: the key is the name's words folded for
 case and tone-mark style (``corrections.form``: ``Ủy ban`` = ``uỷ ban``), and
@@ -23,6 +24,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import orjson
 
@@ -139,12 +141,31 @@ class EntityIndex:
         self._db: sqlite3.Connection | None = None
 
     def _connect(self) -> sqlite3.Connection:
-        if self._db is not None:
-            return self._db
+        if self._db is None:
+            try:
+                self._db = self._open()
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError):
+                    self._db = None
+                else:  # not a database: a cache, made again
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+                    self._db = None
+            if self._db is None:
+                try:
+                    self._db = self._open()
+                except (OSError, sqlite3.Error):
+                    # a read-only disk: this process indexes in memory (never the truth)
+                    self._db = sqlite3.connect("file::memory:", uri=True, isolation_level=None,
+                                               check_same_thread=False)
+                    self._db.executescript(_SCHEMA)
+        return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # uri: the catalogue is attached by a file: URI (read-only), never taken for a file name
+        db = sqlite3.connect(self.path.as_uri(), uri=True, isolation_level=None, check_same_thread=False)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # uri: the catalogue is attached by a file: URI (read-only), never taken for a file name
-            db = sqlite3.connect(self.path.as_uri(), uri=True, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA busy_timeout = 10000")
             version = db.execute("SELECT value FROM info WHERE name = 'version'").fetchone() \
@@ -154,11 +175,9 @@ class EntityIndex:
                                  "DROP TABLE IF EXISTS mentions; DROP TABLE IF EXISTS entities;")
             db.executescript(_SCHEMA)
             db.execute("INSERT OR REPLACE INTO info VALUES ('version', ?)", (VERSION,))
-        except (OSError, sqlite3.Error):
-            # a read-only or damaged cache: this process indexes in memory (never the truth)
-            db = sqlite3.connect("file::memory:", uri=True, isolation_level=None, check_same_thread=False)
-            db.executescript(_SCHEMA)
-        self._db = db
+        except BaseException:
+            db.close()
+            raise
         return db
 
     def close(self) -> None:

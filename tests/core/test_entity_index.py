@@ -157,3 +157,12 @@ def test_compared_in_sqlite_or_through_the_library_alike(home: Path, monkeypatch
         assert index.refresh() == 3 and calls
         assert index.entities() == by_sql
     assert not list(home.glob("file*")) and not list(Path.cwd().glob("file:*"))  # no stray files
+
+
+def test_a_damaged_index_is_made_again(home: Path):
+    put_reports(home, REPORTS)
+    (home / "cache").mkdir(exist_ok=True)
+    (home / "cache" / "entities.sqlite").write_bytes(b"not a database at all" * 100)
+    with EntityIndex(home) as index:
+        assert by_name(index.entities())[("Tô Lâm", "PER")].count == 4
+    assert (home / "cache" / "entities.sqlite").read_bytes()[:16] == b"SQLite format 3\x00"
