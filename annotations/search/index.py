@@ -200,6 +200,8 @@ class SearchIndex:
                 os.unlink(f"{self.path}{suffix}")
             except FileNotFoundError:
                 pass
+            except OSError:  # a read-only home: connect() builds the index in memory
+                return
 
     def close(self) -> None:
         with self._lock:
