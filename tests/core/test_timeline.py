@@ -172,6 +172,8 @@ def test_cli_entity_timeline_and_bad_options(home: Path):
     assert [orjson.loads(x)["counts"] for x in res.stdout.splitlines()] == [{"Tô Lâm": 4}]
     bad = run(home, "timeline", "--entity", "Tô Lâm", "--label", "risk")
     assert bad.exit_code == 2 and "entity label" in bad.output
+    unknown = run(home, "timeline", "--label", "riks")
+    assert unknown.exit_code == 2 and "unknown label 'riks'; labels are: achievement, task, risk" in unknown.output
 
 
 def test_cli_png(home: Path, tmp_path: Path):

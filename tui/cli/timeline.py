@@ -34,6 +34,8 @@ def build(home, *, by: str, label: str | None, entity: str | None, query: str | 
     from annotations.store.labels import load_config
 
     labels = [lab.name for lab in load_config(home).labels]
+    if label is not None and label not in labels:
+        raise click.UsageError(f"unknown label {label!r}; labels are: {', '.join(labels)}")
     return timeline.passages(home, by, label=label, annotator=annotator, labels=labels)
 
 
