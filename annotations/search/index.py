@@ -304,7 +304,7 @@ class SearchIndex:
             ent = parse('"' + " ".join(entity_words) + '"')
             match = f"({match}) AND {ent.match}" if match else ent.match
             q = replace(q, terms=q.terms + ent.terms)  # the entity's words shown too
-        if not match:
+        if not match or not self.home.catalogue_path.exists():  # no library yet: nothing to find
             return
         self.sync()
         filtered = label is not None or annotator is not None or bool(entity_words)
@@ -388,7 +388,7 @@ class SearchIndex:
         e.g. a timeline of a query's hits. Filters as ``search``."""
         date_from, date_to = check_date(date_from, "--from"), check_date(date_to, "--to")
         match = parse(query).match
-        if not match:
+        if not match or not self.home.catalogue_path.exists():
             return []
         self.sync()
         sql = ("SELECT r.id, r.date, s.rowid FROM sents s JOIN docs d ON d.n = s.rowid >> ? "

@@ -259,3 +259,8 @@ def test_report_text_is_printed_inertly(home):
     write_home(home, {"m": ("2024", ["Mã \x1b[31mđỏ[/bold] xoa ở đây."])})
     res = _cli(home, "search", "xoa")
     assert res.exit_code == 0 and "\x1b[31m" not in res.stdout and "[/bold]" in res.stdout
+
+
+def test_an_empty_home_finds_nothing_and_writes_nothing(home):
+    assert search(home, "xoa") == [] and tagged(home) == [] and matching(home, "xoa") == []
+    assert list(home.iterdir()) == []
