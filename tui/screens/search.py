@@ -26,7 +26,7 @@ from ..bindings import bindings_for, keys_for
 from ..kwic import hit_line, passage_line
 from ..widgets.key_bar import KeyBar
 
-DEBOUNCE = 0.05  # seconds after the last key before the query runs
+DEBOUNCE = 0.03  # seconds after the last key before the query runs (keys come ~100 ms apart)
 LIMIT = 100  # results shown (the status line says when there were more)
 
 
