@@ -57,7 +57,8 @@ def _questions(sg, limit: int) -> list[tuple]:
 def serve() -> None:
     """The process's loop: a pickled (kind, home, annotator, skips, *args) on
     stdin, the pickled answer of ``run`` on stdout, until stdin closes (the app
-    ended). Anything else printed goes to stderr, off the answers' pipe."""
+    ended). Anything else printed goes to stderr (the app sends it nowhere: its
+    terminal is the UI's)."""
     import pickle
     import sys
 
@@ -68,7 +69,11 @@ def serve() -> None:
             request = pickle.load(requests)
         except EOFError:
             return
-        pickle.dump(run(*request), answers)
+        try:
+            answer = run(*request)
+        except Exception as exc:  # noqa: BLE001 - a bug below: said in one line, the process lives on
+            answer = (False, f"the suggestion model failed ({exc.__class__.__name__}: {exc})")
+        pickle.dump(answer, answers)
         answers.flush()
 
 

@@ -93,7 +93,7 @@ class SuggestionService:
         self._skips: list = []  # QueueItems to skip, sent with the next request
         self._running = False
         self._closing = False
-        self._pool = None  # the model's process (tui/suggest_process.py), a Popen
+        self._process = None  # the model's process (tui/suggest_process.py), a Popen
 
     @property
     def busy(self) -> bool:
@@ -130,10 +130,13 @@ class SuggestionService:
                 self._close()
 
     def _close(self) -> None:
-        if self._pool is not None:
-            process, self._pool = self._pool, None
-            process.stdin.close()  # its loop ends at end of input
-            process.stdout.close()
+        if self._process is not None:
+            process, self._process = self._process, None
+            for pipe in (process.stdin, process.stdout):
+                try:
+                    pipe.close()  # at end of input its loop ends
+                except OSError:  # it is gone already (the unsent request is dropped)
+                    pass
             try:
                 process.wait(1)
             except subprocess.TimeoutExpired:  # in the middle of a long request
@@ -175,13 +178,13 @@ class SuggestionService:
         """One request to the model's process (started at the first), its answer."""
         import pickle
 
-        if self._pool is None:
-            self._pool = _start_process()
         try:
+            if self._process is None:
+                self._process = _start_process()
             pickle.dump((kind, str(self.app.home.root), self.app.annotator, skips, *args),
-                        self._pool.stdin)
-            self._pool.stdin.flush()
-            return pickle.load(self._pool.stdout)
+                        self._process.stdin)
+            self._process.stdin.flush()
+            return pickle.load(self._process.stdout)
         except (OSError, EOFError, pickle.UnpicklingError):  # killed, out of memory
             self._close()  # the next request starts another
             return False, "the suggestion model's process ended; it restarts with the next change"
@@ -206,7 +209,7 @@ def _start_process():
 
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     return subprocess.Popen([sys.executable, "-m", "tui.suggest_process"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, env=env)
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
 
 
 # ---------------------------------------------------------------- the reader's part

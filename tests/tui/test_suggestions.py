@@ -339,3 +339,22 @@ def test_reader_with_suggestions_snapshot(snap_compare, tui_home, size):
         await settled(pilot)
 
     assert snap_compare(app_for(tui_home), terminal_size=size, run_before=run_before)
+
+
+async def test_a_killed_model_process_is_said_and_restarts_with_the_next_change(tui_home):
+    app = app_for(tui_home)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        process = app.suggestions._process
+        process.kill()
+        process.wait()
+        s = next(s for s in reader.shown_suggestions().values() if s.label)
+        reader._select(s.sentence)
+        await pilot.press("y")  # the tag is saved; the dead process cannot retrain
+        await settled(pilot)
+        assert mine(app)[s.sentence].source == "suggestion"
+        assert any("process ended" in n.message for n in notifications(app, "warning"))
+        await pilot.press("u")
+        await settled(pilot)
+        assert app.suggestions._process is not process  # a new one answered
+        assert reader.suggest_version == PRIOR and s.sentence in reader.shown_suggestions()
