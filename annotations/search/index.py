@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 
 from ..corpus.library import Library
 from ..corrections import Rules
-from ..errors import InputError, LibraryError, StoreError
+from ..errors import BaocaoError, InputError, LibraryError, StoreError
 from ..home import Home
 from ..models import Entity, text_sha256
 from ..store import AnnotationStore
@@ -49,6 +49,10 @@ _SCHEMA = [
 ]
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 SORTS = ("relevance", "date")
+
+
+class Interrupted(BaocaoError):
+    """``SearchIndex.interrupt`` stopped the query."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +150,14 @@ class SearchIndex:
         self._db: sqlite3.Connection | None = None
         self._seen: int | None = None  # the catalogue's data_version when last synced
         self._lock = threading.RLock()
+        self._querying = False  # a query (not a sync) is running: interrupt() may stop it
+
+    def interrupt(self) -> None:
+        """Stop the query running in another thread (it raises Interrupted): a newer
+        one is wanted (the TUI, as you type). Never stops an update of the index."""
+        db = self._db
+        if db is not None and self._querying:
+            db.interrupt()
 
     # ------------------------------------------------------------ the file
     def _open(self, target: str) -> sqlite3.Connection:
@@ -329,11 +341,16 @@ class SearchIndex:
             sql += f" LIMIT {int(limit)}"
         with self._lock:
             db = self.connect()
+            self._querying = True
             try:
                 rows = db.execute(sql, args).fetchall()
             except sqlite3.OperationalError as exc:
+                if "interrupted" in str(exc):
+                    raise Interrupted(f"the search for {query!r} was interrupted") from None
                 raise InputError(f"the query {query!r} cannot be searched ({exc})",
                                  'Quote unusual words: "like this".') from None
+            finally:
+                self._querying = False
         docs: dict[int, tuple | None] = {}
 
         def doc_of(n: int) -> tuple | None:

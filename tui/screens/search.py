@@ -27,7 +27,7 @@ from ..kwic import hit_line, passage_line
 from ..widgets.key_bar import KeyBar
 
 DEBOUNCE = 0.03  # seconds after the last key before the query runs (keys come ~100 ms apart)
-LIMIT = 100  # results shown (the status line says when there were more)
+LIMIT = 50  # results shown (the status line says when there were more)
 
 
 class ResultsReady(Message):
@@ -78,7 +78,11 @@ class _ResultsScreen(Screen):
         if self._timer is not None:
             self._timer.stop()
         generation, text = self.generation, event.value
-        self._timer = self.set_timer(DEBOUNCE, lambda: self._run(generation, text))
+        self._timer = self.set_timer(DEBOUNCE, lambda: self._start(generation, text))
+
+    def _start(self, generation: int, text: str) -> None:
+        self.index.interrupt()  # the query for an older text, if still running, is not wanted
+        self._run(generation, text)
 
     @work(thread=True, exclusive=True, group="search")
     def _run(self, generation: int, text: str) -> None:
