@@ -54,9 +54,9 @@ _FORMAT_NAMES = ["native", "prodigy", "prodigy-choice", "doccano", "doccano-seq"
 def export_cmd(ctx: click.Context, output: Path | None, fmt: str, label: str | None,
                only_annotator: str | None, old_annotator: str | None, with_none: bool, gold: bool,
                with_orphans: bool, spans: str, content: str) -> None:
-    """Annotations as JSONL, one record per line (streamed); csv, conll and
-    labelstudio as their tools read them. docs/exports.md: the schemas and
-    the command that loads each format."""
+    """Annotations as JSONL, one record per line (streamed); csv, conll,
+    labelstudio and spacy as their tools read them. docs/exports.md: the
+    schemas and the command that loads each format."""
     from annotations.corpus.library import Library
     from annotations.interchange.export import export_to_path, iter_native, write_jsonl
     from annotations.interchange.formats import Counts, Options, convert_records
