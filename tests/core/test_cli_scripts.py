@@ -83,7 +83,10 @@ def test_import_needs_a_path_or_samples(home):
 @pytest.mark.parametrize("args", [["list"], ["list", "--json"], ["show", "000_04edcb8ab5506732"],
                                   ["show", "000_04edcb8ab5506732", "--plain"],
                                   ["show", "000_04edcb8ab5506732", "--json"], ["stats"],
-                                  ["stats", "--json"], ["export"], ["--help"]])
+                                  ["stats", "--json"], ["export"], ["--help"], ["search", "Đảng"],
+                                  ["search", "Đảng", "--json"], ["agreement"], ["timeline"], ["entities"],
+                                  ["suggest", "000_04edcb8ab5506732"],
+                                  ["correct", "000_04edcb8ab5506732", "--list"]])
 def test_a_closed_pipe_exits_0(seeded_home, args):
     """`baocao list | head -1`: the reader is gone before the first write."""
     cmd = [sys.executable, "-c", "from tui.cli import main; main()", "--home", str(seeded_home),

@@ -27,18 +27,25 @@ def paragraph_text(text: str, start: int, end: int, entities: list[dict]):
     return body
 
 
+def pipe_console(**kwargs):
+    """A Rich console for standard output whose closed pipe (`| head`) is a
+    BrokenPipeError, as for click.echo (Rich itself exits 1)."""
+    from rich.console import Console
+
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return PipeConsole(**kwargs)
+
+
 def render_report(record: dict) -> None:
     """Print paragraphs with entities coloured. Report text is never parsed as
     markup: styles are applied as spans on a plain Text, and every string from
     the home is made inert first."""
-    from rich.console import Console
     from rich.text import Text
 
-    class PipeConsole(Console):
-        def on_broken_pipe(self) -> None:  # Rich exits 1; the command line's handler exits 0
-            raise BrokenPipeError
-
-    console = PipeConsole(highlight=False)
+    console = pipe_console(highlight=False)
     head = Text(inert(record["title"]), style="bold")
     head.append(f"   {inert(record['date'] or 'undated')} ({inert(record['date_source'])})  ",
                 style="dim")

@@ -16,9 +16,9 @@ def _emit(rows, as_json: bool, plain) -> None:
                 out.write(orjson.dumps(row.to_dict()) + b"\n")
             out.flush()
             return
-        from rich.console import Console
+        from .render import pipe_console
 
-        console = Console(highlight=False, soft_wrap=True)
+        console = pipe_console(highlight=False, soft_wrap=True)
         n = 0
         for row in rows:
             console.print(plain(row))
