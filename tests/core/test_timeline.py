@@ -205,3 +205,16 @@ def test_cli_query_timeline_counts_the_search_hits(home: Path):
     assert sum(r["total"] for r in recs) == len(hits)
     assert {r["period"]: r["total"] for r in recs if r["kind"] == "period"} == {"2024-Q1": 2, "2024-Q2": 1}
     assert [r["total"] for r in recs if r["kind"] == "year_only"] == [1]
+    undated = run(home, "timeline", "--query", "ha noi", "--by", "year", "--json").stdout.splitlines()
+    assert orjson.loads(undated[-1])["kind"] == "undated" and orjson.loads(undated[-1])["total"] == 1
+
+
+def test_cli_query_timeline_with_a_label_counts_the_tagged_hits(home: Path):
+    from annotations.search import search
+
+    tagged_home(home)
+    res = run(home, "timeline", "--query", "cau so", "--label", "risk", "--by", "year", "--json")
+    assert res.exit_code == 0, res.output
+    hits = search(home, "cau so", label="risk")
+    assert 0 < len(hits) < len(search(home, "cau so"))
+    assert sum(orjson.loads(line)["total"] for line in res.stdout.splitlines()) == len(hits)

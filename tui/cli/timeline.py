@@ -27,10 +27,13 @@ def build(home, *, by: str, label: str | None, entity: str | None, query: str | 
             raise click.UsageError(f"with --entity, --label is an entity label ({', '.join(ENTITY_LABELS)})")
         return timeline.mentions(home, entity, by, label=ent_label)
     if query is not None:
-        from annotations.search import search
+        from annotations.search import matching, search
 
-        found = search(home, query, label=label, annotator=annotator)
-        return timeline.hits((hit.date for hit in found), query, by)
+        if label is None and annotator is None:  # the index alone: no text read for a count
+            dates = (date or None for _rid, date, _sentence in matching(home, query))
+        else:
+            dates = (hit.date for hit in search(home, query, label=label, annotator=annotator))
+        return timeline.hits(dates, query, by)
     from annotations.store.labels import load_config
 
     labels = [lab.name for lab in load_config(home).labels]
