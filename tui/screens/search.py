@@ -66,7 +66,8 @@ class _ResultsScreen(Screen):
         self.index.close()
 
     # ------------------------------------------------------------ querying
-    def find(self, text: str) -> list:
+    def find(self, text: str, generation: int) -> list:
+        """The rows for ``text``; may stop early once ``generation`` is not the input's."""
         raise NotImplementedError
 
     def line(self, row) -> Text:
@@ -88,7 +89,7 @@ class _ResultsScreen(Screen):
     def _run(self, generation: int, text: str) -> None:
         t0 = time.perf_counter()
         try:
-            rows, error = self.find(text), ""
+            rows, error = self.find(text, generation), ""
         except BaocaoError as exc:
             rows, error = [], exc.message
         self.post_message(ResultsReady(generation, rows, time.perf_counter() - t0, error))
@@ -155,11 +156,16 @@ class SearchScreen(_ResultsScreen):
     PLACEHOLDER = 'words (diacritics optional), "a phrase", prefix*, OR, -word'
     NOUN = "sentences"
 
-    def find(self, text: str) -> list:
+    def find(self, text: str, generation: int) -> list:
         if not text.strip():
             self.index.sync()  # on opening: the first search after an import indexes it
             return []
-        return self.index.search(text, limit=LIMIT)
+        rows = []
+        for hit in self.index.iter_hits(text, limit=LIMIT):
+            if generation != self.generation:  # typed on: the next query is wanted, not this one
+                break
+            rows.append(hit)
+        return rows
 
     def line(self, row) -> Text:
         return hit_line(row)
@@ -192,7 +198,7 @@ class PassagesScreen(_ResultsScreen):
     PLACEHOLDER = "label:risk annotator:lan from:2024 to:2024-06 words in the note"
     NOUN = "passages"
 
-    def find(self, text: str) -> list:
+    def find(self, text: str, generation: int) -> list:
         return self.index.tagged(**passage_filters(text), limit=LIMIT)
 
     def line(self, row) -> Text:
