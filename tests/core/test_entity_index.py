@@ -2,8 +2,11 @@
 corrections applied, rebuildable (annotations/entity_index.py)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
 from timelinehelp import put_reports
 
 from annotations.corpus.library import Library
@@ -166,3 +169,23 @@ def test_a_damaged_index_is_made_again(home: Path):
     with EntityIndex(home) as index:
         assert by_name(index.entities())[("Tô Lâm", "PER")].count == 4
     assert (home / "cache" / "entities.sqlite").read_bytes()[:16] == b"SQLite format 3\x00"
+
+
+VIET = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+
+
+@given(st.text(alphabet=VIET + " ", min_size=1, max_size=30))
+def test_keys_ignore_case(name):
+    assert key_of(name.upper()) == key_of(name.lower()) == key_of(name.title())
+
+
+@given(st.text(alphabet=VIET + " .\n\t", max_size=200), st.data())
+def test_kwic_pieces_come_from_the_text(text, data):
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    width = data.draw(st.integers(1, 50))
+    left, hit, right = kwic(text, start, end, width)
+    assert hit == re.sub(r"\s+", " ", text[start:end])
+    assert re.sub(r"\s+", " ", text[:start]).endswith(left) and len(left) <= width
+    assert re.sub(r"\s+", " ", text[end:]).startswith(right) and len(right) <= width
+    assert "\n" not in left + hit + right
