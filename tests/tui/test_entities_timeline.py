@@ -63,9 +63,13 @@ async def open_entities(pilot) -> EntitiesScreen:
     return screen
 
 
-async def test_entities_list_filters_as_you_type(ent_home: Path):
+async def test_entities_list_filters_as_you_type(ent_home: Path, monkeypatch):
+    said = []
+    indexing = EntitiesScreen._indexing
+    monkeypatch.setattr(EntitiesScreen, "_indexing", lambda self, *n: said.append(n) or indexing(self, *n))
     async with app_for(ent_home).run_test(size=SIZE) as pilot:
         screen = await open_entities(pilot)
+        assert said == [(5, 5)]  # the first build said how far it was
         table = screen.query_one("#entities-table", DataTable)
         assert cells(table, 1)[:2] == ["Hà Nội", "Tô Lâm"]  # 4 and 3 mentions
         assert cells(table, 3)[:2] == ["4", "3"]

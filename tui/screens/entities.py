@@ -63,6 +63,7 @@ class EntitiesScreen(Screen):
         worker = get_current_worker()
         try:
             with EntityIndex(self.app.home, self.app.library) as index:
+                index.refresh(lambda done, total: self.app.call_from_thread(self._indexing, done, total))
                 rows = index.entities()
         except (BaocaoError, OSError) as exc:
             message = Loaded(None, _problem(exc))
@@ -70,6 +71,10 @@ class EntitiesScreen(Screen):
             message = Loaded(rows)
         if not worker.is_cancelled:
             self.post_message(message)
+
+    def _indexing(self, done: int, total: int) -> None:
+        self.query_one("#entities-title", Static).update(
+            Text(f"Entities across the library: indexing {done:,}/{total:,} reports…", style="bold"))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
