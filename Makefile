@@ -17,7 +17,7 @@ run: $(STAMP)
 
 # The optional extras' tests need them: installed for `make test`, never for `make run`.
 $(EXTRAS_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e ".[dev,dask,plot]"
+	$(BIN)/pip install --quiet -e ".[dev,dask,plot,spacy,readers]"
 	touch $(EXTRAS_STAMP)
 
 test: $(EXTRAS_STAMP)
