@@ -281,18 +281,20 @@ class Suggesting:
                     f"Suggestions hidden ({self._key('suggestions')} shows them).",
                     timeout=2, markup=False)
 
-    def tag_writer(self, label: str):
-        """The store call for a label key: an override of the suggestion shown
-        on a selected sentence when that suggestion differs."""
+    def tag_writer(self, label: str | None):
+        """The store call for a label key (``None``: the none key): an override
+        of the suggestion shown on a selected sentence when that suggestion differs."""
         lo, hi = self.view.selection
         shown = self.shown_suggestions()
+        write = self.store.tag if label is not None else self.store.mark_none
         if any(i in shown and shown[i].label != label for i in range(lo, hi + 1)):
-            return partial(self.store.tag, model_version=self.suggest_version)
-        return self.store.tag
+            return partial(write, model_version=self.suggest_version)
+        return write
 
     def _accepting(self, s):
         if s.label is None:
-            return self.store.mark_none, ()
+            return (partial(self.store.mark_none, source="suggestion", score=s.score,
+                            model_version=self.suggest_version), ())
         return (partial(self.store.tag, source="suggestion", score=s.score,
                         model_version=self.suggest_version), (s.label,))
 

@@ -257,10 +257,14 @@ class AnnotationStore:
         return self._act(sel, "tag", label=lab.name, source=source, score=score,
                          model_version=model_version)
 
-    def mark_none(self, sel: Selection) -> Change:
+    def mark_none(self, sel: Selection, *, source: str = "manual", score: float | None = None,
+                  model_version: str | None = None) -> Change:
         """Record the decision "none of the labels" on the selected sentences
-        (toggles back to undecided when all of them are already none)."""
-        return self._act(sel, "none")
+        (toggles back to undecided when all of them are already none). The
+        provenance is a tag's: an accepted "none" suggestion, or an override."""
+        if source not in SOURCES:
+            raise StoreError(f"unknown source {source!r} (one of {', '.join(SOURCES)})")
+        return self._act(sel, "none", source=source, score=score, model_version=model_version)
 
     def clear(self, sel: Selection) -> Change:
         """Undecide the selected sentences (their notes stay)."""

@@ -25,9 +25,10 @@ the writer's changes, so the UI keeps its writer store)::
 
 Accepting a suggestion is ``store.tag(sel, s.label, source="suggestion",
 score=s.score, model_version=s.train()'s version)``; a suggestion of "none"
-is ``store.mark_none(sel)``. When the analyst tags a sentence differently from
-the suggestion shown, pass ``source="manual", model_version=<that version>``
-(score None): ``outcomes()`` counts such decisions as overridden.
+is ``store.mark_none(sel, source="suggestion", score=..., model_version=...)``.
+When the analyst decides a sentence differently from the suggestion shown (a
+label or none), pass ``source="manual", model_version=<that version>`` (score
+None): ``outcomes()`` counts such decisions as overridden.
 
 **Training data.** Every body sentence (``Analysis.body_sentences()``) the
 annotator decided on the report's current text: a label, or the decision

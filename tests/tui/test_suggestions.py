@@ -127,6 +127,25 @@ async def test_accept_a_none_suggestion_marks_none(tui_home):
         await pilot.press("y")
         doc = mine(app)[s.sentence]
         assert doc.decided and doc.label is None
+        assert (doc.source, doc.score, doc.model_version) == ("suggestion", s.score, PRIOR)
+
+
+async def test_the_none_key_over_a_suggested_label_records_the_override(tui_home):
+    app = app_for(tui_home)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        shown = reader.shown_suggestions()
+        labelled = next(s for s in shown.values() if s.label is not None)
+        agreeing = next(s for s in shown.values() if s.label is None)
+        reader._select(labelled.sentence)
+        await pilot.press("minus")
+        doc = mine(app)[labelled.sentence]
+        assert (doc.label, doc.decided, doc.source, doc.model_version) == (None, True, "manual", PRIOR)
+        await settled(pilot)
+        reader._select(agreeing.sentence)
+        await pilot.press("minus")  # agrees with the suggestion: a plain manual none
+        doc = mine(app)[agreeing.sentence]
+        assert (doc.label, doc.source, doc.model_version) == (None, "manual", None)
 
 
 async def test_accept_paragraph_takes_what_reaches_the_threshold(tui_home):
@@ -150,7 +169,7 @@ async def test_accept_paragraph_takes_what_reaches_the_threshold(tui_home):
         for j in para:
             if shown[j].score >= 0.5:
                 assert got[j].decided and got[j].label == shown[j].label
-                assert got[j].source == ("suggestion" if shown[j].label else "manual")
+                assert got[j].source == "suggestion"  # a none suggestion too
             else:
                 assert j not in got
         below = [j for j in para if shown[j].score < 0.5]

@@ -601,7 +601,7 @@ class ReaderScreen(EntityEditing, Suggesting, Screen):
         self._decide("Tag", self.tag_writer(name) if self.store else None, name)
 
     def action_none(self) -> None:
-        self._decide("None", self.store.mark_none if self.store else None)
+        self._decide("None", self.tag_writer(None) if self.store else None)
 
     def action_remove(self) -> None:
         if self.emode is not None:

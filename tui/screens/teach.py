@@ -156,7 +156,12 @@ class TeachScreen(Screen):
         sel = Selection(item.report_id, q.spans, item.sentence, item.sentence, q.sha)
         version = item.model_version or PRIOR  # the model that scored the question
         if label is None:
-            fn = store.mark_none
+            if accepted:
+                fn = partial(store.mark_none, source="suggestion", score=item.score,
+                             model_version=version)
+            else:  # an override when the model suggested a label
+                fn = store.mark_none if item.label is None else partial(store.mark_none,
+                                                                        model_version=version)
             args = (sel,)
         elif accepted:
             fn = partial(store.tag, source="suggestion", score=item.score, model_version=version)
