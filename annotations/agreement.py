@@ -40,12 +40,12 @@ def _sentences_only(cached: dict | None) -> Analysis | None:
         return None
 
 
-def report_sentences(library: Library, report_id: str) -> Analysis:
+def report_sentences(library: Library, report_id: str, sha: str | None = None) -> Analysis:
     """A report's paragraphs and sentences: from the analysis cache without its
-    tokens when it is there, else the report's full analysis."""
-    meta = library.get(report_id)
-    return _sentences_only(library.cached_analysis_dict(meta.sha256)) \
-        or library.open(report_id).analysis
+    tokens when it is there, else the report's full analysis. ``sha``: its text
+    hash, if the caller has it (saves a catalogue read)."""
+    sha = sha or library.get(report_id).sha256
+    return _sentences_only(library.cached_analysis_dict(sha)) or library.open(report_id).analysis
 
 
 class _LazyText:
@@ -115,10 +115,11 @@ class Review:
 
 def _decisions(store: AnnotationStore, library: Library, report_id: str,
                annotators: Iterable[str], analysis: Analysis | None = None,
-               docs: list[dict] | None = None) -> tuple[Analysis, dict[str, dict[int, dict]]]:
+               docs: list[dict] | None = None, sha: str | None = None
+               ) -> tuple[Analysis, dict[str, dict[int, dict]]]:
     """The report's sentences and each annotator's document per sentence."""
-    meta = library.get(report_id)
-    analysis = analysis or report_sentences(library, report_id)
+    sha = sha or library.get(report_id).sha256
+    analysis = analysis or report_sentences(library, report_id, sha)
     spans = tuple((s.start, s.end) for s in analysis.sentences)
     docs = store.documents(report_id) if docs is None else docs
     text = _LazyText(library, report_id)
@@ -127,7 +128,7 @@ def _decisions(store: AnnotationStore, library: Library, report_id: str,
     for d in docs:
         if d["annotator"] in chosen and not d["orphaned"]:
             mine[d["annotator"]].append(d)
-    return analysis, {a: _one_per_sentence(ds, spans) or normalise(ds, a, spans, text, meta.sha256)
+    return analysis, {a: _one_per_sentence(ds, spans) or normalise(ds, a, spans, text, sha)
                       for a, ds in mine.items()}
 
 
@@ -166,22 +167,34 @@ def review(store: AnnotationStore, library: Library, report_id: str,
 
 
 def report_units(store: AnnotationStore, library: Library, report_id: str,
-                 annotators: Sequence[str] | None = None) -> list[Unit]:
+                 annotators: Sequence[str] | None = None, sha: str | None = None) -> list[Unit]:
     """The units of one report: its body sentences, with the value of every
     chosen annotator who marked it done; [] when fewer than two did."""
     done = done_annotators(store, report_id, annotators)
     if len(done) < 2:
         return []
-    analysis, per = _decisions(store, library, report_id, done)
+    analysis, per = _decisions(store, library, report_id, done, sha=sha)
     return [Unit(report_id, i, {a: _value(per[a].get(i), True) for a in done})
             for i in analysis.body_sentences()]
 
 
 def collect(store: AnnotationStore, library: Library, *, annotators: Sequence[str] | None = None,
             report_id: str | None = None) -> list[Unit]:
-    """Every unit of the home (or of one report)."""
-    ids = [report_id] if report_id else [m for m in store.report_ids() if m in library]
-    return [u for rid in ids for u in report_units(store, library, rid, annotators)]
+    """Every unit of the home (or of one report). The store's summary says who
+    marked what done, so only reports two chosen annotators marked done are
+    read (a report whose shard the summary could not read is read, and raises)."""
+    if report_id:
+        return report_units(store, library, report_id, annotators)
+    summary = store.summary()
+
+    def candidate(rid: str) -> bool:
+        people = summary[rid]["people"] if rid in summary else None
+        return people is None or sum(1 for a, p in people.items() if p["done"] and a != GOLD and (
+            annotators is None or a in annotators)) >= 2
+
+    shas = dict(library.listing("id", "sha256"))
+    return [u for rid in store.report_ids() if rid in shas and candidate(rid)
+            for u in report_units(store, library, rid, annotators, shas[rid])]
 
 
 @dataclass
@@ -227,30 +240,49 @@ def alpha(units: Iterable[Unit], annotators: Sequence[str],
     in Python (``_nominal``), without the package's per-call cost."""
     if len(annotators) < 2:
         return None, "alpha needs two annotators"
+    return _alpha_of(_coded(units, annotators), binary, small)
+
+
+def _coded(units: Iterable[Unit], annotators: Sequence[str]) -> list[list[str]]:
+    """The chosen annotators' values of each unit two or more of them coded."""
     chosen = set(annotators)
-    codes: dict = {}
-    counts: list[list[int]] = []
+    out = []
     for u in units:
-        vals = [v if binary is None else v == binary for a, v in u.values.items() if a in chosen]
-        if len(vals) < 2:
-            continue
-        row = [0] * len(codes)
-        for v in vals:
-            c = codes.setdefault(v, len(codes))
-            if c == len(row):
-                row.append(0)
-            row[c] += 1
-        counts.append(row)
-    if not counts:
+        vals = [v for a, v in u.values.items() if a in chosen]
+        if len(vals) > 1:
+            out.append(vals)
+    return out
+
+
+def _alpha_of(coded: list[list[str]], binary: str | None, small: bool) -> tuple[float | None, str]:
+    if not coded:
         return None, "no unit was coded by two annotators"
-    if len(codes) < 2:
+    if binary is not None:
+        counts = []
+        for vals in coded:
+            hit = vals.count(binary)
+            counts.append([hit, len(vals) - hit])
+        seen = sum(1 for c in (sum(r[0] for r in counts), sum(r[1] for r in counts)) if c)
+    else:
+        codes: dict[str, int] = {}
+        counts = []
+        for vals in coded:
+            row = [0] * len(codes)
+            for v in vals:
+                c = codes.setdefault(v, len(codes))
+                if c == len(row):
+                    row.append(0)
+                row[c] += 1
+            counts.append(row)
+        seen = len(codes)
+    if seen < 2:
         return None, "every unit has the same value (alpha is undefined)"
     if small:
         return _nominal(counts), ""
     import krippendorff
     import numpy as np
 
-    matrix = np.zeros((len(counts), len(codes)))
+    matrix = np.zeros((len(counts), max(len(r) for r in counts)))
     for i, row in enumerate(counts):
         matrix[i, :len(row)] = row
     return float(krippendorff.alpha(value_counts=matrix, level_of_measurement="nominal")), ""
@@ -297,13 +329,16 @@ def agreement(units: list[Unit], *, label: str | None = None) -> Agreement:
     notes: list[str] = []
     if not units:
         notes.append("no units: no report was marked done by two of the annotators")
-    overall, why = alpha(units, annotators)
+    coded = _coded(units, annotators)  # once, for alpha overall and per label
+    overall, why = _alpha_of(coded, None, False) if len(annotators) > 1 \
+        else (None, "alpha needs two annotators")
     if why:
         notes.append(f"alpha: {why}")
     labels = [label] if label else [v for v in values if v != NONE]
     per_label = {}
     for lb in labels:
-        per_label[lb], why = alpha(units, annotators, binary=lb)
+        per_label[lb], why = _alpha_of(coded, lb, False) if len(annotators) > 1 \
+            else (None, "alpha needs two annotators")
         if why:
             notes.append(f"alpha for {lb}: {why}")
     pairs = [pair(units, a, b) for a, b in combinations(annotators, 2)]
