@@ -191,6 +191,14 @@ class EntityIndex:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def rebuild(self) -> int:
+        """Delete the index and build it again (``baocao reindex``); the number of
+        reports indexed."""
+        self.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        return self.refresh()
+
     # ------------------------------------------------------------ keeping current
     def refresh(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Index what changed since the last refresh; returns how many reports

@@ -252,7 +252,8 @@ def test_cli_search_json_plain_passages_and_errors(syntax_home):
     bad = _cli(h, "search", "xoa", "--from", "soon")
     assert bad.exit_code == 1 and "is not a date" in bad.output
     res = _cli(h, "reindex")
-    assert res.exit_code == 0 and "4 reports" in res.stdout
+    assert res.exit_code == 0 and "search index rebuilt: 4 reports" in res.stdout
+    assert "entity index rebuilt: 4 reports" in res.stdout and (h / "cache" / "entities.sqlite").exists()
 
 
 def test_report_text_is_printed_inertly(home):

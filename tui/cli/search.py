@@ -72,15 +72,20 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], label, entity, date_f
 @click.command("reindex")
 @click.pass_context
 def reindex_cmd(ctx: click.Context) -> None:
-    """Delete the search index and build it again (it holds nothing that is not
-    in the library: searches keep it current by themselves)."""
+    """Delete the search and entity indexes and build them again (they hold
+    nothing that is not in the library: readers keep them current by themselves)."""
     import time
 
+    from annotations.entity_index import EntityIndex
     from annotations.search import reindex
 
     t0 = time.perf_counter()
     n = reindex(ctx.obj["home"])
     click.echo(f"search index rebuilt: {n} reports in {time.perf_counter() - t0:.1f} s")
+    t0 = time.perf_counter()
+    with EntityIndex(ctx.obj["home"]) as index:
+        n = index.rebuild()
+    click.echo(f"entity index rebuilt: {n} reports in {time.perf_counter() - t0:.1f} s")
 
 
 def register(group: click.Group) -> None:
