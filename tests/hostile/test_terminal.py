@@ -454,7 +454,7 @@ def test_show_paragraphs_keep_entity_styles():
 def test_inert_strip_cuts_to_width():
     from rich.segment import Segment
 
-    from tui.widgets.report_table import inert_strip
+    from tui.widgets.line_table import inert_strip
 
     strip = inert_strip([Segment("ab\u202ecd" + "x" * 20), Segment("tail")], 12)
     assert strip.cell_length == 12 and "".join(s.text for s in strip) == "ab⟨U+202E⟩cd"

@@ -162,7 +162,7 @@ class ReviewScreen(Screen):
                 Text("This report has no body sentence.", style="dim"))
             return
         rv = self.review
-        i = self.rows[self.query_one(ReviewTable).cursor]
+        i = self.rows[self.query_one(ReviewTable).cursor_row]
         s, e = self.spans[i]
         out = Text(f"Sentence {i + 1}/{len(self.spans)}", style="bold")
         if rv.disagrees(i):
@@ -190,7 +190,7 @@ class ReviewScreen(Screen):
     # ------------------------------------------------------------ moving
     @property
     def cursor_sentence(self) -> int:
-        return self.rows[self.query_one(ReviewTable).cursor]
+        return self.rows[self.query_one(ReviewTable).cursor_row]
 
     def _go(self, row: int) -> None:
         self.query_one(ReviewTable).move_cursor(row)
@@ -201,14 +201,14 @@ class ReviewScreen(Screen):
         self._go(event.row)
 
     def action_move(self, delta: int) -> None:
-        self._go(self.query_one(ReviewTable).cursor + delta)
+        self._go(self.query_one(ReviewTable).cursor_row + delta)
 
     def action_page(self, direction: int) -> None:
         table = self.query_one(ReviewTable)
-        self._go(table.cursor + direction * max(1, table.size.height - 1))
+        self._go(table.cursor_row + direction * max(1, table.size.height - 1))
 
     def action_disagreement(self, direction: int) -> None:
-        cur = self.query_one(ReviewTable).cursor
+        cur = self.query_one(ReviewTable).cursor_row
         steps = range(cur + 1, len(self.rows)) if direction > 0 else range(cur - 1, -1, -1)
         for row in steps:
             if self.review.disagrees(self.rows[row]):
@@ -261,7 +261,7 @@ class ReviewScreen(Screen):
         self._reload()
         self._update()
         if change is not None and change.what in ("tagged", "none") and self.app.advance:
-            cur = self.query_one(ReviewTable).cursor
+            cur = self.query_one(ReviewTable).cursor_row
             nxt = next((r for r in range(cur + 1, len(self.rows))
                         if self.review.disagrees(self.rows[r]) and self.rows[r] not in
                         self.review.gold), None)
