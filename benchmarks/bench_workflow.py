@@ -62,13 +62,17 @@ def verdict(ok: bool) -> str:
 Gold = list  # sentence index -> label name, or None for "none"
 
 
-def gold_passages(n: int, seed: int = SEED) -> Gold:
-    """Runs of 1-5 sentences (seeded lengths), labels cycling through CYCLE."""
+def gold_passages(n: int, seed: int = SEED, breaks: frozenset[int] = frozenset()) -> Gold:
+    """Runs of 1-5 sentences (seeded lengths), labels cycling through CYCLE; a
+    run ends before each position in ``breaks`` (a caption or heading lies
+    between: J never takes one into a passage)."""
     rng = random.Random(seed)
     gold: Gold = []
     k = 0
     while len(gold) < n:
-        gold += [CYCLE[k % len(CYCLE)]] * min(rng.randint(1, 5), n - len(gold))
+        length = min(rng.randint(1, 5), n - len(gold))
+        cut = next((b for b in sorted(breaks) if len(gold) < b < len(gold) + length), None)
+        gold += [CYCLE[k % len(CYCLE)]] * ((cut - len(gold)) if cut else length)
         k += 1
     return gold
 
@@ -179,26 +183,27 @@ async def replay(home: Path, rid: str, gold: Gold, *, advance: bool, passages: b
     app = make_app(home, ANNOTATOR, seed=False)
     async with app.run_test(size=(120, 40)) as pilot:
         reader = await open_report(pilot, rid)
-        if reader.view.sentence_count != len(gold):
-            raise AssertionError(f"{rid}: {reader.view.sentence_count} sentences, gold has {len(gold)}")
+        body = reader.body  # gold and plan count body sentences: j/k skip the others
+        if len(body) != len(gold):
+            raise AssertionError(f"{rid}: {len(body)} body sentences, gold has {len(gold)}")
         if app.advance != advance:
             raise AssertionError(f"[reader] advance is {app.advance}, wanted {advance}")
         await pilot.press(*keys)
         await pilot.pause()
         got = decisions_of(app.store, rid)
         # The old workflow leaves neutral sentences undecided (it had no "none").
-        want = {i: label for i, label in enumerate(gold) if advance or label is not None}
+        want = {body[i]: label for i, label in enumerate(gold) if advance or label is not None}
         if got != want:
             wrong = sorted(i for i in set(got) | set(want) if got.get(i, "?") != want.get(i, "?"))
             raise AssertionError(f"{rid} ({'after' if advance else 'before'}): the store differs "
                                  f"from the gold labelling at sentences {wrong[:10]}")
         passages_got = [(a.sentence_start, a.sentence_end, a.label)
                         for a in app.store.passages(rid) if a.annotator == ANNOTATOR]
-        passages_want = [r for r in runs_of(gold) if r[2] is not None]
+        passages_want = [(body[f], body[la], lb) for f, la, lb in runs_of(gold) if lb is not None]
         if passages_got != passages_want:
             raise AssertionError(f"{rid}: passages {passages_got[:5]}… != gold {passages_want[:5]}…")
-        if reader.view.cursor != end:
-            raise AssertionError(f"{rid}: the cursor ended on {reader.view.cursor}, planned {end}")
+        if reader.view.cursor != body[end]:
+            raise AssertionError(f"{rid}: the cursor ended on {reader.view.cursor}, planned {body[end]}")
     return len(keys)
 
 
@@ -210,7 +215,7 @@ async def session(template: Path, tmp: Path, name: str, rid: str, gold: Gold, *,
     after = await replay(copy_home(template, tmp / f"{name}-after", advance=True), rid, gold,
                          advance=True, passages=passages)
     neutral = sum(1 for g in gold if g is None)
-    print(f"({name}) {rid}, {n} sentences, {len(runs_of(gold))} runs, {neutral} neutral, "
+    print(f"({name}) {rid}, {n} body sentences, {len(runs_of(gold))} runs, {neutral} neutral, "
           f"{'as passages (J)' if passages else 'sentence by sentence'}: "
           f"store == gold after each replay")
     line = f"  keystrokes/sentence  before {before / n:.2f}  after {after / n:.2f}"
@@ -351,12 +356,17 @@ async def run(tmp: Path) -> None:
     long_id = max(reports, key=lambda m: m.sentences).id
     short_id = min(reports, key=lambda m: m.sentences).id
     lib = Library(template)
-    n_long, n_short = (len(lib.analysis(r).sentences) for r in (long_id, short_id))
+    body_long, body_short = (lib.analysis(r).body_sentences() for r in (long_id, short_id))
+    n_long, n_short = len(body_long), len(body_short)
+    breaks = frozenset(g for g in range(1, n_long) if body_long[g] - body_long[g - 1] > 1)
     print(f"(imported {len(reports)} seed reports in {time.perf_counter() - t0:.1f} s)")
-    await session(template, tmp, "a", long_id, gold_passages(n_long), passages=True, target=None)
+    await session(template, tmp, "a", long_id, gold_passages(n_long, breaks=breaks), passages=True, target=None)
     await session(template, tmp, "b", short_id, gold_sentences(n_short), passages=False,
                   target=TARGET_KEYS)
-    await bench_edits(copy_home(template, tmp / "edits", advance=True), long_id)
+    # edits inside one passage over a whole report: one with no caption or heading (J stops there)
+    plain = [m for m in reports if len(lib.analysis(m.id).body_sentences()) == m.sentences]
+    edits_id = max(plain, key=lambda m: m.sentences).id
+    await bench_edits(copy_home(template, tmp / "edits", advance=True), edits_id)
 
 
 def main() -> None:
