@@ -7,8 +7,9 @@ canonical texts and the entity corrections, and deleting it loses nothing.
 It is kept current lazily: every reader first compares the catalogue's
 (id, sha256, date) and the corrections with what each report was indexed
 from (inside SQLite, the catalogue attached read-only), and re-indexes only
-what differs: an import makes the next reader index the new texts; a
-correction, the reports holding its words. A file that is not a database is
+what differs: an import indexes what it imported when it ends
+(``services.index_imported``; a reader does it if that was stopped); a
+correction makes the next reader re-index the reports holding its words. A file that is not a database is
 made again; a disk that cannot be written gets the index in memory.
 
 Variants of one name are one entity: the key is the name's words folded for

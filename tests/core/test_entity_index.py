@@ -189,3 +189,47 @@ def test_kwic_pieces_come_from_the_text(text, data):
     assert re.sub(r"\s+", " ", text[:start]).endswith(left) and len(left) <= width
     assert re.sub(r"\s+", " ", text[end:]).startswith(right) and len(right) <= width
     assert "\n" not in left + hit + right
+
+
+def _indexed_docs(path: Path, column: str = "doc") -> set[str]:
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    try:
+        return {row[0] for row in db.execute(f"SELECT {column} FROM docs")}
+    finally:
+        db.close()
+
+
+def test_an_import_brings_both_indexes_current(home: Path):
+    """services.import_paths indexes what it imported: the first search or
+    entities list after a big import does not index the whole import."""
+    from annotations.home import Home
+    from annotations.services import import_paths
+    from support import SEEDS
+
+    summary = import_paths(home, [SEEDS], workers=1)
+    h = Home(home)
+    assert len(summary.imported) == 5
+    assert _indexed_docs(h.root / "cache" / "entities.sqlite") == set(summary.imported)
+    assert _indexed_docs(h.library_dir / "search.sqlite", "id") == set(summary.imported)
+
+
+def test_an_index_that_cannot_be_updated_warns_and_the_import_stands(home: Path):
+    import sqlite3
+
+    from annotations.home import Home
+    from annotations.services import import_paths
+    from support import SEEDS
+
+    h = Home(home)
+    h.library_dir.mkdir(parents=True)
+    newer = sqlite3.connect(h.library_dir / "search.sqlite")
+    newer.execute("PRAGMA user_version = 999")  # a newer baocao's index: never rewritten
+    newer.close()
+    warned: list[str] = []
+    summary = import_paths(home, [SEEDS], workers=1, warn=warned.append)
+    assert len(summary.imported) == 5 and not summary.failed
+    assert len(Library(home)) == 5
+    assert any("indexes were not brought up to date" in w and "newer baocao" in w
+               for w in warned), warned
