@@ -7,13 +7,25 @@ from rich.text import Text
 
 from annotations.text.sanitize import inert
 
-LEFT, RIGHT = 40, 70  # characters shown before and after a hit's first match
+LEFT, RIGHT = 40, 70  # characters shown before and after the match the line centres on
 MATCH = "bold reverse"
 
 
+def anchor(matches, right: int = RIGHT) -> int | None:
+    """Where the line centres: the earliest match that opens the span of
+    ``right`` characters holding the most matches. With ``xoa nha tam`` the
+    words side by side win over a lone ``tâm`` of ``quan tâm`` before them."""
+    best, most = None, 0
+    for s, _ in matches:
+        held = sum(1 for s2, e2 in matches if s <= s2 and e2 <= s + right)
+        if held > most:
+            best, most = s, held
+    return best
+
+
 def kwic(hit, left: int = LEFT, right: int = RIGHT) -> Text:
-    """The hit's sentence around its first match, every match highlighted."""
-    first = hit.matches[0][0] if hit.matches else hit.start
+    """The hit's sentence around its densest run of matches, every match highlighted."""
+    first = anchor(hit.matches, right) if hit.matches else hit.start
     lo, hi = max(hit.start, first - left), min(hit.end, first + right)
     line = Text("…" if lo > hit.start else "")
     at = lo
