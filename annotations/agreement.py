@@ -23,7 +23,7 @@ from itertools import combinations
 
 from .corpus.library import Library
 from .errors import BaocaoError
-from .models import Analysis
+from .models import TAGGABLE_KINDS, Analysis
 from .store import AnnotationStore
 from .store.decisions import normalise
 from .store.records import GOLD  # adjudicated labels' annotator: never one of those compared
@@ -46,6 +46,26 @@ def report_sentences(library: Library, report_id: str, sha: str | None = None) -
     hash, if the caller has it (saves a catalogue read)."""
     sha = sha or library.get(report_id).sha256
     return _sentences_only(library.cached_analysis_dict(sha)) or library.open(report_id).analysis
+
+
+Spans = tuple[tuple[int, int], ...]  # (start, end) of each sentence, in order
+
+
+def _sentence_spans(library: Library, report_id: str, sha: str) -> tuple[Spans, list[int]]:
+    """(sentence spans, body sentence indexes) of a report, straight from the raw
+    analysis cache entry (no Analysis objects: a pass over every report only
+    needs these); from ``report_sentences`` when the entry is missing or malformed."""
+    cached = library.cached_analysis_dict(sha)
+    try:
+        body_par = [len(p) < 3 or p[2] in TAGGABLE_KINDS for p in cached["paragraphs"]]
+        sents = cached["sentences"]
+        if all(len(x) == 3 and type(x[0]) is int and type(x[1]) is int for x in sents):
+            return (tuple((x[0], x[1]) for x in sents),
+                    [i for i, x in enumerate(sents) if body_par[x[2]]])
+    except (KeyError, TypeError, IndexError):
+        pass
+    analysis = report_sentences(library, report_id, sha)
+    return tuple((x.start, x.end) for x in analysis.sentences), analysis.body_sentences()
 
 
 class _LazyText:
@@ -113,26 +133,20 @@ class Review:
         return _value(d, False) if d is not None else None
 
 
-def _decisions(store: AnnotationStore, library: Library, report_id: str,
-               annotators: Iterable[str], analysis: Analysis | None = None,
-               docs: list[dict] | None = None, sha: str | None = None
-               ) -> tuple[Analysis, dict[str, dict[int, dict]]]:
-    """The report's sentences and each annotator's document per sentence."""
-    sha = sha or library.get(report_id).sha256
-    analysis = analysis or report_sentences(library, report_id, sha)
-    spans = tuple((s.start, s.end) for s in analysis.sentences)
-    docs = store.documents(report_id) if docs is None else docs
+def _decisions(library: Library, report_id: str, annotators: Iterable[str], spans: Spans,
+               docs: list[dict], sha: str) -> dict[str, dict[int, dict]]:
+    """Each annotator's document per sentence of the report (``spans``: its sentences)."""
     text = _LazyText(library, report_id)
     chosen = set(annotators)
     mine: dict[str, list[dict]] = {a: [] for a in chosen}
     for d in docs:
         if d["annotator"] in chosen and not d["orphaned"]:
             mine[d["annotator"]].append(d)
-    return analysis, {a: _one_per_sentence(ds, spans) or normalise(ds, a, spans, text, sha)
-                      for a, ds in mine.items()}
+    return {a: _one_per_sentence(ds, spans) or normalise(ds, a, spans, text, sha)
+            for a, ds in mine.items()}
 
 
-def _one_per_sentence(docs: list[dict], spans: tuple[tuple[int, int], ...]) -> dict[int, dict]:
+def _one_per_sentence(docs: list[dict], spans: Spans) -> dict[int, dict]:
     """sentence -> document when each document is exactly one current sentence and no
     two share one (what schema 3 writes); {} otherwise (``normalise`` splits them)."""
     per: dict[int, dict] = {}
@@ -152,7 +166,10 @@ def review(store: AnnotationStore, library: Library, report_id: str,
     done = done_annotators(store, report_id)
     docs = store.documents(report_id)
     others = sorted({d["annotator"] for d in docs if d["decided"]} - set(done) - {GOLD})
-    analysis, per = _decisions(store, library, report_id, [*done, *others, GOLD], analysis, docs)
+    sha = library.get(report_id).sha256
+    analysis = analysis or report_sentences(library, report_id, sha)
+    per = _decisions(library, report_id, [*done, *others, GOLD],
+                     tuple((s.start, s.end) for s in analysis.sentences), docs, sha)
     body = analysis.body_sentences()
     values = {}
     for i in body:
@@ -173,9 +190,10 @@ def report_units(store: AnnotationStore, library: Library, report_id: str,
     done = done_annotators(store, report_id, annotators)
     if len(done) < 2:
         return []
-    analysis, per = _decisions(store, library, report_id, done, sha=sha)
-    return [Unit(report_id, i, {a: _value(per[a].get(i), True) for a in done})
-            for i in analysis.body_sentences()]
+    sha = sha or library.get(report_id).sha256
+    spans, body = _sentence_spans(library, report_id, sha)
+    per = _decisions(library, report_id, done, spans, store.documents(report_id), sha)
+    return [Unit(report_id, i, {a: _value(per[a].get(i), True) for a in done}) for i in body]
 
 
 def collect(store: AnnotationStore, library: Library, *, annotators: Sequence[str] | None = None,
@@ -257,34 +275,62 @@ def _coded(units: Iterable[Unit], annotators: Sequence[str]) -> list[list[str]]:
 def _alpha_of(coded: list[list[str]], binary: str | None, small: bool) -> tuple[float | None, str]:
     if not coded:
         return None, "no unit was coded by two annotators"
-    if binary is not None:
-        counts = []
-        for vals in coded:
-            hit = vals.count(binary)
-            counts.append([hit, len(vals) - hit])
-        seen = sum(1 for c in (sum(r[0] for r in counts), sum(r[1] for r in counts)) if c)
-    else:
-        codes: dict[str, int] = {}
-        counts = []
-        for vals in coded:
-            row = [0] * len(codes)
-            for v in vals:
-                c = codes.setdefault(v, len(codes))
-                if c == len(row):
-                    row.append(0)
-                row[c] += 1
-            counts.append(row)
-        seen = len(codes)
-    if seen < 2:
-        return None, "every unit has the same value (alpha is undefined)"
+    counts, codes = _value_counts(coded)
     if small:
-        return _nominal(counts), ""
+        return _python_alpha(counts, codes, binary)
+    return _package_alpha(_matrix(counts), codes, binary)
+
+
+_SAME = "every unit has the same value (alpha is undefined)"
+
+
+def _value_counts(coded: list[list[str]]) -> tuple[list[list[int]], dict[str, int]]:
+    """Each unit's count of each value (value -> column, in order of first
+    appearance; a row stops at the last value seen when it was counted)."""
+    codes: dict[str, int] = {}
+    counts = []
+    for vals in coded:
+        row = [0] * len(codes)
+        for v in vals:
+            c = codes.setdefault(v, len(codes))
+            if c == len(row):
+                row.append(0)
+            row[c] += 1
+        counts.append(row)
+    return counts, codes
+
+
+def _python_alpha(counts: list[list[int]], codes: dict[str, int],
+                  binary: str | None) -> tuple[float | None, str]:
+    if binary is not None:  # that value's column against the rest
+        c = codes.get(binary, len(codes))
+        counts = [[r[c], sum(r) - r[c]] if c < len(r) else [0, sum(r)] for r in counts]
+        if not all(any(r[k] for r in counts) for k in (0, 1)):
+            return None, _SAME
+    elif len(codes) < 2:
+        return None, _SAME
+    return _nominal(counts), ""
+
+
+def _matrix(counts: list[list[int]]):
+    """The value counts as the package takes them: units x values, zero-padded."""
+    import numpy as np
+
+    width = max(map(len, counts))
+    return np.array([r if len(r) == width else r + [0] * (width - len(r)) for r in counts],
+                    dtype=float)
+
+
+def _package_alpha(matrix, codes: dict[str, int], binary: str | None) -> tuple[float | None, str]:
+    """Alpha from the package, on ``_matrix`` (made once for alpha overall and per label)."""
     import krippendorff
     import numpy as np
 
-    matrix = np.zeros((len(counts), max(len(r) for r in counts)))
-    for i, row in enumerate(counts):
-        matrix[i, :len(row)] = row
+    if binary is not None:  # that value's column against the rest
+        hit = matrix[:, codes[binary]] if binary in codes else np.zeros(len(matrix))
+        matrix = np.column_stack((hit, matrix.sum(axis=1) - hit))
+    if np.count_nonzero(matrix.sum(axis=0)) < 2:
+        return None, _SAME
     return float(krippendorff.alpha(value_counts=matrix, level_of_measurement="nominal")), ""
 
 
@@ -307,16 +353,18 @@ def _nominal(counts: list[list[int]]) -> float:
 def pair(units: Iterable[Unit], a: str, b: str) -> Pair:
     """Cohen's kappa, observed agreement and confusion matrix of two annotators
     on the units both coded."""
-    both = [(u.values[a], u.values[b]) for u in units if a in u.values and b in u.values]
+    both = Counter((v[a], v[b]) for v in (u.values for u in units) if a in v and b in v)
     confusion: dict[str, dict[str, int]] = {}
-    for x, y in both:
-        row = confusion.setdefault(x, {})
-        row[y] = row.get(y, 0) + 1
-    n = len(both)
+    ca: Counter[str] = Counter()
+    cb: Counter[str] = Counter()
+    for (x, y), k in both.items():
+        confusion.setdefault(x, {})[y] = k
+        ca[x] += k
+        cb[y] += k
+    n = ca.total()
     if not n:
         return Pair(a, b, 0, None, None, confusion)
-    observed = sum(x == y for x, y in both) / n
-    ca, cb = Counter(x for x, _ in both), Counter(y for _, y in both)
+    observed = sum(k for (x, y), k in both.items() if x == y) / n
     expected = sum(ca[v] * cb[v] for v in ca) / (n * n)
     kappa = None if expected == 1 else (observed - expected) / (1 - expected)
     return Pair(a, b, n, observed, kappa, confusion)
@@ -329,16 +377,24 @@ def agreement(units: list[Unit], *, label: str | None = None) -> Agreement:
     notes: list[str] = []
     if not units:
         notes.append("no units: no report was marked done by two of the annotators")
-    coded = _coded(units, annotators)  # once, for alpha overall and per label
-    overall, why = _alpha_of(coded, None, False) if len(annotators) > 1 \
-        else (None, "alpha needs two annotators")
+    coded = [list(u.values.values()) for u in units if len(u.values) > 1]  # every annotator's
+    counts, codes = _value_counts(coded)
+    matrix = _matrix(counts) if coded else None  # once, for alpha overall and per label
+
+    def alpha_of(binary: str | None) -> tuple[float | None, str]:
+        if len(annotators) < 2:
+            return None, "alpha needs two annotators"
+        if not coded:
+            return None, "no unit was coded by two annotators"
+        return _package_alpha(matrix, codes, binary)
+
+    overall, why = alpha_of(None)
     if why:
         notes.append(f"alpha: {why}")
     labels = [label] if label else [v for v in values if v != NONE]
     per_label = {}
     for lb in labels:
-        per_label[lb], why = _alpha_of(coded, lb, False) if len(annotators) > 1 \
-            else (None, "alpha needs two annotators")
+        per_label[lb], why = alpha_of(lb)
         if why:
             notes.append(f"alpha for {lb}: {why}")
     pairs = [pair(units, a, b) for a, b in combinations(annotators, 2)]
@@ -347,11 +403,12 @@ def agreement(units: list[Unit], *, label: str | None = None) -> Agreement:
             notes.append(f"kappa {p.a}/{p.b}: both gave one and the same value throughout")
         elif not p.units:
             notes.append(f"{p.a} and {p.b} share no unit")
-    by_report: dict[str, list[Unit]] = {}
+    by_report: dict[str, list[list[str]]] = {}  # each report's coded units, as ``alpha`` takes them
     for u in units:
-        by_report.setdefault(u.report_id, []).append(u)
-    per_report = {rid: alpha(us, sorted({a for u in us for a in u.values}), small=True)[0]
-                  for rid, us in by_report.items()}
+        rows = by_report.setdefault(u.report_id, [])
+        if len(u.values) > 1:
+            rows.append(list(u.values.values()))
+    per_report = {rid: _alpha_of(rows, None, True)[0] for rid, rows in by_report.items()}
     per_unit = Counter(len(u.values) for u in units)
     return Agreement(annotators, len(units), values, overall, per_label, pairs, per_report,
                      dict(per_unit), notes)

@@ -21,6 +21,8 @@ still be mapped to its report.
 from __future__ import annotations
 
 import os
+from itertools import product
+from operator import itemgetter
 from pathlib import Path
 
 import orjson
@@ -96,24 +98,20 @@ def parse_shard(raw: bytes, path: Path) -> dict:
     return data
 
 
-_KEYS = frozenset(FIELDS)
+_GET = itemgetter(*FIELDS)
+# every accepted combination of the fields' types, in FIELDS order (12 of them)
+_TYPES = frozenset(product(*FIELDS.values()))
 
 
 def _doc_ok(d) -> bool:
-    # Unrolled (this runs for every document an export reads); `type(x) is int`
-    # also refuses booleans. Extra fields are allowed (a newer minor version).
-    return (type(d) is dict and _KEYS <= d.keys()
-            and type(d["start"]) is int and type(d["end"]) is int
-            and type(d["sentence_start"]) is int and type(d["sentence_end"]) is int
-            and type(d["id"]) is str and type(d["report_id"]) is str
-            and (d["label"] is None or type(d["label"]) is str) and type(d["text"]) is str
-            and type(d["note"]) is str and type(d["annotator"]) is str
-            and type(d["created_at"]) is str and type(d["updated_at"]) is str
-            and type(d["report_sha256"]) is str and type(d["orphaned"]) is bool
-            and type(d["decided"]) is bool and type(d["source"]) is str
-            and (d["score"] is None or type(d["score"]) in (int, float))
-            and (d["model_version"] is None or type(d["model_version"]) is str)
-            and (d["decided"] or d["label"] is None))  # a label is a decision
+    # One look-up of the fields' types as a tuple (this runs for every document
+    # an export or agreement reads); ``type`` refuses booleans as numbers.
+    # Extra fields are allowed (a newer minor version).
+    try:
+        types = tuple(map(type, _GET(d)))
+    except (KeyError, TypeError):  # a field missing, or not an object
+        return False
+    return types in _TYPES and (d["decided"] or d["label"] is None)  # a label is a decision
 
 
 def _fields_problem(what: str, doc, fields: dict[str, tuple[type, ...]]) -> str | None:
@@ -143,9 +141,9 @@ def _shape_problem(data) -> str | None:
                 problem = _fields_problem(f"meta {key}", doc, {"report_id": (str,)})
                 if problem:
                     return problem
-        if name != TABLE:
+        if name != TABLE or all(map(_doc_ok, table.values())):
             continue
-        for doc_id, doc in table.items():
+        for doc_id, doc in table.items():  # which one, and why
             if not _doc_ok(doc):
                 return (_fields_problem(f"document {doc_id}", doc, FIELDS)
                         or f"document {doc_id} has a label but is not decided")

@@ -103,6 +103,8 @@ class ShardSet:
         self._hashed: dict[str, str] = {}  # hashed file name -> report id (never changes)
         # hashed file names whose report id cannot be read -> why (see ``scan``)
         self.unresolved: dict[str, CorruptDatabase] = {}
+        # the last shard read without opening its TinyDB (``_peek``)
+        self._peeked: tuple[str, ShardStorage] | None = None
 
     def path(self, report_id: str) -> Path:
         name = shard_name(report_id)
@@ -134,6 +136,9 @@ class ShardSet:
         if db is None:
             db = TinyDB(self.path(report_id), storage=ShardStorage, readonly=self.readonly)
             db.table(TABLE, cache_size=0)  # another process may write: no query cache
+            if self._peeked is not None and self._peeked[0] == report_id:
+                db.storage.adopt(self._peeked[1])  # one holder of the cached data, not two
+                self._peeked = None
             self._dbs[report_id] = db
             if len(self._dbs) > OPEN_SHARDS:
                 self._dbs.popitem(last=False)
@@ -149,18 +154,26 @@ class ShardSet:
             self._where[d["id"]] = report_id
         return table
 
+    def _peek(self, report_id: str) -> dict | None:
+        """One shard's data: its open TinyDB's, else read without opening one
+        (no TinyDB objects for a read-only pass over every report, which so
+        holds one shard at a time). The last shard read so stays, re-validated
+        with one fstat like an open one: its documents and states cost one read."""
+        if report_id in self._dbs:
+            return self.db(report_id).storage.read()
+        if self._peeked is None or self._peeked[0] != report_id:
+            self._peeked = (report_id, ShardStorage(self.path(report_id), readonly=True))
+        return self._peeked[1].read()
+
     def state(self, report_id: str) -> dict[str, dict]:
         """annotator -> that annotator's state of the report (done, position)."""
-        data = self.db(report_id).storage.read()
+        data = self._peek(report_id)
         table = data.get(STATE, {}) if data else {}
         return {d["annotator"]: d for d in table.values()}
 
     def documents(self, report_id: str) -> list[dict]:
-        """A report's documents; a shard not open is read without being cached,
-        so a pass over every report (export) holds one shard at a time."""
-        if report_id in self._dbs:
-            return list(self.docs(report_id).values())
-        data = ShardStorage(self.path(report_id), readonly=True).read()
+        """A report's documents (``_peek``: a shard not open is not opened)."""
+        data = self._peek(report_id)
         return list(data.get(TABLE, {}).values()) if data else []
 
     def read_signed(self, report_id: str) -> tuple[tuple[int, int, int], dict]:
@@ -340,10 +353,8 @@ class ShardSet:
         return out
 
     def read_data(self, report_id: str) -> dict | None:
-        """One shard's data (cached if open, else read once without caching)."""
-        if report_id in self._dbs:
-            return self.db(report_id).storage.read()
-        return ShardStorage(self.path(report_id), readonly=True).read()
+        """One shard's data (cached if open, else read without opening it)."""
+        return self._peek(report_id)
 
     def recover(self, journal: Path) -> int:
         """Finish a ``replace_many`` whose process died after its commit point:
@@ -398,6 +409,7 @@ class ShardSet:
 
     def close(self) -> None:
         self._dbs.clear()
+        self._peeked = None
 
 
 def _marked_done(table: dict, annotators: list[str]) -> dict:
