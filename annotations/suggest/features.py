@@ -7,11 +7,19 @@ A sentence becomes a bag of feature strings (``sentence_features``):
   and ``w:`` the words of the analysis (its tokens: ``khó khăn`` is one word,
   single syllables included). Syllable unigrams and word bigrams were tried
   and left out: they lowered the seeds' leave-one-report-out macro-F1;
+- ``n:`` the syllables in a negation's scope (the ``NEGATION_SCOPE`` syllables
+  after ``chưa``, ``không``, ``thiếu``, ``chẳng``): the guidelines' risks are
+  results and duties negated (``chưa đạt``, ``không đạt``, ``thiếu chủ động``,
+  ``chưa quyết liệt``), which plain bag features count as the result or duty
+  itself (the usual negation marking of sentiment classifiers);
 - ``b1:``/``b2:`` the sentence's first syllable and first two: report text
   states tasks as bare imperatives (``Tăng cường ...``, ``Tiếp tục ...``);
 - ``sec:`` the cue class of the section heading the sentence sits under
   (``Nhiệm vụ trọng tâm thời gian tới`` -> task, ``Hạn chế, khó khăn`` -> risk)
-  and ``h:`` that heading's syllables; ``heading`` for a heading itself;
+  and ``h:`` that heading's syllables; ``heading`` for a heading itself. The
+  report's title opens no section: it heads every sentence alike, so its cue
+  class would push the whole report one way (a title ``Bắt tay vào thực hiện
+  nhiệm vụ ...`` made every sentence under it look like a task);
 - ``pos:`` the fifth of the report it is in; ``cue:`` the cue classes present.
 
 A heading is a paragraph of kind ``heading``, or a short body paragraph of one
@@ -55,6 +63,8 @@ HEADING_CUES: dict[str, tuple[str, ...]] = {
     "achievement": ("kết quả", "thành tựu", "tình hình", "nổi bật", "đạt được", "hoàn thành"),
 }
 
+NEGATIONS = frozenset({"chưa", "không", "thiếu", "chẳng"})
+NEGATION_SCOPE = 2  # syllables: the word after the negation (one or two syllables)
 _SYLLABLE = re.compile(r"\w+")
 _FINAL = tuple(".!?…:;")
 HEADING_MAX_SYLLABLES = 14
@@ -141,9 +151,10 @@ def views(text: str, analysis: Analysis) -> list[SentenceView]:
         words = [low[t.start:t.end] for t in inside] if low is not None \
             else [fold_tones(text[t.start:t.end].lower()) for t in inside]
         words = [w for w in words if w[:1].isalnum()]
-        sylls = _SYLLABLE.findall(low[s.start:s.end]) if low is not None else syllables(text[s.start:s.end])
+        sylls = _SYLLABLE.findall(low, s.start, s.end) if low is not None \
+            else syllables(text[s.start:s.end])
         heading = _is_heading(text, analysis, s.paragraph, sent_count)
-        if heading:
+        if heading and s.paragraph > 0:  # the title (paragraph 0) opens no section
             section, section_sylls = heading_class(sylls), sylls
         out.append(SentenceView(i, sylls, words, cue_hits(sylls), heading,
                                 None if heading else section, [] if heading else section_sylls,
@@ -156,6 +167,12 @@ def sentence_features(v: SentenceView) -> list[str]:
     s = v.sylls
     feats = [f"s2:{a}_{b}" for a, b in zip(s, s[1:])]
     feats += [f"w:{x}" for x in v.words]
+    scope = -1
+    for j, x in enumerate(s):
+        if x in NEGATIONS:
+            scope = j + NEGATION_SCOPE
+        elif j <= scope:
+            feats.append(f"n:{x}")
     if s:
         feats.append(f"b1:{s[0]}")
         feats.append(f"b2:{'_'.join(s[:2])}")

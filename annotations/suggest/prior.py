@@ -28,7 +28,8 @@ from .features import CUES, SentenceView
 PRIOR_LABELS = tuple(CUES)  # task, achievement, risk
 NONE_BASE = 1.2  # above one cue: a sentence with a single weak cue stays none
 TEMPERATURE = 1.0
-_OPENERS = tuple(tuple(p.split()) for p in CUES["task"]) + (("một", "là"), ("hai", "là"))
+_OPENERS = frozenset(" ".join(p.split()) for p in CUES["task"]) | {"một là", "hai là"}
+_OPENER_LENGTHS = sorted({len(p.split()) for p in _OPENERS})
 _NEGATIONS = ("chưa", "không")
 
 
@@ -37,7 +38,7 @@ def prior_scores(v: SentenceView) -> dict[str | None, float]:
     hits = v.cues
     scores: dict[str | None, float] = {lab: float(hits.get(lab, 0)) for lab in PRIOR_LABELS}
     s = v.sylls
-    if any(tuple(s[:len(p)]) == p for p in _OPENERS):
+    if any(" ".join(s[:n]) in _OPENERS for n in _OPENER_LENGTHS):
         scores["task"] += 2
     if v.section in scores:
         scores[v.section] += 2

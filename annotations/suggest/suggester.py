@@ -24,10 +24,11 @@ from .features import sentence_features, views
 from .model import Counts, NaiveBayes
 from .prior import prior_proba
 
-FORMAT = 2  # of the model file and the features: another value is rebuilt
+FORMAT = 3  # of the model file and the features: another value is rebuilt
 NONE = ""  # the "none" class inside the model
 PRIOR_WEIGHT = 2.0  # beta = PRIOR_WEIGHT * PRIOR_HALF / (PRIOR_HALF + labels)
 PRIOR_HALF = 150
+PARAGRAPH_WEIGHT = 2.0  # lambda: how much a paragraph's other sentences count (see the package docstring)
 WINDOW_SENTENCES = 120  # the teach queue scores whole reports until it has this many
 WINDOW_TAKE = 8  # questions asked per window (its smallest margins)
 REPORTS_CACHED = 64  # reports whose features are kept in memory
@@ -80,6 +81,7 @@ class _Report:
     bags: list[list[str]]
     priors: list[list[float]]  # per sentence: the prior's P(class), in ``classes`` order
     body: list[int]
+    runs: list[tuple[int, int]]  # [from, to) positions in ``body`` of each paragraph's sentences
     analysis: Analysis
 
 
@@ -167,8 +169,14 @@ class Suggester:
         for v in vs:
             p = prior_proba(v, self.labels)
             priors.append([p[c or None] for c in self.classes])
-        return _Report(sha, [sentence_features(v) for v in vs], priors, analysis.body_sentences(),
-                       analysis)
+        body = analysis.body_sentences()
+        runs, at = [], 0
+        for k in range(1, len(body) + 1):
+            if k == len(body) or (analysis.sentences[body[k]].paragraph
+                                  != analysis.sentences[body[at]].paragraph):
+                runs.append((at, k))
+                at = k
+        return _Report(sha, [sentence_features(v) for v in vs], priors, body, runs, analysis)
 
     def _body(self, rid: str, sha: str) -> list[int]:
         """Body sentences of a report, from its cached analysis read as raw JSON
@@ -307,7 +315,10 @@ class Suggester:
         ``train`` (report id, sentence, class; "" for none), made as ``suggest``
         makes them; ``train`` empty: the prior alone. For quality figures."""
         model = self._fit(train) if train else None
-        return [self._suggestion(self._report(r), i, model, len(train)) for r, i in test]
+        scored: dict[str, dict[int, Suggestion]] = {}
+        for r in dict.fromkeys(r for r, _ in test):
+            scored[r] = {g.sentence: g for g in self._scored(self._report(r), model, len(train))}
+        return [scored[r][i] for r, i in test]
 
     def _save(self) -> None:
         doc = {"format": FORMAT, "annotator": self.annotator, "version": self._version,
@@ -337,26 +348,38 @@ class Suggester:
             self._counts, self._counted = Counts(self.classes), {}
 
     # ------------------------------------------------------------ suggesting
-    def _proba(self, rep: _Report, i: int, model: NaiveBayes | None, n: int) -> list[float]:
-        """P(class) in ``classes`` order: the prior alone without labels, else
-        the model and the prior multiplied, the prior raised to beta."""
-        pri = rep.priors[i]
+    def _probas(self, rep: _Report, model: NaiveBayes | None, n: int) -> list[list[float]]:
+        """log P(class), in ``classes`` order, of each body sentence: the prior alone
+        without labels, else the model and the prior multiplied, the prior raised
+        to beta; then pooled over the paragraph (see the package docstring)."""
         if model is None:
-            return pri
-        beta = PRIOR_WEIGHT * PRIOR_HALF / (PRIOR_HALF + n)
-        scores = [math.log(m) + beta * math.log(p) for m, p in zip(model.proba(rep.bags[i]), pri)]
-        top = max(scores)
-        exp = [math.exp(s - top) for s in scores]
-        z = sum(exp)
-        return [e / z for e in exp]
+            logs = [list(map(math.log, rep.priors[i])) for i in rep.body]
+        else:
+            beta = PRIOR_WEIGHT * PRIOR_HALF / (PRIOR_HALF + n)
+            logs = [[math.log(m) + beta * math.log(p)
+                     for m, p in zip(model.proba(rep.bags[i]), rep.priors[i])] for i in rep.body]
+        for a, b in rep.runs:
+            if b - a < 2:
+                continue
+            total = [sum(col) for col in zip(*logs[a:b])]
+            w = PARAGRAPH_WEIGHT / (b - a - 1)
+            logs[a:b] = [[x + w * (t - x) for x, t in zip(row, total)] for row in logs[a:b]]
+        return logs
 
-    def _suggestion(self, rep: _Report, i: int, model: NaiveBayes | None, n: int) -> Suggestion:
-        probs = self._proba(rep, i, model, n)
-        order = sorted(range(len(probs)), key=lambda k: (-probs[k], self.classes[k]))
-        best, second = order[0], order[1]
-        s = rep.analysis.sentences[i]
-        return Suggestion(i, s.start, s.end, self.classes[best] or None, round(probs[best], 6),
-                          round(probs[best] - probs[second], 6))
+    def _scored(self, rep: _Report, model: NaiveBayes | None, n: int) -> list[Suggestion]:
+        """A suggestion for every body sentence of the report."""
+        out = []
+        for i, scores in zip(rep.body, self._probas(rep, model, n)):
+            top = max(scores)
+            exp = [math.exp(x - top) for x in scores]
+            z = sum(exp)
+            probs = [e / z for e in exp]
+            order = sorted(range(len(probs)), key=lambda k: (-probs[k], self.classes[k]))
+            best, second = order[0], order[1]
+            s = rep.analysis.sentences[i]
+            out.append(Suggestion(i, s.start, s.end, self.classes[best] or None,
+                                  round(probs[best], 6), round(probs[best] - probs[second], 6)))
+        return out
 
     def suggest(self, report_id: str, *, undecided_only: bool = True) -> list[Suggestion]:
         """A suggestion per body sentence of a library report: those this
@@ -364,12 +387,12 @@ class Suggester:
         self.library.reload()
         rep = self._report(report_id)
         decided = self._decided(report_id, rep.sha) if undecided_only else {}
-        return [self._suggestion(rep, i, self._model, self._n) for i in rep.body if i not in decided]
+        return [g for g in self._scored(rep, self._model, self._n) if g.sentence not in decided]
 
     def suggest_text(self, text: str, analysis: Analysis) -> list[Suggestion]:
         """Suggestions for every body sentence of a text outside the library."""
         rep = self._features(text, analysis, "")
-        return [self._suggestion(rep, i, self._model, self._n) for i in rep.body]
+        return self._scored(rep, self._model, self._n)
 
     # ------------------------------------------------------------ teach queue
     def queue(self, limit: int = 10) -> list[QueueItem]:
@@ -491,10 +514,10 @@ class _Queue:
                 continue
             meta = s.library.get(rid)
             decided = s._decided(rid, rep.sha)
-            for i in rep.body:
+            for g in s._scored(rep, s._model, s._n):
+                i = g.sentence
                 if i in decided or (rid, i) in self.skipped or (rid, i) in self.given:
                     continue
-                g = s._suggestion(rep, i, s._model, s._n)
                 items.append(QueueItem(rid, meta.title, meta.date, i,
                                        rep.analysis.sentences[i].paragraph, g.start, g.end,
                                        g.label, g.score, g.margin, s.version))
