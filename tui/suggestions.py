@@ -8,8 +8,11 @@ app's process would take the GIL from the UI), which retrains first (so the
 model follows every tag: the store writes stay on the UI thread, the
 Suggester reads its own read-only store), and posts the answer to the asking
 screen. Requests made while one is worked on are coalesced, the latest of
-each kind kept: that is the debounce, a burst of tags costs one retrain and
-no key ever waits for it.
+each kind kept, and a suggestion request that follows another within
+``QUIET`` waits until the keys have been quiet that long: that is the
+debounce. A tag after a pause retrains at once; a burst of tags (fast typing,
+J/K, Y) retrains once, after it, so no key shares its frame with a retrain's
+repaint or its core with the retrain.
 
 ``Suggesting`` is the reader's part (a mixin of ReaderScreen): the dim marks
 (tui/widgets/suggestion_marks.py) on undecided body sentences, ``y`` accepts
@@ -25,14 +28,16 @@ from __future__ import annotations
 
 import subprocess
 import threading
+import time
 from functools import partial
 
 from rich.text import Text
 from textual.message import Message
 
-from .widgets.suggestion_marks import Hint
+from .widgets.suggestion_marks import Hint, tenths_of
 
 PRIOR = "prior"  # the model version recorded for the cold-start prior's suggestions
+QUIET = 0.2  # s: a suggestion request this soon after the one before waits for a pause
 
 
 # ---------------------------------------------------------------- messages
@@ -89,7 +94,10 @@ class SuggestionService:
     def __init__(self, app) -> None:
         self.app = app
         self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)  # a newer request, or closing
         self._jobs: dict[str, tuple] = {}  # kind -> (screen, args): the latest request
+        self._asked = float("-inf")  # when the latest suggestion request came (monotonic)
+        self._burst = False  # ... and it came within QUIET of the one before
         self._skips: list = []  # QueueItems to skip, sent with the next request
         self._running = False
         self._closing = False
@@ -116,6 +124,10 @@ class SuggestionService:
     def _submit(self, kind: str, screen, *args) -> None:
         with self._lock:
             self._jobs[kind] = (screen, args)
+            if kind == "suggest":
+                now = time.monotonic()
+                self._burst, self._asked = now - self._asked < QUIET, now
+                self._wake.notify()
             if self._running or self._closing:
                 return
             self._running = True
@@ -126,6 +138,7 @@ class SuggestionService:
         """At exit: the model's process ends (now, or when the thread's request is done)."""
         with self._lock:
             self._closing = True
+            self._wake.notify()
             if not self._running:
                 self._close()
 
@@ -145,12 +158,20 @@ class SuggestionService:
 
     def _next(self):
         with self._lock:
+            # a suggestion request inside a burst waits for QUIET without a newer one
+            while self._jobs.keys() == {"suggest"} and self._burst and not self._closing:
+                left = self._asked + QUIET - time.monotonic()
+                if left <= 0:
+                    self._burst = False
+                    break
+                self._wake.wait(left)
             if not self._jobs or self._closing:
                 self._running = False
                 if self._closing:
                     self._close()
                 return None
-            kind = "suggest" if "suggest" in self._jobs else next(iter(self._jobs))
+            kind = "suggest" if "suggest" in self._jobs and not self._burst else \
+                next(k for k in self._jobs if k != "suggest")
             skips, self._skips = self._skips, []
             return (kind, *self._jobs.pop(kind), skips)
 
@@ -221,6 +242,7 @@ class Suggesting:
     suggestions: dict = {}  # sentence -> Suggestion, for the report shown
     suggest_version = ""
     suggestions_on = True
+    _shown_memo: tuple | None = None  # (suggestions, decided, spans, shown_suggestions())
 
     def request_suggestions(self) -> None:
         """Ask for the shown report's suggestions (after each change)."""
@@ -239,20 +261,28 @@ class Suggesting:
         self.notify(message.error, title="No suggestions", severity="warning", markup=False)
 
     def shown_suggestions(self) -> dict:
-        """sentence -> the Suggestion marked on screen (undecided body sentences)."""
+        """sentence -> the Suggestion marked on screen (undecided body sentences).
+        Kept while the suggestions, the decisions and the report are the same
+        objects (a key asks several times); do not change the dict returned."""
         if not self.suggestions_on or self.done or self.loading_report:
             return {}
         decided = self.decided()
-        return {i: s for i, s in self.suggestions.items()
-                if i in self._body_set and i not in decided
-                and self.spans[i] == (s.start, s.end)}
+        memo = self._shown_memo
+        if memo is not None and memo[0] is self.suggestions and memo[1] is decided \
+                and memo[2] is self.spans:
+            return memo[3]
+        shown = {i: s for i, s in self.suggestions.items()
+                 if i in self._body_set and i not in decided
+                 and self.spans[i] == (s.start, s.end)}
+        self._shown_memo = (self.suggestions, decided, self.spans, shown)
+        return shown
 
     def update_hints(self) -> None:
         colors = {lab.name: (lab.key.lower(), lab.color) for lab in self.app.labels}
         hints = []
         for s in self.shown_suggestions().values():
             letter, color = colors.get(s.label, ("-", None))
-            hints.append(Hint(s.start, s.end, letter, color, s.score))
+            hints.append(Hint(s.start, s.end, letter, color, tenths_of(s.score)))
         self.view.set_hints(hints)
         self.show_suggestion()
 

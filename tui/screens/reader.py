@@ -66,7 +66,10 @@ class ReaderScreen(EntityEditing, Suggesting, Screen):
         self.body: list[int] = []
         self._body_set: frozenset[int] = frozenset()
         self.annotations: list[Annotation] = []  # passages, every annotator
-        self.mine: dict[int, Annotation] = {}  # sentence -> this annotator's decision/note
+        # sentence -> this annotator's decision/note: replaced at each refresh, never
+        # changed in place (decided() keeps its answer while it is the same dict)
+        self.mine: dict[int, Annotation] = {}
+        self._decided: tuple | None = None  # (mine, body, done, decided())
         self.cursor_shown = -1  # the cursor as the title last showed it
         self._shown: dict[str, Text] = {}  # selector -> what its Static shows
         self.unsaved = False  # the last write failed (the title says so until one succeeds)
@@ -276,11 +279,17 @@ class ReaderScreen(EntityEditing, Suggesting, Screen):
             title = Text.assemble(Text(" NOT SAVED ", style="bold reverse red"), " ", title)
         self._show("#reader-title", title, layout=False)  # one line: no layout
 
-    def decided(self) -> set[int]:
-        """Sentences this annotator decided (a label or none); all of them once done."""
-        if self.done:
-            return set(self.body)
-        return {i for i, d in self.mine.items() if d.decided and i in self._body_set}
+    def decided(self) -> frozenset[int]:
+        """Sentences this annotator decided (a label or none); all of them once done.
+        Kept until what it is made of is replaced (a key asks several times)."""
+        memo = self._decided
+        if memo is not None and memo[0] is self.mine and memo[1] is self.body \
+                and memo[2] == self.done:
+            return memo[3]
+        found = frozenset(self.body) if self.done else \
+            frozenset(i for i, d in self.mine.items() if d.decided and i in self._body_set)
+        self._decided = (self.mine, self.body, self.done, found)
+        return found
 
     def tagged_sentences(self) -> int:
         return sum(1 for d in self.mine.values() if d.decided and d.label is not None)
@@ -307,12 +316,12 @@ class ReaderScreen(EntityEditing, Suggesting, Screen):
             app.letter_color, width=self.size.width - 2, done=self.done,
             panel_key=key_hint(BY_ID["panel"], app.keymap)), layout=False)
         self._update_cursor_info(layout)
-        entity_style = (lambda ent: view.get_component_rich_style(
-            f"report-view--ent-{ent.lower()}", partial=True)) if view.entities_on else None
+        entity_style = (lambda ent: view.partial_style(f"ent-{ent.lower()}")) \
+            if view.entities_on else None
         self._show("#legend",
             legend(app.labels, app.letter_color, counts, entity_style,
                    key_hint(BY_ID["entities"], app.keymap),
-                   mark_style=view.get_component_rich_style("report-view--cursor-mark", partial=True),
+                   mark_style=view.partial_style("cursor-mark"),
                    width=self.query_one("#side").size.width), layout=layout)
         self.query_one(AnnotationList).set_annotations(self.annotations, app.annotator,
                                                        app.letter_color)
@@ -575,11 +584,14 @@ class ReaderScreen(EntityEditing, Suggesting, Screen):
         ok, change = self._store_call(what, fn, self._selection(), *args)
         if not ok:
             return
-        self._refresh_annotations()
+        # The cursor moves first, so the panel is drawn once, for where it lands:
+        # drawn for the old sentence, the suggestion box would hide and show
+        # again, and each of those is a layout of the whole screen.
         if change.what in ("tagged", "none") and self.app.advance:
-            self._select(self._body_step(change.last, 1))
+            self.view.select(self._body_step(change.last, 1))
         else:
-            self._select(self.view.cursor)  # collapse the selection
+            self.view.select(self.view.cursor)  # collapse the selection
+        self._refresh_annotations()
         if change.what == "removed":
             self._removed(change)
         self._maybe_all_decided(change)

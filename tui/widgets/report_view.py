@@ -58,6 +58,7 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
         self._ent_gen: list[int] = []  # per paragraph: bumped when its entities change
         self._para_marks: list[tuple[Mark, ...]] = []
         self._para_hints: list[tuple[Hint, ...]] = []  # suggestions (suggestion_marks.py)
+        self._hints: list[Hint] = []  # as last given: the same again costs nothing
         # Bumped when something every line depends on changes: the text, its
         # wrapping, the theme or styles, entities on/off. With the paragraph's
         # marks and its part of the selection it keys both caches.
@@ -83,6 +84,7 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
         self.marks = sorted(marks, key=lambda m: m.start)
         self._para_marks = self.text_layout.marks_by_paragraph(self.marks)
         self._para_hints = self.text_layout.marks_by_paragraph([])
+        self._hints = []
         self._para_cache.clear()
         self._strip_cache.clear()
         self._bump()
@@ -100,6 +102,9 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def set_hints(self, hints: list[Hint]) -> None:
         """Suggestions changed: repaint only the paragraphs whose hints differ."""
+        if hints == self._hints:
+            return
+        self._hints = hints
         old = self._para_hints
         self._para_hints = self.text_layout.marks_by_paragraph(hints)
         for p, (before, after) in enumerate(zip(old, self._para_hints)):
@@ -239,6 +244,17 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
                     blended = self.background_colors[1] + background
                     style += Style(bgcolor=blended.rich_color)
             self._styles[name] = style
+        return style
+
+    def partial_style(self, name: str) -> Style:
+        """A component's own style, as get_component_rich_style(partial=True)
+        gives it (the side panel's legend draws with these), cached for this
+        generation: the legend is drawn again after every tag."""
+        key = f"partial:{name}"
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = self.get_component_rich_style(
+                f"report-view--{name}", partial=True)
         return style
 
     def _tint(self, color: str, amount: float = 0.45) -> Style:

@@ -18,17 +18,20 @@ FAINT = 0.16  # how much of the label colour a suggested sentence's background t
 
 @dataclass(frozen=True, slots=True)
 class Hint:
-    """One suggestion as the view draws it (offsets into the canonical text)."""
+    """One suggestion as the view draws it (offsets into the canonical text).
+    It holds what is drawn, not the score: a retrain that moves a score within
+    its tenth leaves the hint equal, so the view draws that paragraph again
+    only when what it shows changed."""
 
     start: int
     end: int
     letter: str  # the label's key in lower case, "-" for none
     color: str | None  # the label's colour; None for none (no tint)
-    score: float
+    tenths: str  # the confidence's first digit (tenths_of)
 
-    @property
-    def tenths(self) -> str:
-        return str(min(9, int(self.score * 10)))
+
+def tenths_of(score: float) -> str:
+    return str(min(9, int(score * 10)))
 
 
 def hint_cell(hint: Hint, room: int, muted: Style) -> Text:
