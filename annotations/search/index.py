@@ -5,10 +5,30 @@ it loses nothing: the next search, or ``baocao reindex``, rebuilds it from the
 catalogue, the texts and the analysis cache), it has its own schema version
 (``PRAGMA user_version``), and rebuilding it never touches the catalogue.
 
-One FTS5 row per sentence, rowid ``n << SHIFT | sentence index`` (``n`` the
-report's row in ``docs``), its text folded only for ``đ`` (``fold_dd``, same
-length) and the rest folded by ``unicode61 remove_diacritics 2``: so a match
-FTS5 marks in the stored text is at the same offsets in the canonical text.
+One FTS5 row per sentence, rowid ``n << SHIFT | sentence index``, its text
+folded only for ``đ`` (``fold_dd``, same length) and the rest folded by
+``unicode61 remove_diacritics 2``: so a match FTS5 marks in the stored text is
+at the same offsets in the canonical text. ``n``, the report's row in ``docs``,
+is ``date_key(date) << SEQ_BITS | k`` (the k-th report indexed with that key):
+docids follow report dates, so the newest reports have the highest docids, a
+date range is a docid range FTS5 skips to, and a report whose date changes is
+indexed again (``docs`` keeps the date it was keyed by).
+
+Relevance at scale (issue 15: a query <= 50 ms at 100,000 reports). FTS5's
+``bm25`` costs a pass over the whole doclist of every query word (its IDF)
+plus about 3 us per matching row, and a common word matches 15k-190k
+sentences there: 50-560 ms to rank them all. So a ``--limit``ed, unfiltered
+``--sort relevance`` ranks with bm25 (whole-index IDF, no column weights: one
+column) among the newest ``WINDOW`` matching sentences only: one probe in
+docid order (``ORDER BY rowid DESC LIMIT 1 OFFSET WINDOW-1``, under 2 ms)
+gives the lowest docid of that window, and ``rowid >=`` it bounds the ranked
+set. When fewer sentences match, every match is ranked, as without a limit.
+``count`` says how many match, up to a bound, so a screen can say "1,000+".
+Filtered queries (label, annotator, entity) rank every match: their filters
+are checked in Python, after the index, and a window could hide every hit.
+Weighed and left: ``detail=column``/``none`` (no phrase queries, which we
+need), a prefix index (bigger index and build; a prefix query costs more only
+in the probe), column weights (one column: nothing to weigh).
 
 Kept current lazily: before a query the index compares each report's sha256
 with the catalogue's (the catalogue attached read-only, one SQL join; skipped
@@ -37,12 +57,17 @@ from ..store import AnnotationStore
 from ..text.vietnamese import fold, fold_dd, matches_words
 from .query import parse, spans
 
-SEARCH_VERSION = 1
+SEARCH_VERSION = 2  # 2: date-keyed docids
 SHIFT = 20  # up to 1,048,576 sentences a report
+SEQ_BITS = 21  # up to 2,097,152 reports a date; date keys < 2**22, so rowids fit 63 bits
+_DOC = SHIFT + SEQ_BITS  # rowid >> _DOC is the report's date key
+_TOP = (1 << 63) - 1
+WINDOW = 1000  # sentences ranked by a limited relevance query (the newest that match)
 OPTIMIZE_AFTER = 1000  # reports indexed by one sync: then merge the index (2 s at 100,000)
 _HINT = "Delete it: `baocao reindex` rebuilds it (it holds nothing that is not elsewhere)."
 _SCHEMA = [
-    "CREATE TABLE docs (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, sha TEXT NOT NULL)",
+    "CREATE TABLE docs (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, sha TEXT NOT NULL, "
+    "date TEXT NOT NULL)",
     "CREATE VIRTUAL TABLE sents USING fts5 (body, start UNINDEXED, stop UNINDEXED, "
     "tokenize = 'unicode61 remove_diacritics 2')",
     f"PRAGMA user_version = {SEARCH_VERSION}",
@@ -131,6 +156,45 @@ def date_overlaps(date: str | None, date_from: str | None, date_to: str | None) 
         return False
     return ((date_from is None or date >= date_from[:len(date)])
             and (date_to is None or date[:len(date_to)] <= date_to))
+
+
+def _key(year: str, month: str, day: str) -> int:
+    return 1 + int(year) * 372 + (min(max(int(month), 1), 12) - 1) * 31 + min(max(int(day), 1), 31) - 1
+
+
+def date_key(date: str | None) -> int:
+    """A report's date as a number in the order of dates (YYYY[-MM[-DD]], a date
+    known to the month or the year at its first day); 0 when undated."""
+    if not date or not _DATE.fullmatch(date):
+        return 0
+    return _key(date[:4], date[5:7] or "1", date[8:10] or "1")
+
+
+def docid_bounds(date_from: str | None, date_to: str | None) -> tuple[int, int]:
+    """The rowids of every report whose date can overlap [from, to] (a superset:
+    the exact test is ``date_overlaps``, in SQL). A report dated 2024 overlaps
+    2024-03, so the lower bound is the first day of from's year."""
+    if date_from is None and date_to is None:
+        return 0, _TOP
+    lo = _key(date_from[:4], "1", "1") if date_from else 1  # undated (key 0) in no range
+    hi = _TOP
+    if date_to:
+        hi = ((_key(date_to[:4], date_to[5:7] or "12", date_to[8:10] or "31") + 1) << _DOC) - 1
+    return lo << _DOC, hi
+
+
+_DATED_SQL = (" AND r.date != '' AND r.date >= substr(?, 1, length(r.date))",
+              " AND r.date != '' AND substr(r.date, 1, length(?)) <= ?")
+
+
+def _dated(date_from: str | None, date_to: str | None) -> tuple[str, list]:
+    """The exact date test on the catalogue row ``r`` (see ``date_overlaps``)."""
+    sql, args = "", []
+    if date_from:
+        sql, args = sql + _DATED_SQL[0], [date_from]
+    if date_to:
+        sql, args = sql + _DATED_SQL[1], args + [date_to, date_to]
+    return sql, args
 
 
 @dataclass
@@ -267,15 +331,15 @@ class SearchIndex:
 
     def _sync(self, db: sqlite3.Connection) -> int:
         stale = db.execute("SELECT d.n FROM docs d LEFT JOIN cat.reports r ON r.id = d.id "
-                           "WHERE r.sha256 IS NOT d.sha").fetchall()
+                           "WHERE r.sha256 IS NOT d.sha OR r.date IS NOT d.date").fetchall()
         for (n,) in stale:
             db.execute("DELETE FROM sents WHERE rowid BETWEEN ? AND ?", (n << SHIFT, ((n + 1) << SHIFT) - 1))
             db.execute("DELETE FROM docs WHERE n = ?", (n,))
-        new = db.execute("SELECT r.id, r.sha256, r.text_file FROM cat.reports r "
+        new = db.execute("SELECT r.id, r.sha256, r.text_file, r.date FROM cat.reports r "
                          "LEFT JOIN docs d ON d.id = r.id WHERE d.id IS NULL").fetchall()
         texts, cache = self.home.texts_dir, self.lib.cache
         done = 0
-        for rid, sha, name in new:
+        for rid, sha, name, date in new:
             try:
                 text = (texts / name).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
@@ -286,7 +350,14 @@ class SearchIndex:
             sentences = doc["sentences"] if doc else [
                 (s.start, s.end) for s in cache.analysis(text, sha).sentences]
             folded = fold_dd(text)
-            n = db.execute("INSERT INTO docs (id, sha) VALUES (?, ?) RETURNING n", (rid, sha)).fetchone()[0]
+            first = date_key(date) << SEQ_BITS
+            last = db.execute("SELECT max(n) FROM docs WHERE n BETWEEN ? AND ?",
+                              (first, first + (1 << SEQ_BITS) - 1)).fetchone()[0]
+            n = first if last is None else last + 1
+            if n >> SEQ_BITS != first >> SEQ_BITS:
+                raise LibraryError(f"more than {1 << SEQ_BITS:,} reports dated {date or 'nothing'}: "
+                                   "the search index cannot hold them")
+            db.execute("INSERT INTO docs (n, id, sha, date) VALUES (?, ?, ?, ?)", (n, rid, sha, date))
             base = n << SHIFT
             db.executemany("INSERT INTO sents (rowid, body, start, stop) VALUES (?, ?, ?, ?)",
                            [(base + i, folded[s[0]:s[1]], s[0], s[1]) for i, s in enumerate(sentences)])
@@ -320,37 +391,30 @@ class SearchIndex:
             return
         self.sync()
         filtered = label is not None or annotator is not None or bool(entity_words)
-        dated = bool(date_from or date_to)
-        if sort == "relevance" and not dated:
-            # FTS5 alone ranks and stops at the limit; the report rows are read for those only
-            sql = "SELECT rowid, start, stop FROM sents WHERE sents MATCH ? ORDER BY rank"
-            args: list = [match]
-        else:
-            sql = ("SELECT s.rowid, s.start, s.stop, r.id, r.date, r.title, r.sha256, r.text_file "
-                   "FROM sents s JOIN docs d ON d.n = s.rowid >> ? "
-                   "JOIN cat.reports r ON r.id = d.id AND r.sha256 = d.sha WHERE sents MATCH ?")
-            args = [SHIFT, match]
-            if date_from:
-                sql += " AND r.date != '' AND r.date >= substr(?, 1, length(r.date))"
-                args.append(date_from)
-            if date_to:
-                sql += " AND r.date != '' AND substr(r.date, 1, length(?)) <= ?"
-                args += [date_to, date_to]
-            sql += " ORDER BY rank" if sort == "relevance" else " ORDER BY r.undated, r.date, r.id, s.rowid"
-        if not filtered and limit is not None:
-            sql += f" LIMIT {int(limit)}"
+        lo, hi = docid_bounds(date_from, date_to)
         with self._lock:
             db = self.connect()
-            self._querying = True
-            try:
-                rows = db.execute(sql, args).fetchall()
-            except sqlite3.OperationalError as exc:
-                if "interrupted" in str(exc):
-                    raise Interrupted(f"the search for {query!r} was interrupted") from None
-                raise InputError(f"the query {query!r} cannot be searched ({exc})",
-                                 'Quote unusual words: "like this".') from None
-            finally:
-                self._querying = False
+            if sort == "relevance" and limit is not None and not filtered:
+                newest = self._rows(query, f"SELECT rowid FROM sents WHERE sents MATCH ? AND rowid "
+                                    f"BETWEEN ? AND ? ORDER BY rowid DESC LIMIT 1 OFFSET {WINDOW - 1}",
+                                    [match, lo, hi])
+                if newest:  # more than WINDOW match: rank the newest WINDOW
+                    lo = newest[0][0]
+            if sort == "relevance" and not (date_from or date_to):
+                # FTS5 alone ranks and stops at the limit; the report rows are read for those only
+                sql = "SELECT rowid, start, stop FROM sents WHERE sents MATCH ? AND rowid BETWEEN ? AND ?"
+                args: list = [match, lo, hi]
+            else:
+                dated, dargs = _dated(date_from, date_to)
+                sql = ("SELECT s.rowid, s.start, s.stop, r.id, r.date, r.title, r.sha256, r.text_file "
+                       "FROM sents s JOIN docs d ON d.n = s.rowid >> ? JOIN cat.reports r "
+                       "ON r.id = d.id AND r.sha256 = d.sha WHERE sents MATCH ? AND s.rowid BETWEEN ? AND ?"
+                       + dated)
+                args = [SHIFT, match, lo, hi, *dargs]
+            sql += " ORDER BY rank" if sort == "relevance" else " ORDER BY r.undated, r.date, r.id, s.rowid"
+            if not filtered and limit is not None:
+                sql += f" LIMIT {int(limit)}"
+            rows = self._rows(query, sql, args)
         docs: dict[int, tuple | None] = {}
 
         def doc_of(n: int) -> tuple | None:
@@ -398,6 +462,40 @@ class SearchIndex:
             if store is not None:
                 store.close()
 
+    def _rows(self, query: str, sql: str, args: list) -> list:
+        """``sql``'s rows; a query FTS5 refuses is an InputError, one interrupt() stopped Interrupted."""
+        with self._lock:
+            self._querying = True
+            try:
+                return self.connect().execute(sql, args).fetchall()
+            except sqlite3.OperationalError as exc:
+                if "interrupted" in str(exc):
+                    raise Interrupted(f"the search for {query!r} was interrupted") from None
+                raise InputError(f"the query {query!r} cannot be searched ({exc})",
+                                 'Quote unusual words: "like this".') from None
+            finally:
+                self._querying = False
+
+    def count(self, query: str, *, date_from: str | None = None, date_to: str | None = None,
+              bound: int | None = None) -> int:
+        """How many sentences match ``query`` (dates as ``search``; no other filter), from
+        the index alone, counting at most ``bound``: "1,000+" costs a probe, not a count."""
+        date_from, date_to = check_date(date_from, "--from"), check_date(date_to, "--to")
+        match = parse(query).match
+        if not match or not self.home.catalogue_path.exists():
+            return 0
+        self.sync()
+        lo, hi = docid_bounds(date_from, date_to)
+        dated, dargs = _dated(date_from, date_to)
+        sql = "SELECT s.rowid FROM sents s"
+        if dated:
+            sql += " JOIN docs d ON d.n = s.rowid >> ? JOIN cat.reports r ON r.id = d.id AND r.sha256 = d.sha"
+        sql += " WHERE sents MATCH ? AND s.rowid BETWEEN ? AND ?" + dated
+        if bound is not None:
+            sql += f" LIMIT {int(bound)}"
+        args = [SHIFT] if dated else []
+        return self._rows(query, f"SELECT count(*) FROM ({sql})", [*args, match, lo, hi, *dargs])[0][0]
+
     def matching(self, query: str, *, date_from: str | None = None,
                  date_to: str | None = None) -> list[tuple[str, str | None, int]]:
         """(report id, date, sentence index) of every sentence matching ``query``, in
@@ -408,23 +506,14 @@ class SearchIndex:
         if not match or not self.home.catalogue_path.exists():
             return []
         self.sync()
+        lo, hi = docid_bounds(date_from, date_to)
+        dated, dargs = _dated(date_from, date_to)
         sql = ("SELECT r.id, r.date, s.rowid FROM sents s JOIN docs d ON d.n = s.rowid >> ? "
-               "JOIN cat.reports r ON r.id = d.id AND r.sha256 = d.sha WHERE sents MATCH ?")
-        args: list = [SHIFT, match]
-        if date_from:
-            sql += " AND r.date != '' AND r.date >= substr(?, 1, length(r.date))"
-            args.append(date_from)
-        if date_to:
-            sql += " AND r.date != '' AND substr(r.date, 1, length(?)) <= ?"
-            args += [date_to, date_to]
+               "JOIN cat.reports r ON r.id = d.id AND r.sha256 = d.sha "
+               "WHERE sents MATCH ? AND s.rowid BETWEEN ? AND ?" + dated)
+        rows = self._rows(query, sql + " ORDER BY r.undated, r.date, r.id, s.rowid",
+                          [SHIFT, match, lo, hi, *dargs])
         mask = (1 << SHIFT) - 1
-        with self._lock:
-            try:
-                rows = self.connect().execute(sql + " ORDER BY r.undated, r.date, r.id, s.rowid",
-                                              args).fetchall()
-            except sqlite3.OperationalError as exc:
-                raise InputError(f"the query {query!r} cannot be searched ({exc})",
-                                 'Quote unusual words: "like this".') from None
         return [(rid, date or None, rowid & mask) for rid, date, rowid in rows]
 
     def _store(self) -> AnnotationStore | None:

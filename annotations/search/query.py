@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..errors import InputError
 from ..text.vietnamese import fold, fold_index
@@ -66,21 +67,44 @@ def parse(query: str) -> Query:
     return Query(expr, tuple(found), tuple(terms))
 
 
+_ONE: dict[int, str] = {}  # a character -> its fold, when that is one character
+_SEEN: set[str] = set()  # the characters _ONE was filled for
+_OTHER: set[str] = set()  # of those, the ones folding to none or several (NFD marks, ligatures)
+
+
+def _fold_index(text: str) -> tuple[str, list[int] | None]:
+    """``fold_index(text)``, in C for the usual text (every character folds to one:
+    then the offsets are the same and the second item is None): ``fold`` costs
+    microseconds a character, and a page of hits folds thousands."""
+    for ch in set(text) - _SEEN:
+        f = fold(ch)
+        if len(f) != 1:
+            _OTHER.add(ch)
+        elif f != ch:
+            _ONE[ord(ch)] = f
+        _SEEN.add(ch)
+    if _OTHER.isdisjoint(text):
+        return text.translate(_ONE), None
+    return fold_index(text)
+
+
+@lru_cache(maxsize=64)
+def _term_re(words: tuple[str, ...], prefix: bool) -> re.Pattern:
+    """A run of whole tokens equal to ``words`` (the last a prefix for ``word*``),
+    found at every token start (a lookahead: overlapping runs too)."""
+    body = r"[\W_]+".join(map(re.escape, words)) + (r"[^\W_]*" if prefix else r"(?![^\W_])")
+    return re.compile(r"(?<![^\W_])(?=(" + body + "))")
+
+
 def spans(q: Query, text: str) -> list[tuple[int, int]]:
     """Where the query's terms occur in ``text`` (offsets into it): each run of
     tokens equal to a term's words (its last word a prefix for ``word*``), as
     FTS5 matches them. What a hit shows highlighted, found without asking FTS5
     again (highlight() costs about one query a call)."""
-    folded, starts = fold_index(text)
-    tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(folded)]
-    found = []
-    for words, prefix in q.terms:
-        k = len(words)
-        for i in range(len(tokens) - k + 1):
-            if all(tokens[i + j][0] == w for j, w in enumerate(words[:-1])) and (
-                    tokens[i + k - 1][0].startswith(words[-1]) if prefix else tokens[i + k - 1][0] == words[-1]):
-                found.append((starts[tokens[i][1]], starts[tokens[i + k - 1][2]]))
-    found.sort()
+    folded, index = _fold_index(text)
+    starts = range(len(text) + 1) if index is None else index
+    found = sorted((starts[m.start(1)], starts[m.end(1)])
+                   for words, prefix in q.terms for m in _term_re(words, prefix).finditer(folded))
     merged: list[tuple[int, int]] = []
     for s, e in found:  # overlapping terms ("nha", "nha tam") shown as one span
         if merged and s <= merged[-1][1]:

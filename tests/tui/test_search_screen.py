@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from pilot_support import SIZE, app_for
-from textual.widgets import Input, OptionList
+from textual.widgets import Input
 
 from annotations.corpus.library import Library
 from annotations.store import AnnotationStore, Selection
@@ -13,7 +13,7 @@ from annotations.text.vietnamese import fold
 from tui.screens import search as search_screen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
-from tui.screens.search import PassagesScreen, SearchScreen, passage_filters
+from tui.screens.search import HitTable, PassagesScreen, SearchScreen, passage_filters
 
 
 @pytest.fixture(autouse=True)
@@ -51,12 +51,12 @@ async def test_results_as_you_type_then_open_at_the_hit(tui_home, store_factory)
         await settled(pilot, screen)
         assert 0 < len(screen.rows) <= partial
         assert {"xoa_nha_tam", "xoa_cu"} <= {r.report_id for r in screen.rows}  # xóa and xoá
-        assert screen.query_one(OptionList).option_count == len(screen.rows)
+        assert screen.query_one(HitTable).row_count == len(screen.rows)
         # the first hit of a report with two: enter opens it there, match highlighted
         rid = "xoa_nha_tam"
         hits = sorted((r for r in screen.rows if r.report_id == rid), key=lambda r: r.start)
         assert len(hits) >= 2
-        screen.query_one(OptionList).highlighted = screen.rows.index(hits[0])
+        screen.query_one(HitTable).move_cursor(screen.rows.index(hits[0]))
         await pilot.press("enter")
         await pilot.pause()
         reader = app.screen
