@@ -94,6 +94,10 @@ class Library:
     def count(self, query: str = "") -> int:
         return self._catalogue.count(query)
 
+    def prepare_filter(self) -> None:
+        """Make ready what ``ids(query)`` needs first (about 0.1 s once), ahead of it."""
+        self._catalogue.prepare_filter()
+
     def get_many(self, ids: Iterable[str]) -> dict[str, ReportMeta]:
         """id -> ReportMeta of those of ``ids`` in the library (a page of the table)."""
         return self._catalogue.get_many(ids)

@@ -7,6 +7,7 @@ a small one does."""
 from __future__ import annotations
 
 import threading
+from functools import cache
 
 from rich.text import Text
 from textual import on, work
@@ -35,6 +36,22 @@ KEEP = 20 * PAGE  # rows kept read (then forgotten, read again when shown)
 def progress_bar(done: int, total: int, width: int = BAR) -> str:
     filled = round(width * done / total) if total else 0
     return "█" * filled + "░" * (width - filled)
+
+
+@cache
+def filter_box() -> type:
+    """The filter's Input (made when first used: a normal start pays nothing for
+    it). Input keeps its virtual size at its text's width, a layout reactive: each
+    keystroke would lay out and repaint the whole screen. Here it only repaints
+    the box, which scrolls its text as Input does."""
+    from textual.geometry import Size
+    from textual.reactive import Reactive
+    from textual.widgets import Input
+
+    class FilterBox(Input):
+        virtual_size = Reactive(Size(0, 0), layout=False)
+
+    return FilterBox
 
 
 class LibraryScreen(Screen):
@@ -401,9 +418,14 @@ class LibraryScreen(Screen):
                 box.insert_text_at_cursor("/")
                 return
         else:  # mounted on first use: a normal start pays nothing for it
-            box = Input(placeholder="filter by words of the title or text (diacritics "
-                                    "optional) · enter: to the list · esc: clear", id="filter")
+            box = filter_box()(placeholder="filter by words of the title or text (diacritics "
+                                           "optional) · enter: to the list · esc: clear",
+                               id="filter")
             await self.mount(box, before="#library-header")
+            try:
+                self.app.library.prepare_filter()  # not on the first keystroke
+            except LibraryError:
+                pass  # the filter says so when it runs
         box.display = True
         # Now, not via focus()'s call_later: keys typed right after "/" are
         # already queued and must reach the box, not the table.

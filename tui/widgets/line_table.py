@@ -45,7 +45,15 @@ class LineTable(ScrollView, can_focus=True):
         if not keep or len(self._cache) > 4000:
             self._cache.clear()
         # width 0: no horizontal scrolling, and a resize does not change it (no layout)
-        self.virtual_size = Size(0, count)
+        size = Size(0, count)
+        height = self.scrollable_content_region.height
+        if keep and (count > height) == (self.virtual_size.height > height):
+            # the scroll bar stays (or stays away): no layout, which would repaint
+            # the whole screen on every filter keystroke (Widget._size_updated does so)
+            self.set_reactive(LineTable.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
         self.refresh()
 
     def invalidate(self) -> None:
