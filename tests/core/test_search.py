@@ -265,3 +265,63 @@ def test_report_text_is_printed_inertly(home):
 def test_an_empty_home_finds_nothing_and_writes_nothing(home):
     assert search(home, "xoa") == [] and tagged(home) == [] and matching(home, "xoa") == []
     assert list(home.iterdir()) == []
+
+
+dates = st.one_of(st.none(), *(st.dates().map(lambda d, n=n: d.isoformat()[:n]) for n in (4, 7, 10)))
+
+
+@given(dates, dates)
+def test_docids_follow_report_dates(a, b):
+    from annotations.search.index import date_key
+
+    assert (date_key(a) == 0) == (a is None)
+    if a and b and a < b:  # string order is date order (a year or month sorts before its days)
+        assert date_key(a) <= date_key(b)
+
+
+@given(dates, dates, dates)
+def test_a_date_range_is_a_docid_range_holding_every_report_it_overlaps(d, date_from, date_to):
+    from annotations.search.index import _DOC, date_key, date_overlaps, docid_bounds
+
+    lo, hi = docid_bounds(date_from, date_to)
+    first, last = date_key(d) << _DOC, ((date_key(d) + 1) << _DOC) - 1  # the report's sentences
+    if date_overlaps(d, date_from, date_to):
+        assert lo <= first and last <= hi < 2 ** 63
+
+
+def test_limited_relevance_ranks_the_newest_window_and_count_says_more(home, monkeypatch):
+    from annotations.search import index as search_index
+
+    # oldest first by date, not by id or catalogue order; one undated
+    reports = {"z": ("2021", ["Xóa nhà tạm xóa nhà tạm xóa nhà tạm."]), "y": ("2022-05", ["Xóa nhà tạm."]),
+               "x": ("2023-01-02", ["Kế hoạch xóa nhà tạm năm nay."]), "w": ("2024-12", ["Xóa nhà tạm ở bản."]),
+               "u": (None, ["Xóa nhà tạm."])}
+    write_home(home, reports)
+    monkeypatch.setattr(search_index, "WINDOW", 2)
+    index = SearchIndex(home)
+    assert {h.report_id for h in index.search("xoa nha tam", limit=5)} == {"x", "w"}  # the newest two
+    assert {h.report_id for h in index.search("xoa nha tam")} == set(reports)  # no limit: every match
+    assert index.search("xoa nha tam")[0].report_id == "z"  # ... by bm25: three times in a short sentence
+    assert {h.report_id for h in index.search("xoa nha tam", limit=5, date_to="2022")} == {"z", "y"}
+    assert {h.report_id for h in index.search("xoa nha tam", limit=5, label="risk")} == set()
+    _tag(home, "z", 0, "risk")  # a filter ranks every match: the old tagged sentence is found
+    assert [h.report_id for h in index.search("xoa nha tam", limit=5, label="risk")] == ["z"]
+    assert index.count("xoa nha tam") == 5 and index.count("xoa nha tam", bound=3) == 3
+    assert index.count("ke hoach") == 1 and index.count("xoa", date_from="2023", date_to="2024-06") == 1
+    index.close()
+
+
+def test_a_report_whose_date_changes_is_indexed_again(syntax_home):
+    index = SearchIndex(syntax_home)
+    assert [h.report_id for h in index.search("chuyen", date_from="2025")] == []
+    lib = Library(syntax_home)
+    meta = lib.get("a")
+    cat = Catalogue(lib.home, None)
+    with lib.home.writer():
+        cat.put([(ReportMeta("a", meta.title, "2025-02", "text", meta.sentences, meta.sha256), "a.txt",
+                  fold(lib.text("a")))])
+    cat.close()
+    assert index.sync() == 1  # same text, new date: its docids move with it
+    assert [h.report_id for h in index.search("chuyen", date_from="2025", limit=5)] == ["a"]
+    assert [(h.report_id, h.date) for h in index.search("chuyen doi")] == [("a", "2025-02")]
+    index.close()

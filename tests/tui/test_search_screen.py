@@ -78,6 +78,30 @@ async def test_results_as_you_type_then_open_at_the_hit(tui_home, store_factory)
         assert isinstance(app.screen, LibraryScreen)
 
 
+async def test_a_full_page_says_how_many_match_after_it_is_shown(tui_home, store_factory, monkeypatch):
+    from annotations.search import index as search_index
+
+    monkeypatch.setattr(search_screen, "LIMIT", 2)
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("F")
+        screen = app.screen
+        every = len(screen.index.search("xoa nha tam"))
+        assert every > 3
+        for window, said in ((100, f"the best 2 of {every} sentences"),
+                             (3, "2 of 3+ sentences, the best of the newest 3")):
+            monkeypatch.setattr(search_screen, "WINDOW", window)
+            monkeypatch.setattr(search_index, "WINDOW", window)
+            await type_query(pilot, screen, "")
+            await type_query(pilot, screen, "xoa nha tam")
+            for _ in range(5000):
+                if screen.counted_generation == screen.generation:
+                    break
+                await pilot.pause()
+            assert len(screen.rows) == 2
+            assert str(screen.query_one("#search-status").render()).startswith(said + " · ")
+
+
 async def test_a_bad_query_says_why_and_the_reader_opens_search(tui_home, store_factory):
     app = app_for(tui_home, store_factory)
     async with app.run_test(size=SIZE) as pilot:
