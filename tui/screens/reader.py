@@ -632,8 +632,8 @@ class ReaderScreen(EntityEditing, Suggesting, Screen):
                         else "Nothing to remove here.", timeout=3, markup=False)
         else:
             self._removed(change)
+        self.view.select(self.view.cursor)  # collapse the selection; the refresh shows it
         self._refresh_annotations()
-        self._select(self.view.cursor)
 
     def action_toggle_done(self) -> None:
         if not self._writable():
