@@ -20,7 +20,8 @@ plus about 3 us per matching row, and a common word matches 15k-190k
 sentences there: 50-560 ms to rank them all. So a ``--limit``ed, unfiltered
 ``--sort relevance`` ranks with bm25 (whole-index IDF, no column weights: one
 column) among the newest ``WINDOW`` matching sentences only: one probe in
-docid order (``ORDER BY rowid DESC LIMIT 1 OFFSET WINDOW-1``, under 2 ms)
+docid order (``ORDER BY rowid DESC LIMIT 1 OFFSET WINDOW-1``, under 2 ms; the limit if
+larger)
 gives the lowest docid of that window, and ``rowid >=`` it bounds the ranked
 set. When fewer sentences match, every match is ranked, as without a limit.
 ``count`` says how many match, up to a bound, so a screen can say "1,000+".
@@ -156,6 +157,11 @@ def date_overlaps(date: str | None, date_from: str | None, date_to: str | None) 
         return False
     return ((date_from is None or date >= date_from[:len(date)])
             and (date_to is None or date[:len(date_to)] <= date_to))
+
+
+def window(limit: int) -> int:
+    """How many of the newest matches a relevance query for ``limit`` hits ranks."""
+    return max(WINDOW, limit)
 
 
 def _key(year: str, month: str, day: str) -> int:
@@ -395,10 +401,10 @@ class SearchIndex:
         with self._lock:
             db = self.connect()
             if sort == "relevance" and limit is not None and not filtered:
-                newest = self._rows(query, f"SELECT rowid FROM sents WHERE sents MATCH ? AND rowid "
-                                    f"BETWEEN ? AND ? ORDER BY rowid DESC LIMIT 1 OFFSET {WINDOW - 1}",
+                newest = self._rows(query, f"SELECT rowid FROM sents WHERE sents MATCH ? AND rowid BETWEEN "
+                                    f"? AND ? ORDER BY rowid DESC LIMIT 1 OFFSET {window(limit) - 1}",
                                     [match, lo, hi])
-                if newest:  # more than WINDOW match: rank the newest WINDOW
+                if newest:  # more match than the window holds: rank the newest
                     lo = newest[0][0]
             if sort == "relevance" and not (date_from or date_to):
                 # FTS5 alone ranks and stops at the limit; the report rows are read for those only

@@ -299,10 +299,11 @@ def test_limited_relevance_ranks_the_newest_window_and_count_says_more(home, mon
     write_home(home, reports)
     monkeypatch.setattr(search_index, "WINDOW", 2)
     index = SearchIndex(home)
-    assert {h.report_id for h in index.search("xoa nha tam", limit=5)} == {"x", "w"}  # the newest two
+    assert {h.report_id for h in index.search("xoa nha tam", limit=2)} == {"x", "w"}  # the newest two
+    assert {h.report_id for h in index.search("xoa nha tam", limit=3)} == {"y", "x", "w"}  # a bigger limit
     assert {h.report_id for h in index.search("xoa nha tam")} == set(reports)  # no limit: every match
     assert index.search("xoa nha tam")[0].report_id == "z"  # ... by bm25: three times in a short sentence
-    assert {h.report_id for h in index.search("xoa nha tam", limit=5, date_to="2022")} == {"z", "y"}
+    assert {h.report_id for h in index.search("xoa nha tam", limit=2, date_to="2023")} == {"y", "x"}
     assert {h.report_id for h in index.search("xoa nha tam", limit=5, label="risk")} == set()
     _tag(home, "z", 0, "risk")  # a filter ranks every match: the old tagged sentence is found
     assert [h.report_id for h in index.search("xoa nha tam", limit=5, label="risk")] == ["z"]
@@ -325,3 +326,16 @@ def test_a_report_whose_date_changes_is_indexed_again(syntax_home):
     assert [h.report_id for h in index.search("chuyen", date_from="2025", limit=5)] == ["a"]
     assert [(h.report_id, h.date) for h in index.search("chuyen doi")] == [("a", "2025-02")]
     index.close()
+
+
+def test_cli_says_when_a_limited_relevance_search_ranked_only_the_newest(syntax_home, monkeypatch):
+    from annotations.search import index as search_index
+
+    monkeypatch.setattr(search_index, "WINDOW", 2)
+    for limit, newest in (("1", 2), ("2", 2), ("3", 3)):  # the window holds the limit at least
+        res = _cli(syntax_home, "search", "xoa nha tam", "--limit", limit)
+        assert res.exit_code == 0 and f"ranked among the newest {newest} matching" in res.output
+        assert f"{limit} found" in res.output
+    for args in (["--limit", "4"], ["--limit", "2", "--sort", "date"], ["--limit", "2", "--to", "2023"]):
+        res = _cli(syntax_home, "search", "xoa nha tam", *args)  # every match, date order, 1 match
+        assert res.exit_code == 0 and "ranked among" not in res.output, args

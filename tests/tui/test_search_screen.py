@@ -90,7 +90,6 @@ async def test_a_full_page_says_how_many_match_after_it_is_shown(tui_home, store
         assert every > 3
         for window, said in ((100, f"the best 2 of {every} sentences"),
                              (3, "2 of 3+ sentences, the best of the newest 3")):
-            monkeypatch.setattr(search_screen, "WINDOW", window)
             monkeypatch.setattr(search_index, "WINDOW", window)
             await type_query(pilot, screen, "")
             await type_query(pilot, screen, "xoa nha tam")

@@ -8,22 +8,25 @@ import click
 import orjson
 
 
-def _emit(rows, as_json: bool, plain) -> None:
+def _emit(rows, as_json: bool, plain) -> int:
+    """Print the rows; how many there were."""
+    n = 0
     try:
         if as_json:
             out = sys.stdout.buffer
             for row in rows:
                 out.write(orjson.dumps(row.to_dict()) + b"\n")
+                n += 1
             out.flush()
-            return
+            return n
         from .render import pipe_console
 
         console = pipe_console(highlight=False, soft_wrap=True)
-        n = 0
         for row in rows:
             console.print(plain(row))
             n += 1
         click.echo(f"{n} found", err=True)
+        return n
     except BrokenPipeError:  # `baocao search ... | head`
         sys.stderr.close()
         sys.exit(0)
@@ -56,6 +59,7 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], label, entity, date_f
     passages: {"report_id", "date", "title", "start", "end", "sentence_start",
     "sentence_end", "label", "annotator", "note", "text"}."""
     from annotations.search import SearchIndex
+    from annotations.search.index import window
 
     from ..kwic import hit_line, passage_line
 
@@ -65,8 +69,13 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], label, entity, date_f
             _emit(index.tagged(label=label, annotator=by, date_from=date_from, date_to=date_to,
                                note=note, limit=limit), as_json, passage_line)
             return
-        _emit(index.iter_hits(text, label=label, entity=entity, date_from=date_from, date_to=date_to,
-                              annotator=by, sort=sort, limit=limit), as_json, hit_line)
+        n = _emit(index.iter_hits(text, label=label, entity=entity, date_from=date_from, date_to=date_to,
+                                  annotator=by, sort=sort, limit=limit), as_json, hit_line)
+        ranked = window(limit) if limit is not None else 0
+        if (sort == "relevance" and ranked and n >= limit and not (label or entity or by)
+                and index.count(text, date_from=date_from, date_to=date_to, bound=ranked + 1) > ranked):
+            click.echo(f"ranked among the newest {ranked:,} matching sentences of more "
+                       "(without --limit: every match)", err=True)
 
 
 @click.command("reindex")

@@ -27,7 +27,7 @@ from textual.widgets import Input, Static
 
 from annotations.errors import BaocaoError
 from annotations.search import SearchIndex
-from annotations.search.index import WINDOW
+from annotations.search.index import window
 from annotations.text.sanitize import inert
 
 from ..bindings import bindings_for, keys_for
@@ -231,13 +231,14 @@ class SearchScreen(_ResultsScreen):
         return hit_line(row)
 
     def count(self, text: str) -> int | None:
-        return self.index.count(text, bound=WINDOW + 1)
+        return self.index.count(text, bound=window(LIMIT) + 1)
 
     def status(self, shown: int, count: int | None) -> str:
         if shown < LIMIT or count is None:
             return super().status(shown, count)
-        if count > WINDOW:  # the index ranked only the newest WINDOW (annotations/search/index.py)
-            return f"{shown} of {WINDOW:,}+ {self.NOUN}, the best of the newest {WINDOW:,}"
+        ranked = window(LIMIT)
+        if count > ranked:  # the index ranked only the newest matches (annotations/search/index.py)
+            return f"{shown} of {ranked:,}+ {self.NOUN}, the best of the newest {ranked:,}"
         return f"the best {shown} of {count:,} {self.NOUN}"
 
     def hit_of(self, row) -> tuple[int, int, int]:
