@@ -114,6 +114,9 @@ class ReportMeta:
     body_sentences: int | None = None
     # noise lines clean() took out of the text: [line, reason] (show --json)
     removed: list = field(default_factory=list)
+    # the hash of the source file's bytes and of the code that made this report of
+    # them (corpus.ingest.source_key): re-importing the unchanged file skips reading it
+    source_key: str = ""
 
     def __post_init__(self) -> None:
         # Rows are read back from JSON: a missing or malformed value falls back

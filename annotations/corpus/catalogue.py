@@ -722,6 +722,25 @@ class Catalogue:
                 raise LibraryError(f"library catalogue {self.path} could not be written ({exc})",
                                    _HINT) from None
 
+    def set_source_keys(self, keys: list[tuple[str, str]]) -> None:
+        """Set the ``source_key`` of reports, (id, key) pairs, in one transaction
+        (the caller holds the writer lock)."""
+        with self._lock:
+            db = self.connect(create=True)
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    db.executemany("UPDATE reports SET meta = json_set(meta, '$.source_key', ?) "
+                                   "WHERE id = ?", [(key, rid) for rid, key in keys])
+                    db.execute("COMMIT")
+                except BaseException:
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise LibraryError(f"library catalogue {self.path} could not be written ({exc})",
+                                   _HINT) from None
+
     def set_meta(self, meta: ReportMeta) -> None:
         """Replace one report's entry, keeping its text file and folded text."""
         name = self.text_file(meta.id)

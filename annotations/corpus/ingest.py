@@ -32,6 +32,7 @@ committed and ``ImportSummary.interrupted`` is set.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import signal
@@ -41,8 +42,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,6 +52,7 @@ import orjson
 
 from ..errors import InputError
 from ..models import Analysis, ReportMeta, text_sha256
+from ..nlp import PIPELINE_VERSION
 from ..text.sanitize import inert, single_line
 
 if TYPE_CHECKING:
@@ -155,6 +158,7 @@ class Candidate:
     origin: str = ""  # its id in the file as given (printable, lossless): identity; else stem
     date_evidence: str = ""  # the phrase the date came from (dates.date_of)
     removed: list[tuple[str, str]] = field(default_factory=list)  # noise lines, with why
+    source_key: str = ""  # source_key() of the file's bytes (not for a JSONL record)
 
     @property
     def source_id(self) -> str:
@@ -336,8 +340,40 @@ def read_bytes_limited(path: Path, max_bytes: int | None = None) -> bytes:
         os.close(fd)
 
 
+# What turns a file's bytes into a candidate (decoding, cleaning, dates: text/),
+# with this module: a change to any of them changes every source_key.
+_CANDIDATE_CODE = ("text/decode.py", "text/clean.py", "text/noise.py", "text/dates.py",
+                   "text/sanitize.py", "text/vietnamese.py", "corpus/ingest.py")
+
+
+@cache
+def _code_hash() -> bytes:
+    """The source of _CANDIDATE_CODE and the NLP pipeline's version, hashed
+    (empty when a source cannot be read: then no file is ever skipped)."""
+    h = hashlib.sha256(PIPELINE_VERSION.encode())
+    root = Path(__file__).resolve().parent.parent
+    try:
+        for name in _CANDIDATE_CODE:
+            h.update((root / name).read_bytes())
+    except OSError:
+        return b""
+    return h.digest()
+
+
+def source_key(data: bytes) -> str:
+    """A file's bytes and the code that makes a report of them: the same key
+    means an import would make the same report again ("": not known)."""
+    code = _code_hash()
+    return hashlib.sha256(code + data).hexdigest() if code else ""
+
+
+# (source path, source id, source_key) -> True when that file's report is
+# unchanged and was counted so (Import.unchanged_file): the file is not decoded
+Unchanged = Callable[[str, str, str], bool]
+
+
 def _prepare(source: str, path: Path, stem: str, raw: str, *, title: str = "",
-             date: str = "") -> Candidate:
+             date: str = "", key: str = "") -> Candidate:
     """``stem``: the id as the file gives it (a file name's stem, a record's id)."""
     from ..text.clean import clean
     from ..text.dates import date_of
@@ -348,7 +384,8 @@ def _prepare(source: str, path: Path, stem: str, raw: str, *, title: str = "",
     return Candidate(source, printable(os.path.realpath(path)), single_line(stem), cleaned.text,
                      single_line(title or cleaned.title), iso, date_source,
                      single_line(cleaned.byline), origin=printable(stem), date_evidence=evidence,
-                     removed=[(_shortened(line), why) for line, why in cleaned.removed])
+                     removed=[(_shortened(line), why) for line, why in cleaned.removed],
+                     source_key=key)
 
 
 _REMOVED_CHARS = 200  # of a removed line kept in the catalogue (a repeated paragraph may be long)
@@ -395,24 +432,34 @@ def _record_fields(rec) -> tuple[str, str, str, str] | str:
     return out[0], out[1], out[2], out[3]
 
 
-def read_candidates(path: Path, *, max_bytes: int | None = None) -> Iterator[Candidate | Skipped]:
-    """Decode and clean one file; a .jsonl file gives one candidate per line."""
+def read_candidates(path: Path, *, max_bytes: int | None = None,
+                    unchanged: Unchanged | None = None) -> Iterator[Candidate | Skipped]:
+    """Decode and clean one file; a .jsonl file gives one candidate per line.
+    ``unchanged``: asked first about a .txt or .md file (nothing is yielded
+    when it says the file's report is unchanged)."""
     from ..text.clean import CleanError
     from ..text.decode import decode_bytes
 
     path = Path(path)
     shown = printable(path)
+    stem = os.fsencode(path.stem).decode("utf-8", "backslashreplace")
+    jsonl = path.suffix.lower() == ".jsonl"
+    key = ""
     try:
         data = read_bytes_limited(path, max_bytes)
+        if not jsonl:
+            key = source_key(data)
+            if unchanged is not None and key and unchanged(
+                    printable(os.path.realpath(path)), printable(stem), key):
+                return
         text, _encoding = decode_bytes(data)
     except InputError as exc:
         yield Skipped(shown, exc.message)
         return
     del data
-    stem = os.fsencode(path.stem).decode("utf-8", "backslashreplace")
-    if path.suffix.lower() != ".jsonl":
+    if not jsonl:
         try:
-            yield _prepare(shown, path, stem, text)
+            yield _prepare(shown, path, stem, text, key=key)
         except CleanError as exc:
             yield Skipped(shown, str(exc))
         return
@@ -540,6 +587,7 @@ class Import:
         self.finished: list[tuple[str, str | None, str, str, Analysis]] = []
         self.done = 0
         self.last_commit = time.monotonic()
+        self.rekeyed: list[tuple[str, str]] = []  # unchanged reports given their source_key
 
     # ------------------------------------------------------------ deciding
     def _stored_text_ok(self, rid: str, text: str) -> bool:
@@ -549,6 +597,26 @@ class Import:
                 return f.read() == text.encode("utf-8")
         except OSError:
             return False
+
+    def unchanged_file(self, source_path: str, source_id: str, key: str) -> bool:
+        """True (and counted unchanged) when this file's report was made of these
+        very bytes by this very code and its stored text is sound: what ``add``
+        would find once the file is decoded and cleaned, found without."""
+        origin = (source_path, source_id)
+        rid = self.by_origin.get(origin)
+        meta = self.index.get(rid) if rid is not None else None
+        if meta is None or meta.source_key != key or origin in self.seen_origins \
+                or rid in self.taken or self.by_sha.get(meta.sha256) != rid:
+            return False
+        try:
+            with open(os.path.join(self.lib.home.texts_dir, self.files[rid]), "rb") as f:
+                if hashlib.sha256(f.read()).hexdigest() != meta.sha256:
+                    return False  # written again by the full path
+        except OSError:
+            return False
+        self.seen_origins.add(origin)
+        self.summary.unchanged.append(rid)
+        return True
 
     def add(self, cand: Candidate) -> None:
         sha = cand.sha256
@@ -564,6 +632,11 @@ class Import:
             if existing not in self.taken and (existing not in self.index
                                                or self._stored_text_ok(existing, cand.text)):
                 self.summary.unchanged.append(existing)
+                meta = self.index.get(existing)
+                if meta is not None and cand.source_key and meta.source_key != cand.source_key:
+                    # imported before keys (or by other code): the next re-import skips it
+                    self.index[existing] = replace(meta, source_key=cand.source_key)
+                    self.rekeyed.append((existing, cand.source_key))
                 return
             # its stored text is missing or not what the index says: written again
         rid = self.by_origin.get(origin) or self.lib._unique_id(cand.stem, self.taken)
@@ -591,7 +664,8 @@ class Import:
                                          cand.source_id, cand.byline, _now(),
                                          date_evidence=cand.date_evidence,
                                          body_sentences=len(analysis.body_sentences()),
-                                         removed=[list(r) for r in cand.removed])
+                                         removed=[list(r) for r in cand.removed],
+                                         source_key=cand.source_key)
             self.files[rid] = name
             self.finished.append((rid, old_file, old.sha256 if old else "", cand.text, analysis))
         self.done += 1
@@ -604,6 +678,9 @@ class Import:
         """Switch the catalogue to every finished text in one transaction; then
         re-anchor the changed reports and remove what they superseded."""
         self.last_commit = time.monotonic()
+        if self.rekeyed:
+            self.lib._catalogue.set_source_keys(self.rekeyed)
+            self.rekeyed = []
         if not self.finished:
             return
         lib = self.lib
@@ -710,10 +787,19 @@ def add_candidates(lib: Library, candidates: Iterable[Candidate | Skipped], summ
 
 
 def read_all(paths: Iterable[str | os.PathLike], *, home: Path | None = None,
-             max_bytes: int | None = None) -> Iterator[Candidate | Skipped]:
+             max_bytes: int | None = None, unchanged: Unchanged | None = None
+             ) -> Iterator[Candidate | Skipped]:
     """Every candidate (or skip) under ``paths``, one file at a time."""
     for item in iter_files(paths, home=home):
         if isinstance(item, Skipped):
             yield item
         else:
-            yield from read_candidates(item, max_bytes=max_bytes)
+            yield from read_candidates(item, max_bytes=max_bytes, unchanged=unchanged)
+
+
+def import_files(lib: Library, paths: Iterable[str | os.PathLike], summary: ImportSummary, *,
+                 max_bytes: int | None = None, **kw) -> None:
+    """Import files and folders (the caller holds the writer lock); a file whose
+    report is unchanged (``Import.unchanged_file``) is read but not decoded."""
+    job = Import(lib, summary, **kw)
+    job.run(read_all(paths, home=lib.home.root, max_bytes=max_bytes, unchanged=job.unchanged_file))

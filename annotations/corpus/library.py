@@ -292,14 +292,13 @@ class Library:
         are refused (default ``ingest.DEFAULT_MAX_BYTES``, or the limit of an
         enclosing ``ingest.import_limits``). Ctrl-C stops it cleanly: what was
         finished is committed and the summary says ``interrupted``."""
-        from .ingest import ImportSummary, read_all
+        from .ingest import ImportSummary, import_files
 
         summary = ImportSummary()
         with self.home.writer():
             summary.repaired.extend(self.recover(on_text_changed))
-            self._add(read_all(paths, home=self.home.root, max_bytes=max_bytes), summary,
-                      progress=progress, workers=workers, on_text_changed=on_text_changed,
-                      scheduler=scheduler)
+            import_files(self, paths, summary, max_bytes=max_bytes, progress=progress,
+                         workers=workers, on_text_changed=on_text_changed, scheduler=scheduler)
         return summary
 
     def add_candidates(self, candidates: Iterable[Candidate | Skipped], summary: ImportSummary, *,

@@ -57,6 +57,61 @@ def test_reimport_unchanged_runs_no_nlp(seeded_home, monkeypatch):
     assert not summary.imported and not summary.skipped
 
 
+def test_reimport_of_unchanged_files_decodes_and_cleans_nothing(home, tmp_path, monkeypatch):
+    from annotations.corpus import ingest
+    from annotations.text import clean, decode
+
+    src = tmp_path / "src"
+    shutil.copytree(SEEDS, src)
+    first = Library(home).import_paths([src], workers=1)
+    keys = {m.id: m.source_key for m in Library(home).reports()}
+    assert sorted(first.imported) == SEED_IDS and all(keys.values())
+    assert keys[SEED_IDS[0]] == ingest.source_key((src / f"{SEED_IDS[0]}.txt").read_bytes())
+
+    def boom(*args, **kw):
+        raise AssertionError("an unchanged file was decoded or cleaned")
+
+    monkeypatch.setattr(decode, "decode_bytes", boom)
+    monkeypatch.setattr(clean, "clean", boom)
+    summary = Library(home).import_paths([src], workers=1)
+    assert sorted(summary.unchanged) == SEED_IDS and not summary.imported and not summary.skipped
+    monkeypatch.undo()
+
+    # a damaged stored text: that report takes the full path, which writes it again
+    lib = Library(home)
+    lib.text_path(SEED_IDS[2]).write_text("changed outside baocao", encoding="utf-8")
+    (src / f"{SEED_IDS[3]}.txt").write_text("Báo cáo mới.\n\nNội dung đã thay đổi.",
+                                             encoding="utf-8")
+    summary = Library(home).import_paths([src], workers=1)
+    assert sorted(summary.updated) == [SEED_IDS[2], SEED_IDS[3]]
+    assert Library(home).text(SEED_IDS[2])  # sound again (its hash checked)
+
+
+def test_reimport_gives_an_old_report_its_source_key_and_new_code_reads_again(home, tmp_path,
+                                                                              monkeypatch):
+    from annotations.corpus import ingest
+
+    src = tmp_path / "src"
+    shutil.copytree(SEEDS, src)
+    Library(home).import_paths([src], workers=1)
+    lib = Library(home)
+    rid = SEED_IDS[1]
+    lib._catalogue.set_source_keys([(rid, "")])  # as imported before source keys
+    calls = []
+    real = ingest._prepare
+    monkeypatch.setattr(ingest, "_prepare", lambda *a, **kw: calls.append(a[2]) or real(*a, **kw))
+    summary = Library(home).import_paths([src], workers=1)
+    assert calls == [rid] and sorted(summary.unchanged) == SEED_IDS
+    assert Library(home).get(rid).source_key == ingest.source_key((src / f"{rid}.txt").read_bytes())
+    calls.clear()
+    Library(home).import_paths([src], workers=1)
+    assert calls == []
+    # other cleaning code: every file is read again (and still unchanged)
+    monkeypatch.setattr(ingest, "_code_hash", lambda: b"other code")
+    summary = Library(home).import_paths([src], workers=1)
+    assert sorted(calls) == SEED_IDS and sorted(summary.unchanged) == SEED_IDS
+
+
 def test_identical_content_elsewhere_is_reported_not_duplicated(seeded_home, tmp_path):
     copy = tmp_path / "copy.txt"
     shutil.copy(SEEDS / f"{SEED_IDS[1]}.txt", copy)
