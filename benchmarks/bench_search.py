@@ -129,7 +129,8 @@ def bench_tui(home: Path, n: int) -> None:
                 t0 = time.perf_counter()  # from the last key
                 app.post_message(events.Key(query[-1], query[-1]))
                 while screen.generation == before or screen.shown_generation != screen.generation:
-                    await asyncio.sleep(0.001)
+                    screen.shown.clear()  # polling would take the GIL from the worker
+                    await screen.shown.wait()
                 painted = asyncio.Event()
                 app.call_after_refresh(painted.set)
                 await painted.wait()

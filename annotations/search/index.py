@@ -382,7 +382,9 @@ class SearchIndex:
     def iter_hits(self, query: str, *, label: str | None = None, entity: str | None = None,
                   date_from: str | None = None, date_to: str | None = None,
                   annotator: str | None = None, sort: str = "relevance",
-                  limit: int | None = None) -> Iterator[Hit]:
+                  limit: int | None = None, entities: bool = True) -> Iterator[Hit]:
+        """``search``'s hits one by one; ``entities=False``: without their entities
+        (not read: the search screen shows none), unless ``entity`` filters by them."""
         if sort not in SORTS:
             raise InputError(f"unknown sort {sort!r}", "Sort by relevance or date.")
         date_from, date_to = check_date(date_from, "--from"), check_date(date_to, "--to")
@@ -433,7 +435,9 @@ class SearchIndex:
 
         store = self._store()
         try:
-            rules = Rules(store.corrections(), store.annotator) if store else Rules((), "")
+            rules = None
+            if entities or entity_words:
+                rules = Rules(store.corrections(), store.annotator) if store else Rules((), "")
             reports: dict[str, _Report | None] = {}
             given = 0
             for row in rows:
@@ -531,16 +535,19 @@ class SearchIndex:
             return None
 
     def _report(self, rid: str, sha: str, name: str, store: AnnotationStore | None,
-                rules: Rules) -> _Report | None:
+                rules: Rules | None) -> _Report | None:
+        """The report's text, its entities (none when ``rules`` is None) and its tags."""
         try:
             text = (self.home.texts_dir / name).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
         if text_sha256(text) != sha:
             return None  # changed since the catalogue row was read: the next search has it
-        doc = self.lib.cache.get_dict(sha)
-        model = [Entity(*e) for e in doc["entities"]] if doc else self.lib.cache.analysis(text, sha).entities
-        ents = [(e.start, e.end, e.label) for e in rules.apply(rid, text, model)]
+        ents = []
+        if rules is not None:
+            doc = self.lib.cache.get_dict(sha)
+            model = [Entity(*e) for e in doc["entities"]] if doc else self.lib.cache.analysis(text, sha).entities
+            ents = [(e.start, e.end, e.label) for e in rules.apply(rid, text, model)]
         rep = _Report(text, ents)
         if store is not None:
             try:

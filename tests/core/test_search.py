@@ -165,6 +165,10 @@ def test_entity_filter_and_hit_entities(home):
     hits = search(home, "phat bieu", entity="tô lâm")
     assert [(h.sentence, [(e.label, e.text) for e in h.entities]) for h in hits] == [(0, [("PER", "Tô Lâm")])]
     assert found(home, "", entity="nguyen") == set()
+    with SearchIndex(home) as index:  # the search screen's hits: no entities read, unless filtered by one
+        assert [h.entities for h in index.iter_hits("phat bieu", entities=False)] == [()]
+        hits = list(index.iter_hits("phat bieu", entity="to lam", entities=False))
+        assert [[e.text for e in h.entities] for h in hits] == [["Tô Lâm"]]
 
 
 words = st.sampled_from(["Đảng", "ủy", "xóa", "xoá", "nhà", "tạm", "người", "Việt", "chuyển", "đổi",

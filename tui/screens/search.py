@@ -15,6 +15,7 @@ passage) in the reader, where ``n``/``N`` move between that report's hits.
 """
 from __future__ import annotations
 
+import asyncio
 import time
 
 from rich.text import Text
@@ -86,6 +87,7 @@ class _ResultsScreen(Screen):
         self.rows: list = []
         self.generation = 0
         self.shown_generation = -1  # the generation whose results are on screen (tests wait on it)
+        self.shown = asyncio.Event()  # set as results are shown: a benchmark waits without polling
         self.counted_generation = -1  # ... and whose count is (when the page was full)
         self._timer = None
         self._seconds = 0.0  # how long the results on screen took
@@ -165,6 +167,7 @@ class _ResultsScreen(Screen):
             status.update(Text(f"{self.status(len(self.rows), None)} · {message.seconds * 1000:.0f} ms",
                                style="dim"))
         self.shown_generation = message.generation
+        self.shown.set()
 
     @on(Counted)
     def _counted(self, message: Counted) -> None:
@@ -221,7 +224,7 @@ class SearchScreen(_ResultsScreen):
             self.index.sync()  # on opening: the first search after an import indexes it
             return []
         rows = []
-        for hit in self.index.iter_hits(text, limit=LIMIT):
+        for hit in self.index.iter_hits(text, limit=LIMIT, entities=False):
             if generation != self.generation:  # typed on: the next query is wanted, not this one
                 break
             rows.append(hit)
