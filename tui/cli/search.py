@@ -41,7 +41,8 @@ def _emit(rows, as_json: bool, plain) -> int:
 @click.option("--annotator", "by", default=None, help="Only sentences this annotator tagged.")
 @click.option("--note", default=None, help="With no query: only passages whose note has these words.")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
-              help="Best matches first, or by report date (oldest first, undated last).")
+              help="Best matches first (bm25; with --limit N, among the newest max(1000, N) matches), "
+                   "or by report date (oldest first, undated last).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N results.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per result.")
 @click.pass_context
@@ -70,7 +71,7 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], label, entity, date_f
                                note=note, limit=limit), as_json, passage_line)
             return
         n = _emit(index.iter_hits(text, label=label, entity=entity, date_from=date_from, date_to=date_to,
-                                  annotator=by, sort=sort, limit=limit), as_json, hit_line)
+                                  annotator=by, sort=sort, limit=limit, entities=as_json), as_json, hit_line)
         ranked = window(limit) if limit is not None else 0
         if (sort == "relevance" and ranked and n >= limit and not (label or entity or by)
                 and index.count(text, date_from=date_from, date_to=date_to, bound=ranked + 1) > ranked):
