@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from hashlib import blake2b
 from pathlib import Path
 from typing import BinaryIO
@@ -196,8 +197,12 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
         f.write(data)
 
 
+@cache
 def _syncfs():
-    """libc's syncfs(2) (Linux), or None."""
+    """libc's syncfs(2) (Linux), or None. Looked up when first needed: ctypes
+    costs every command (and the TUI) ~10 ms to import."""
+    if not (hasattr(os, "O_DIRECTORY") and os.uname().sysname == "Linux"):
+        return None
     try:
         import ctypes
         import ctypes.util
@@ -211,7 +216,6 @@ def _syncfs():
     return fn
 
 
-_SYNCFS = _syncfs() if hasattr(os, "O_DIRECTORY") and os.uname().sysname == "Linux" else None
 FSYNC_EACH_UP_TO = 8  # more files than this: one syncfs of their file system instead
 
 
@@ -219,10 +223,10 @@ def sync_files(paths: list[Path], folder: Path) -> None:
     """Make the content of ``paths`` (all in ``folder``'s file system) durable:
     fsync each, or for many files one ``syncfs`` of the file system (one
     journal commit instead of one per file) where Linux offers it."""
-    if len(paths) > FSYNC_EACH_UP_TO and _SYNCFS is not None:
+    if len(paths) > FSYNC_EACH_UP_TO and _syncfs() is not None:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
         try:
-            if _SYNCFS(fd) != 0:
+            if _syncfs()(fd) != 0:
                 err = ctypes_errno()
                 raise OSError(err, os.strerror(err), str(folder))
         finally:

@@ -669,6 +669,26 @@ class Catalogue:
         rows.sort(key=itemgetter(0, 1, 2))
         return [r[3:] for r in rows]
 
+    def list_json(self, progress: dict[str, tuple[int, bool]]) -> str:
+        """`baocao list --json`: a JSON object per report, one a line, in table
+        order, written by SQLite (json_object escapes as orjson does): id, title,
+        date and date_evidence (null when none), date_source, sentences, and
+        from ``progress`` (id -> (tagged, done)) tagged and done. No row becomes
+        a Python object: at 100,000 reports, a quarter of the time. The sort is
+        SQLite's own (``+``: not the index, which costs a seek per row)."""
+        joined = self._read(
+            "WITH p AS MATERIALIZED (SELECT key AS id, json_extract(value, '$[0]') AS tagged, "
+            "json_extract(value, '$[1]') AS done FROM json_each(?)) "
+            "SELECT group_concat(line, char(10)) FROM (SELECT json_object('id', r.id, "
+            "'title', title, 'date', CASE WHEN undated THEN NULL ELSE date END, "
+            "'date_source', date_source, "
+            "'date_evidence', nullif(json_extract(meta, '$.date_evidence'), ''), "
+            "'sentences', sentences, 'tagged', coalesce(p.tagged, 0), "
+            "'done', json(CASE WHEN p.done THEN 'true' ELSE 'false' END)) AS line "
+            "FROM reports r LEFT JOIN p ON p.id = r.id ORDER BY +undated, +date, +r.id)",
+            (orjson.dumps(progress).decode(),))[0][0]
+        return joined or ""
+
     def load(self) -> tuple[dict[str, ReportMeta], dict[str, str]]:
         """(id -> ReportMeta, id -> text file name) of every report: for writers."""
         index, files = {}, {}

@@ -85,6 +85,10 @@ class Library:
         (what `list` prints, read without making 100,000 ReportMeta)."""
         return self._catalogue.listing(fields)
 
+    def list_json(self, progress: dict[str, tuple[int, bool]]) -> str:
+        """`baocao list --json`'s lines (corpus/catalogue.py), joined by newlines."""
+        return self._catalogue.list_json(progress)
+
     def ids(self, query: str = "", *, newest_first: bool = False) -> list[str]:
         """Report ids in table order (oldest first, undated last; ``newest_first``
         reverses the dated ones), those matching ``query`` when given: every

@@ -35,6 +35,35 @@ def test_list_json_fields_and_order(seeded_home):
     assert dated == sorted(dated)
 
 
+def test_list_json_is_each_report_as_orjson_writes_it_with_the_annotators_progress(
+        seeded_home, monkeypatch):
+    """SQLite writes the lines (catalogue.list_json): the same bytes as orjson's
+    objects, outside text included, with progress from the store."""
+    from dataclasses import replace
+
+    from annotations import services
+    from annotations.corpus.library import Library
+    from annotations.home import Home
+
+    lib = Library(seeded_home)
+    first, second = lib.ids()[:2]
+    lib._catalogue.set_meta(replace(lib.get(first), title='a "b" \\ \x01\n\t\u202e\x7f\u0085 é'))
+    progress = {second: {"tagged": 3, "none": 1, "done": True}}
+    monkeypatch.setattr(Home, "has_store", property(lambda self: True))
+    monkeypatch.setattr(services, "progress", lambda home, annotator, warn: progress)
+    expected = b""
+    for rid, title, date, source, evidence, sentences in Library(seeded_home).listing(
+            "id", "title", "date", "date_source", "date_evidence", "sentences"):
+        p = progress.get(rid, {"tagged": 0, "done": False})
+        expected += orjson.dumps({"id": rid, "title": title, "date": date or None,
+                                  "date_source": source, "date_evidence": evidence or None,
+                                  "sentences": sentences, "tagged": p["tagged"],
+                                  "done": p["done"]}) + b"\n"
+    res = run("list", "--json", home=seeded_home)
+    assert res.exit_code == 0 and res.stdout_bytes == expected
+    assert b'"tagged":3,"done":true' in expected and b"\\u0001\\n\\t" in expected
+
+
 def test_date_evidence_says_where_the_date_came_from(seeded_home):
     rows = {r["id"]: r for r in json_lines(run("list", "--json", home=seeded_home).stdout)}
     assert rows["000_04edcb8ab5506732"]["date_evidence"] == "date 2025-03"  # the header line

@@ -7,11 +7,12 @@ import sys
 import click
 import orjson
 
-from annotations.corrections import CorrectionError
 from annotations.text.sanitize import inert
 
 
 def _int(value: str, what: str) -> int:
+    from annotations.corrections import CorrectionError  # not loaded by every command
+
     try:
         return int(value)
     except ValueError:
@@ -78,6 +79,8 @@ def correct_cmd(ctx: click.Context, report_id: str | None, add, remove, list_: b
         with AnnotationStore(home, annotator=annotator) as store:
             hits = [c for c in store.corrections() if c.id.startswith(delete_id)]
             if len(hits) != 1:
+                from annotations.corrections import CorrectionError
+
                 raise CorrectionError(f"{len(hits) or 'no'} rule(s) with an id starting "
                                       f"{delete_id!r}; nothing was deleted")
             change = store.delete_correction(hits[0].id)

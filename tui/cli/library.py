@@ -199,28 +199,31 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
     (control characters below U+0020 escaped; DEL, C1 and bidi characters are
     valid JSON text and stay as they are)."""
     from annotations.corpus.library import Library
-    from annotations.services import progress
 
-    lib = Library(ctx.obj["home"])
-    reports = lib.listing("id", "title", "date", "date_source", "date_evidence", "sentences")
+    home = ctx.obj["home"]
+    lib = Library(home)
+    mine = {}
+    if home.has_store:  # no annotations: the store's modules are not even loaded
+        from annotations.services import progress
+
+        mine = progress(home, ctx.obj.get("annotator"), warn=_warn)
+    if as_json:
+        lines = lib.list_json({rid: (p["tagged"], p["done"]) for rid, p in mine.items()})
+        reports = bool(lines)
+    else:
+        reports = lib.listing("id", "title", "date", "sentences")
     for note in lib.notes:  # a first-release index migrated, a lost catalogue rebuilt
         click.echo(f"baocao: {note}", err=True)
     if not reports:  # a first run: say how to begin (stderr: stdout stays data)
         click.echo(f"baocao: {EMPTY_HINT}", err=True)
-    mine = progress(ctx.obj["home"], ctx.obj.get("annotator"), warn=_warn)
-    nothing = {"tagged": 0, "none": 0, "done": False}
     if as_json:
-        out = sys.stdout.buffer
-        for rid, title, date, source, evidence, sentences in reports:
-            p = mine.get(rid, nothing)
-            out.write(orjson.dumps({"id": rid, "title": title, "date": date or None,
-                                    "date_source": source, "date_evidence": evidence or None,
-                                    "sentences": sentences, "tagged": p["tagged"],
-                                    "done": p["done"]}) + b"\n")
+        if lines:
+            sys.stdout.buffer.write(lines.encode() + b"\n")
         return
+    nothing = {"tagged": 0, "none": 0, "done": False}
     from annotations.text.sanitize import inert  # a terminal: outside text shown, never obeyed
 
-    for rid, title, date, _source, _evidence, sentences in reports:
+    for rid, title, date, sentences in reports:
         p = mine.get(rid, nothing)
         click.echo(f"{inert(date or '?'):<10}  {inert(rid):<24}  {sentences:>4} sent  "
                    f"{p['tagged']:>4} tagged {'✓' if p['done'] else ' '}  {inert(title)}")
