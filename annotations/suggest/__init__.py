@@ -69,6 +69,13 @@ another format or label set, or of other labels (its version differs);
 written atomically without the writer lock (two writers of one version write
 the same content); unwritable is ignored.
 
+**Features file** ``HOME/cache/suggest/features/<text sha256>-<FORMAT>.json``:
+a report's features and prior (they depend on its text, the format and the
+label set, never on the model), written when ``suggest`` first computes them
+and read by a later session instead of computing them again (a 300-sentence
+report: some 20,000 feature strings). A cache like the model file: ignored
+when unreadable or of another format, text or label set.
+
 **Teach queue.** The library's reports in a shuffled order (seeded), scored
 whole, a few at a time, until a window holds ``WINDOW_SENTENCES`` (120)
 candidates; each window asks its ``WINDOW_TAKE`` (8)

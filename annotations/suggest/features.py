@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
 
-from ..models import Analysis
 from ..text.vietnamese import fold_tones
 
 # Cue lists (phrases of whole syllables, lower case, new-style tone marks).
@@ -72,6 +72,22 @@ HEADING_MAX_SYLLABLES = 14
 
 def syllables(text: str) -> list[str]:
     return _SYLLABLE.findall(fold_tones(text.lower()))
+
+
+class _Folded(dict):
+    """lower-case text -> fold_tones of it, remembered: a report repeats its
+    syllables and words, so folding each distinct one is cheaper than running
+    the fold's pattern over the whole text (the same result: the pattern works
+    within a word)."""
+
+    def __missing__(self, key: str) -> str:
+        if len(self) >= 200_000:  # bounded: names and numbers are unbounded
+            self.clear()
+        value = self[key] = fold_tones(key)
+        return value
+
+
+_FOLDED = _Folded()
 
 
 def _phrases(cues: dict[str, tuple[str, ...]]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
@@ -122,41 +138,43 @@ class SentenceView:
     position: int  # 0..4: the fifth of the report
 
 
-def _is_heading(text: str, analysis: Analysis, para: int, sent_count: dict[int, int]) -> bool:
-    p = analysis.paragraphs[para]
-    if p.kind == "heading":
+def _is_heading(text: str, paragraphs: list, para: int, sent_count: dict[int, int]) -> bool:
+    p = paragraphs[para]
+    kind = p[2] if len(p) > 2 else "body"
+    if kind == "heading":
         return True
-    if p.kind != "body" or sent_count.get(para, 0) != 1:
+    if kind != "body" or sent_count.get(para, 0) != 1:
         return False
-    body = text[p.start:p.end].strip()
+    body = text[p[0]:p[1]].strip()
     return bool(body) and not body.endswith(_FINAL) and len(_SYLLABLE.findall(body)) <= HEADING_MAX_SYLLABLES
 
 
-def views(text: str, analysis: Analysis) -> list[SentenceView]:
-    """Every sentence of a report, with its section and position."""
-    sent_count: dict[int, int] = {}
-    for s in analysis.sentences:
-        sent_count[s.paragraph] = sent_count.get(s.paragraph, 0) + 1
-    tokens = analysis.tokens
-    starts = [t.start for t in tokens]
-    n = len(analysis.sentences)
-    low = fold_tones(text.lower())  # once per report; offsets hold when lengths agree
-    if len(low) != len(text):
-        low = None
+def views(text: str, analysis: dict) -> list[SentenceView]:
+    """Every sentence of a report, with its section and position. ``analysis``
+    is the analysis' ``to_dict()`` form, as the cache holds it: reading it
+    as lists makes no object per token (a long report has thousands)."""
+    paragraphs, sentences, tokens = analysis["paragraphs"], analysis["sentences"], analysis["tokens"]
+    sent_count = Counter(s[2] for s in sentences)
+    starts = [t[0] for t in tokens]
+    n = len(sentences)
+    low = text.lower()  # once per report; offsets hold when lengths agree
+    fold = _FOLDED.__getitem__
+    if len(low) == len(text):
+        words = list(map(fold, [low[t[0]:t[1]] for t in tokens]))
+    else:
+        low, words = None, [fold_tones(text[t[0]:t[1]].lower()) for t in tokens]
     out: list[SentenceView] = []
     section: str | None = None
     section_sylls: list[str] = []
-    for i, s in enumerate(analysis.sentences):
-        inside = tokens[bisect_left(starts, s.start):bisect_left(starts, s.end)]
-        words = [low[t.start:t.end] for t in inside] if low is not None \
-            else [fold_tones(text[t.start:t.end].lower()) for t in inside]
-        words = [w for w in words if w[:1].isalnum()]
-        sylls = _SYLLABLE.findall(low, s.start, s.end) if low is not None \
-            else syllables(text[s.start:s.end])
-        heading = _is_heading(text, analysis, s.paragraph, sent_count)
-        if heading and s.paragraph > 0:  # the title (paragraph 0) opens no section
+    for i, (start, end, para) in enumerate(sentences):
+        inside = [w for w in words[bisect_left(starts, start):bisect_left(starts, end)]
+                  if w[:1].isalnum()]
+        sylls = list(map(fold, _SYLLABLE.findall(low, start, end))) if low is not None \
+            else syllables(text[start:end])
+        heading = _is_heading(text, paragraphs, para, sent_count)
+        if heading and para > 0:  # the title (paragraph 0) opens no section
             section, section_sylls = heading_class(sylls), sylls
-        out.append(SentenceView(i, sylls, words, cue_hits(sylls), heading,
+        out.append(SentenceView(i, sylls, inside, cue_hits(sylls), heading,
                                 None if heading else section, [] if heading else section_sylls,
                                 min(4, 5 * i // max(n, 1))))
     return out
@@ -167,12 +185,13 @@ def sentence_features(v: SentenceView) -> list[str]:
     s = v.sylls
     feats = [f"s2:{a}_{b}" for a, b in zip(s, s[1:])]
     feats += [f"w:{x}" for x in v.words]
-    scope = -1
-    for j, x in enumerate(s):
-        if x in NEGATIONS:
-            scope = j + NEGATION_SCOPE
-        elif j <= scope:
-            feats.append(f"n:{x}")
+    if not NEGATIONS.isdisjoint(s):
+        scope = -1
+        for j, x in enumerate(s):
+            if x in NEGATIONS:
+                scope = j + NEGATION_SCOPE
+            elif j <= scope:
+                feats.append("n:" + x)
     if s:
         feats.append(f"b1:{s[0]}")
         feats.append(f"b2:{'_'.join(s[:2])}")

@@ -4,12 +4,12 @@ docstring for the API and the rules)."""
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import random
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import numpy as np
 import orjson
 
 from ..corpus.library import Library
@@ -79,10 +79,11 @@ class Outcomes:
 class _Report:
     sha: str
     bags: list[list[str]]
-    priors: list[list[float]]  # per sentence: the prior's P(class), in ``classes`` order
+    logprior: np.ndarray  # per body sentence: log of the prior's P(class), in ``classes`` order
     body: list[int]
-    runs: list[tuple[int, int]]  # [from, to) positions in ``body`` of each paragraph's sentences
-    analysis: Analysis
+    runs: tuple[np.ndarray, np.ndarray]  # each paragraph's first position in ``body``, and size
+    spans: list[tuple[int, int]]  # per sentence: start, end
+    paragraphs: list[int]  # per sentence: its paragraph
 
 
 def _seed(annotator: str) -> int:
@@ -148,35 +149,81 @@ class Suggester:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _report(self, rid: str) -> _Report:
-        """A library report's features, computed once per text."""
+    def _report(self, rid: str, *, keep: bool = False) -> _Report:
+        """A library report's features: from memory, else from the features file
+        of its text, else computed (from the cached analysis read as lists: no
+        object per token) and, with ``keep``, written to that file."""
         meta = self.library.get(rid)
         hit = self._reports.get(rid)
         if hit is not None and hit.sha == meta.sha256:
             self._reports.move_to_end(rid)
             return hit
-        opened = self.library.open(rid)
-        rep = self._features(opened.text, opened.analysis, meta.sha256)
+        rep = self._load_features(meta.sha256)
+        if rep is None:
+            text = self.library.text(rid)
+            raw = self.library.cached_analysis_dict(meta.sha256)
+            try:
+                rep = self._features(text, raw, meta.sha256)
+            except (TypeError, KeyError, IndexError, ValueError):  # no cache entry, or not shaped as one
+                rep = self._features(text, self.library.open(rid).analysis.to_dict(), meta.sha256)
+            if keep:
+                self._save_features(rep)
         self._reports[rid] = rep
         if len(self._reports) > REPORTS_CACHED:
             self._reports.popitem(last=False)
         return rep
 
-    def _features(self, text: str, analysis: Analysis, sha: str) -> _Report:
-        """Features and prior of every sentence: neither depends on the model."""
+    def _features(self, text: str, analysis: dict, sha: str) -> _Report:
+        """Features and prior of every sentence (neither depends on the model);
+        ``analysis`` in its ``to_dict()`` form."""
         vs = views(text, analysis)
+        sentences = analysis["sentences"]
+        body_par = [k in TAGGABLE_KINDS for k in (p[2] if len(p) > 2 else "body"
+                                                  for p in analysis["paragraphs"])]
+        body = [i for i, st in enumerate(sentences) if body_par[st[2]]]
         priors = []
-        for v in vs:
-            p = prior_proba(v, self.labels)
+        for i in body:
+            p = prior_proba(vs[i], self.labels)
             priors.append([p[c or None] for c in self.classes])
-        body = analysis.body_sentences()
-        runs, at = [], 0
-        for k in range(1, len(body) + 1):
-            if k == len(body) or (analysis.sentences[body[k]].paragraph
-                                  != analysis.sentences[body[at]].paragraph):
-                runs.append((at, k))
-                at = k
-        return _Report(sha, [sentence_features(v) for v in vs], priors, body, runs, analysis)
+        return self._made(sha, [sentence_features(v) for v in vs], np.log(np.array(priors, float)),
+                          body, [(st[0], st[1]) for st in sentences], [st[2] for st in sentences])
+
+    def _made(self, sha: str, bags: list[list[str]], logprior: np.ndarray, body: list[int],
+              spans: list[tuple[int, int]], paragraphs: list[int]) -> _Report:
+        starts = [k for k in range(len(body))
+                  if k == 0 or paragraphs[body[k]] != paragraphs[body[k - 1]]]
+        return _Report(sha, bags, logprior.reshape(len(body), len(self.classes)), body,
+                       (np.array(starts, np.intp), np.diff(starts + [len(body)])), spans, paragraphs)
+
+    def _features_path(self, sha: str):
+        return self.path.parent / "features" / f"{sha}-{FORMAT}.json"
+
+    def _save_features(self, rep: _Report) -> None:
+        doc = {"format": FORMAT, "sha": rep.sha, "classes": self.classes, "bags": rep.bags,
+               "logprior": rep.logprior.tolist(), "body": rep.body, "spans": rep.spans,
+               "paragraphs": rep.paragraphs}
+        try:
+            path = self._features_path(rep.sha)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(path, orjson.dumps(doc), durable=False)
+        except OSError:
+            pass  # a cache: computed again next time
+
+    def _load_features(self, sha: str) -> _Report | None:
+        """The features file of a text (None: missing, unreadable, or of another
+        format, text or label set)."""
+        try:
+            doc = orjson.loads(read_regular(self._features_path(sha))[0])
+            if doc["format"] != FORMAT or doc["sha"] != sha or doc["classes"] != self.classes:
+                return None
+            n, body = len(doc["spans"]), doc["body"]
+            if (len(doc["bags"]) != n or len(doc["paragraphs"]) != n or len(doc["logprior"]) != len(body)
+                    or any(not 0 <= i < n for i in body)):
+                return None
+            return self._made(sha, doc["bags"], np.array(doc["logprior"], float), body,
+                              [tuple(x) for x in doc["spans"]], doc["paragraphs"])
+        except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+            return None
 
     def _body(self, rid: str, sha: str) -> list[int]:
         """Body sentences of a report, from its cached analysis read as raw JSON
@@ -348,50 +395,44 @@ class Suggester:
             self._counts, self._counted = Counts(self.classes), {}
 
     # ------------------------------------------------------------ suggesting
-    def _probas(self, rep: _Report, model: NaiveBayes | None, n: int) -> list[list[float]]:
-        """log P(class), in ``classes`` order, of each body sentence: the prior alone
-        without labels, else the model and the prior multiplied, the prior raised
-        to beta; then pooled over the paragraph (see the package docstring)."""
-        if model is None:
-            logs = [list(map(math.log, rep.priors[i])) for i in rep.body]
-        else:
+    def _probas(self, rep: _Report, model: NaiveBayes | None, n: int) -> np.ndarray:
+        """P(class) of each body sentence (body x classes, in ``classes`` order):
+        the prior alone without labels, else the model and the prior multiplied,
+        the prior raised to beta; then pooled over the paragraph (see the
+        package docstring)."""
+        logs = rep.logprior
+        if model is not None:
             beta = PRIOR_WEIGHT * PRIOR_HALF / (PRIOR_HALF + n)
-            logs = [[math.log(m) + beta * math.log(p)
-                     for m, p in zip(model.proba(rep.bags[i]), rep.priors[i])] for i in rep.body]
-        for a, b in rep.runs:
-            if b - a < 2:
-                continue
-            total = [sum(col) for col in zip(*logs[a:b])]
-            w = PARAGRAPH_WEIGHT / (b - a - 1)
-            logs[a:b] = [[x + w * (t - x) for x, t in zip(row, total)] for row in logs[a:b]]
-        return logs
+            logs = np.log(model.proba_many([rep.bags[i] for i in rep.body])) + beta * logs
+        starts, sizes = rep.runs
+        weight = np.repeat(PARAGRAPH_WEIGHT / np.maximum(sizes - 1, 1) * (sizes > 1), sizes)
+        totals = np.repeat(np.add.reduceat(logs, starts, axis=0), sizes, axis=0)
+        logs = logs + weight[:, None] * (totals - logs)
+        exp = np.exp(logs - logs.max(axis=1, keepdims=True))
+        return exp / exp.sum(axis=1, keepdims=True)
 
     def _scored(self, rep: _Report, model: NaiveBayes | None, n: int) -> list[Suggestion]:
         """A suggestion for every body sentence of the report."""
-        out = []
-        for i, scores in zip(rep.body, self._probas(rep, model, n)):
-            top = max(scores)
-            exp = [math.exp(x - top) for x in scores]
-            z = sum(exp)
-            probs = [e / z for e in exp]
-            order = sorted(range(len(probs)), key=lambda k: (-probs[k], self.classes[k]))
-            best, second = order[0], order[1]
-            s = rep.analysis.sentences[i]
-            out.append(Suggestion(i, s.start, s.end, self.classes[best] or None,
-                                  round(probs[best], 6), round(probs[best] - probs[second], 6)))
-        return out
+        if not rep.body:
+            return []
+        probs = self._probas(rep, model, n)
+        best = probs.argmax(axis=1)  # the first of a tie: none (""), then alphabetical
+        top = probs[np.arange(len(best)), best]
+        margin = top - np.sort(probs, axis=1)[:, -2]
+        return [Suggestion(i, *rep.spans[i], self.classes[b] or None, round(p, 6), round(m, 6))
+                for i, b, p, m in zip(rep.body, best.tolist(), top.tolist(), margin.tolist())]
 
     def suggest(self, report_id: str, *, undecided_only: bool = True) -> list[Suggestion]:
         """A suggestion per body sentence of a library report: those this
         annotator has not decided (``undecided_only``), or all of them."""
         self.library.reload()
-        rep = self._report(report_id)
+        rep = self._report(report_id, keep=True)
         decided = self._decided(report_id, rep.sha) if undecided_only else {}
         return [g for g in self._scored(rep, self._model, self._n) if g.sentence not in decided]
 
     def suggest_text(self, text: str, analysis: Analysis) -> list[Suggestion]:
         """Suggestions for every body sentence of a text outside the library."""
-        rep = self._features(text, analysis, "")
+        rep = self._features(text, analysis.to_dict(), "")
         return self._scored(rep, self._model, self._n)
 
     # ------------------------------------------------------------ teach queue
@@ -519,7 +560,7 @@ class _Queue:
                 if i in decided or (rid, i) in self.skipped or (rid, i) in self.given:
                     continue
                 items.append(QueueItem(rid, meta.title, meta.date, i,
-                                       rep.analysis.sentences[i].paragraph, g.start, g.end,
+                                       rep.paragraphs[i], g.start, g.end,
                                        g.label, g.score, g.margin, s.version))
         items.sort(key=lambda q: (q.margin, q.report_id, q.sentence))
         return items

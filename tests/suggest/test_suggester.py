@@ -83,6 +83,28 @@ def test_labels_change_the_version_and_the_model_file_is_a_cache(seeded_home):
         assert fresh.suggest(first[0]["report"], undecided_only=False) == kept
 
 
+def test_the_features_file_is_a_cache_of_what_is_computed(seeded_home):
+    label(seeded_home, body_gold(seeded_home)[:12])
+    rid = reports(gold())[1]
+    with Suggester(seeded_home, "lan") as sg:
+        sg.train()
+        computed = sg.suggest(rid, undecided_only=False)
+        path = sg._features_path(Library(seeded_home).get(rid).sha256)
+    assert path.is_file()  # written by the first suggest of the report
+    with Suggester(seeded_home, "lan") as sg:  # a later session reads it: the same suggestions
+        assert sg.suggest(rid, undecided_only=False) == computed
+    doc = orjson.loads(path.read_bytes())
+    doc["bags"] = [["w:nothing"] for _ in doc["bags"]]
+    path.write_bytes(orjson.dumps(doc))
+    with Suggester(seeded_home, "lan") as sg:  # what the file says is what is used ...
+        assert sg.suggest(rid, undecided_only=False) != computed
+    for broken in (b"{not json", orjson.dumps({**doc, "format": 0}),
+                   orjson.dumps({**doc, "classes": ["", "task"]}), orjson.dumps({**doc, "body": [10**6]})):
+        path.write_bytes(broken)  # ... unless it is unreadable, of another format or label set, or odd
+        with Suggester(seeded_home, "lan") as sg:
+            assert sg.suggest(rid, undecided_only=False) == computed
+
+
 def test_suggest_leaves_out_decided_sentences(seeded_home):
     g = body_gold(seeded_home)[:3]
     label(seeded_home, g)
