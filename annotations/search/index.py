@@ -49,6 +49,8 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
+import orjson
+
 from ..corpus.library import Library
 from ..corrections import Rules
 from ..errors import BaocaoError, InputError, LibraryError, StoreError
@@ -398,8 +400,25 @@ class SearchIndex:
         if not match or not self.home.catalogue_path.exists():  # no library yet: nothing to find
             return
         self.sync()
-        filtered = label is not None or annotator is not None or bool(entity_words)
+        store = self._store()
+        try:
+            yield from self._hits(query, q, match, store, label, entity, entity_words, date_from, date_to,
+                                  annotator, sort, limit, entities)
+        finally:
+            if store is not None:
+                store.close()
+
+    def _hits(self, query: str, q, match: str, store: AnnotationStore | None, label: str | None,
+              entity: str | None, entity_words: list[str], date_from: str | None, date_to: str | None,
+              annotator: str | None, sort: str, limit: int | None, entities: bool) -> Iterator[Hit]:
+        by_tag = label is not None or annotator is not None
+        if by_tag and store is None:
+            return  # nothing is tagged
+        filtered = by_tag or bool(entity_words)
         lo, hi = docid_bounds(date_from, date_to)
+        # a tag filter looks only at the reports the store has (a set lookup a match, not a text read)
+        tagged_sql = f" AND {{}}rowid >> {SHIFT} IN (SELECT n FROM docs WHERE id IN (SELECT value FROM json_each(?)))"
+        tagged = [orjson.dumps(store.report_ids()).decode()] if by_tag else []
         with self._lock:
             db = self.connect()
             if sort == "relevance" and limit is not None and not filtered:
@@ -411,14 +430,15 @@ class SearchIndex:
             if sort == "relevance" and not (date_from or date_to):
                 # FTS5 alone ranks and stops at the limit; the report rows are read for those only
                 sql = "SELECT rowid, start, stop FROM sents WHERE sents MATCH ? AND rowid BETWEEN ? AND ?"
-                args: list = [match, lo, hi]
+                sql += tagged_sql.format("") if by_tag else ""
+                args: list = [match, lo, hi, *tagged]
             else:
                 dated, dargs = _dated(date_from, date_to)
                 sql = ("SELECT s.rowid, s.start, s.stop, r.id, r.date, r.title, r.sha256, r.text_file "
                        "FROM sents s JOIN docs d ON d.n = s.rowid >> ? JOIN cat.reports r "
                        "ON r.id = d.id AND r.sha256 = d.sha WHERE sents MATCH ? AND s.rowid BETWEEN ? AND ?"
-                       + dated)
-                args = [SHIFT, match, lo, hi, *dargs]
+                       + dated + (tagged_sql.format("s.") if by_tag else ""))
+                args = [SHIFT, match, lo, hi, *dargs, *tagged]
             sql += " ORDER BY rank" if sort == "relevance" else " ORDER BY r.undated, r.date, r.id, s.rowid"
             if not filtered and limit is not None:
                 sql += f" LIMIT {int(limit)}"
@@ -433,44 +453,39 @@ class SearchIndex:
                         "ON r.id = d.id AND r.sha256 = d.sha WHERE d.n = ?", (n,)).fetchone()
             return docs[n]
 
-        store = self._store()
-        try:
-            rules = None
-            if entities or entity_words:
-                rules = Rules(store.corrections(), store.annotator) if store else Rules((), "")
-            reports: dict[str, _Report | None] = {}
-            given = 0
-            for row in rows:
-                if limit is not None and given >= limit:
-                    break
-                rowid, start, stop = row[:3]
-                found = row[3:] if len(row) > 3 else doc_of(rowid >> SHIFT)
-                if found is None:
-                    continue  # a report removed since the index was brought up to date
-                rid, date, title, sha, name = found
-                rep = reports.get(rid, False)
-                if rep is False:
-                    rep = reports[rid] = self._report(rid, sha, name, store, rules)
-                if rep is None:
-                    continue
-                i = rowid & ((1 << SHIFT) - 1)
-                tags = tuple(t for t in rep.tags.get(i, ())
-                             if (label is None or t.label == label)
-                             and (annotator is None or t.annotator == annotator))
-                if (label is not None or annotator is not None) and not tags:
-                    continue
-                ents = tuple(HitEntity(s, e, lab, rep.text[s:e]) for s, e, lab in rep.entities
-                             if s >= start and e <= stop)
-                if entity_words and not any(matches_words(entity, fold(e.text)) for e in ents):
-                    continue
-                given += 1
-                sentence = rep.text[start:stop]
-                yield Hit(rid, date or None, title, i, start, stop, sentence,
-                          tuple((start + a, start + b) for a, b in spans(q, sentence)),
-                          tags if label or annotator else tuple(rep.tags.get(i, ())), ents)
-        finally:
-            if store is not None:
-                store.close()
+        rules = None
+        if entities or entity_words:
+            rules = Rules(store.corrections(), store.annotator) if store else Rules((), "")
+        reports: dict[str, _Report | None] = {}
+        given = 0
+        for row in rows:
+            if limit is not None and given >= limit:
+                break
+            rowid, start, stop = row[:3]
+            found = row[3:] if len(row) > 3 else doc_of(rowid >> SHIFT)
+            if found is None:
+                continue  # a report removed since the index was brought up to date
+            rid, date, title, sha, name = found
+            rep = reports.get(rid, False)
+            if rep is False:
+                rep = reports[rid] = self._report(rid, sha, name, store, rules)
+            if rep is None:
+                continue
+            i = rowid & ((1 << SHIFT) - 1)
+            tags = tuple(t for t in rep.tags.get(i, ())
+                         if (label is None or t.label == label)
+                         and (annotator is None or t.annotator == annotator))
+            if by_tag and not tags:
+                continue
+            ents = tuple(HitEntity(s, e, lab, rep.text[s:e]) for s, e, lab in rep.entities
+                         if s >= start and e <= stop)
+            if entity_words and not any(matches_words(entity, fold(e.text)) for e in ents):
+                continue
+            given += 1
+            sentence = rep.text[start:stop]
+            yield Hit(rid, date or None, title, i, start, stop, sentence,
+                      tuple((start + a, start + b) for a, b in spans(q, sentence)),
+                      tags if by_tag else tuple(rep.tags.get(i, ())), ents)
 
     def _rows(self, query: str, sql: str, args: list) -> list:
         """``sql``'s rows; a query FTS5 refuses is an InputError, one interrupt() stopped Interrupted."""
