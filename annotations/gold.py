@@ -17,13 +17,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 
-from .agreement import GOLD, NONE, Review, review
+from .agreement import GOLD, NONE, Review, report_sentences, review
 from .corpus.library import Library
 from .corrections import Rules
 from .errors import LibraryError
 from .interchange.export import Records, TextHashes, _Analyses, _inside, _text_on_disk
 from .interchange.formats import convert_records
-from .models import Entity
 from .store import AnnotationStore
 
 _UNANIMOUS = uuid.UUID("3a8c1f52-7d04-4b6e-9e2f-61c0d5a7b3e8")  # ids of unanimous units
@@ -64,7 +63,8 @@ def _chosen(rv: Review, i: int) -> tuple[str, str, dict | None] | None:
 
 
 def _report(store, lib, meta, analyses, hashes, label, with_none) -> Iterator[dict]:
-    rv = review(store, lib, meta.id)
+    analysis = report_sentences(lib, meta.id, meta.sha256)  # once: the review's and the offsets
+    rv = review(store, lib, meta.id, analysis)
     units = []
     for i in rv.body:
         chosen = _chosen(rv, i)
@@ -79,12 +79,10 @@ def _report(store, lib, meta, analyses, hashes, label, with_none) -> Iterator[di
         raise LibraryError(f"report {meta.id!r}: its text file does not match the library's "
                            "index; nothing is exported against the wrong text",
                            "Re-import it with `baocao import` on its file.")
-    text, spans = disk.text, lib.analysis(meta.id).sentences
-    ents = analyses.entities(disk.sha, disk)
-    ents = [[x.start, x.end, x.label, x.source] for x in
-            analyses.rules.apply(meta.id, text, [Entity(*x) for x in ents])] \
-        if len(analyses.rules) else [[*x, "model"] for x in ents]
+    text, spans = disk.text, analysis.sentences
+    ents = analyses.entities(meta.id, disk.sha, disk)
     starts = [e[0] for e in ents]
+    states = store.states(meta.id)
     for i, value, kind, gold in units:
         s, e = spans[i].start, spans[i].end
         if gold is not None:
@@ -93,7 +91,7 @@ def _report(store, lib, meta, analyses, hashes, label, with_none) -> Iterator[di
         else:
             agreed = list(rv.done)
             times = [rv.docs[a][i] for a in rv.done if i in rv.docs[a]] or \
-                [store.states(meta.id)[a] for a in rv.done]  # undecided in done reports
+                [states[a] for a in rv.done]  # undecided in done reports
         passage = text[s:e]
         yield {"id": gold["id"] if gold else uuid.uuid5(_UNANIMOUS, f"{meta.id}\x1f{i}").hex,
                "report_id": meta.id, "report_title": meta.title, "report_date": meta.date,

@@ -63,10 +63,10 @@ from ..corrections import Rules
 from ..errors import LibraryError, StoreError
 from ..fsutil import atomic_write_bytes, atomic_writer, read_regular, remove_stale_temps
 from ..home import Home
-from ..models import Entity, text_sha256
+from ..models import TAGGABLE_KINDS, Entity, text_sha256
 from ..store import AnnotationStore
 from ..store.records import merge_run, now_iso, runs
-from ..store.shards import STATE, StoreWriteError
+from ..store.shards import StoreWriteError
 
 META_FIELDS = ("id", "report_id", "report_title", "report_date", "start", "end", "orphaned",
                "sentence_start", "sentence_end", "note", "annotator", "source", "score",
@@ -80,20 +80,39 @@ def hash32(s: str) -> int:
 
 
 class _Analyses:
-    """Entities of a report's text, from the analysis cache read as raw JSON (no
-    NLP, no dataclasses) under the hash of the text actually read; computed from
-    that text only when a cache entry is missing."""
+    """A report's analysis as exports need it: the cache entry read once, as raw
+    JSON (no NLP, no dataclasses), under the hash of the text actually read;
+    computed from that text only when the entry is missing or malformed."""
 
     def __init__(self, lib: Library, rules: Rules):
         self.lib = lib
         self.rules = rules  # every analyst's entity corrections
+        self._sha: str | None = None
+        self._entry: dict = {}
 
-    def entities(self, sha: str, text: TextOnDisk) -> list[list]:
-        cached = self.lib.cached_analysis_dict(sha)
-        ents = cached.get("entities") if cached else None
-        if not isinstance(ents, list):
-            ents = [[e.start, e.end, e.label] for e in self.lib.analyze_text(text.text).entities]
-        return sorted(ents)
+    def entry(self, sha: str, text: TextOnDisk, *parts: str) -> dict:
+        """The entry as the cache stores it, with ``parts`` ("paragraphs",
+        "sentences", "tokens", "entities") as lists."""
+        if sha != self._sha:
+            self._sha, self._entry = sha, self.lib.cached_analysis_dict(sha) or {}
+        if not all(isinstance(self._entry.get(k), list) for k in parts):
+            self._entry = self.lib.analyze_text(text.text).to_dict()
+        return self._entry
+
+    def entities(self, rid: str, sha: str, text: TextOnDisk) -> list[list]:
+        """[[start, end, label, source]], sorted, with every analyst's corrections
+        applied (the text is read only when there are corrections)."""
+        ents = sorted(self.entry(sha, text, "entities")["entities"])
+        if not len(self.rules):
+            return [[*x, "model"] for x in ents]
+        return [[x.start, x.end, x.label, x.source]
+                for x in self.rules.apply(rid, text.text, [Entity(*x) for x in ents])]
+
+    def body_sentences(self, sha: str, text: TextOnDisk) -> list[tuple[int, int, int]]:
+        """(index, start, end) of each body sentence (``Analysis.body_sentences``)."""
+        doc = self.entry(sha, text, "paragraphs", "sentences")
+        body = [len(p) < 3 or p[2] in TAGGABLE_KINDS for p in doc["paragraphs"]]
+        return [(i, s[0], s[1]) for i, s in enumerate(doc["sentences"]) if body[s[2]]]
 
 
 _DONE_NONE = uuid.UUID("0f6b7d0c-5a3e-4e8f-9a51-3c2d7e4b9a10")  # ids of a done report's implicit nones
@@ -220,9 +239,9 @@ def iter_native(store: AnnotationStore, lib: Library, *, label: str | None = Non
     compared, and a mismatch is exported as orphaned. A passage of several
     sentences takes its text from that text file."""
     summary = store.summary()
-    order = [m.id for m in lib.reports() if m.id in summary]
-    in_lib = set(order)
-    order += sorted(rid for rid in summary if rid not in in_lib)
+    in_lib = {rid: (title, date) for rid, title, date in lib.listing("id", "title", "date")
+              if rid in summary}  # one catalogue read, no ReportMeta
+    order = [*in_lib, *sorted(rid for rid in summary if rid not in in_lib)]
     analyses = _Analyses(lib, Rules(store.corrections(), store.annotator))
     hashes = TextHashes(lib.home)
     try:
@@ -232,8 +251,8 @@ def iter_native(store: AnnotationStore, lib: Library, *, label: str | None = Non
         hashes.save()
 
 
-def _native(store, lib, order, in_lib, summary, analyses, hashes, *, label, annotator, entities,
-            with_none) -> Iterator[dict]:
+def _native(store, lib, order, in_lib: dict[str, tuple], summary, analyses, hashes, *,
+            label, annotator, entities, with_none) -> Iterator[dict]:
     for rid in order:
         entry = summary[rid]
         if label is not None and not entry["labels"].get(label):
@@ -244,7 +263,7 @@ def _native(store, lib, order, in_lib, summary, analyses, hashes, *, label, anno
         docs = [d for d in store.documents(rid)
                 if (label is None or d["label"] == label)
                 and (annotator is None or d["annotator"] == annotator)]
-        meta = lib.get(rid) if rid in in_lib else None
+        meta = in_lib.get(rid)
         done_by = {who: p["done"] for who, p in entry["people"].items()}
         done = [who for who, p in sorted(entry["people"].items()) if p["done"]
                 and (annotator is None or who == annotator)] if with_none and label is None else []
@@ -258,19 +277,15 @@ def _native(store, lib, order, in_lib, summary, analyses, hashes, *, label, anno
                 ok = 0 <= d["start"] < d["end"] <= len(text) and text[d["start"]:d["end"]] == d["text"]
             rows.append(d if ok or not d["decided"] else {**d, "orphaned": True})
         if done and sha is not None:
-            rows += _done_nones(store, lib, rid, done, rows, disk)
+            rows += _done_nones(store, rid, done, rows, disk, analyses.body_sentences(sha, disk))
         passages = runs(rows, with_none=with_none)
         if not passages:
             continue
         text = disk.text if any(len(r) > 1 for r in passages) else None
-        ents = analyses.entities(sha, disk) if entities and sha and not passages[0][0]["orphaned"] \
-            else []
-        if ents:  # corrected: every analyst's rules (read the text only when there are some)
-            ents = ([[x.start, x.end, x.label, x.source] for x in
-                     analyses.rules.apply(rid, disk.text, [Entity(*x) for x in ents])]
-                    if len(analyses.rules) else [[*x, "model"] for x in ents])
+        ents = analyses.entities(rid, sha, disk) if entities and sha \
+            and not passages[0][0]["orphaned"] else []
         starts = [e[0] for e in ents]
-        title, date = (meta.title, meta.date) if meta else ("", None)
+        title, date = meta or ("", None)
         for run in passages:
             d = merge_run(run, text)
             placed = not d["orphaned"]
@@ -289,24 +304,23 @@ def _native(store, lib, order, in_lib, summary, analyses, hashes, *, label, anno
                    "report_done": done_by.get(d["annotator"], False)}
 
 
-def _done_nones(store: AnnotationStore, lib: Library, rid: str, annotators: list[str],
-                rows: list[dict], disk: TextOnDisk) -> list[dict]:
-    """The decision none on every undecided body sentence of a report, for each
-    annotator who marked it done (dated when they did; ids stable across runs)."""
-    analysis = lib.cache.analysis(disk.text, disk.sha)
-    states = {st["annotator"]: st for st in store.db(rid).table(STATE).all()}
+def _done_nones(store: AnnotationStore, rid: str, annotators: list[str], rows: list[dict],
+                disk: TextOnDisk, body: list[tuple[int, int, int]]) -> list[dict]:
+    """The decision none on every undecided body sentence of a report (``body``:
+    index, start, end), for each annotator who marked it done (dated when they
+    did; ids stable across runs)."""
+    states = store.states(rid)
     out = []
     for who in annotators:
         decided = {i for d in rows if d["annotator"] == who and d["decided"] and not d["orphaned"]
                    for i in range(d["sentence_start"], d["sentence_end"] + 1)}
         when = states[who]["updated_at"] if who in states else now_iso()
-        for i in analysis.body_sentences():
+        for i, s, e in body:
             if i in decided:
                 continue
-            s = analysis.sentences[i]
             out.append({"id": uuid.uuid5(_DONE_NONE, f"{rid}\x1f{who}\x1f{i}").hex, "report_id": rid,
-                        "start": s.start, "end": s.end, "sentence_start": i, "sentence_end": i,
-                        "label": None, "decided": True, "text": disk.text[s.start:s.end], "note": "",
+                        "start": s, "end": e, "sentence_start": i, "sentence_end": i,
+                        "label": None, "decided": True, "text": disk.text[s:e], "note": "",
                         "annotator": who, "source": "manual", "score": None, "model_version": None,
                         "created_at": when, "updated_at": when, "report_sha256": disk.sha,
                         "orphaned": False})
@@ -329,6 +343,9 @@ class Records(Iterator[dict]):
     def __next__(self) -> dict:
         return next(self._it)
 
+    def __iter__(self) -> Iterator[dict]:
+        return self._it  # a loop over the records runs no Python call of ours per record
+
 
 def iter_records(store: AnnotationStore, lib: Library, fmt: str = "native", *,
                  label: str | None = None, annotator: str | None = None,
@@ -342,10 +359,13 @@ def iter_records(store: AnnotationStore, lib: Library, fmt: str = "native", *,
     return convert_records(store, lib, fmt, records)
 
 
+_LINE = orjson.OPT_APPEND_NEWLINE
+
+
 def write_jsonl(records, out: BinaryIO) -> int:
     n = 0
     for rec in records:  # bytes: a record already encoded (csv, conll, labelstudio)
-        out.write(rec if isinstance(rec, bytes) else orjson.dumps(rec) + b"\n")
+        out.write(rec if isinstance(rec, bytes) else orjson.dumps(rec, option=_LINE))
         n += 1
     return n
 

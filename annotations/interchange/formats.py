@@ -86,12 +86,7 @@ class _Texts:
     def entities(self) -> list[list]:
         """[[start, end, label, source]] of the loaded report, corrected."""
         if self._ents is None:
-            disk = self._disk
-            ents = self.analyses.entities(disk.sha, disk)
-            rules = self.analyses.rules
-            self._ents = ([[x.start, x.end, x.label, x.source] for x in
-                           rules.apply(self._rid, disk.text, [Entity(*x) for x in ents])]
-                          if len(rules) else [[*x, "model"] for x in ents])
+            self._ents = self.analyses.entities(self._rid, self._disk.sha, self._disk)
         return self._ents
 
     def analysis(self) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -99,14 +94,9 @@ class _Texts:
         corrected entities (the pipeline splits them at its own)."""
         if self._toks is None:
             disk = self._disk
-            cached = self.lib.cached_analysis_dict(disk.sha)
-            if cached and "tokens" in cached and "sentences" in cached:
-                sents = [(s[0], s[1]) for s in cached["sentences"]]
-                toks = [(t[0], t[1]) for t in cached["tokens"]]
-            else:
-                an = self.lib.analyze_text(disk.text)
-                sents = [(s.start, s.end) for s in an.sentences]
-                toks = [(t.start, t.end) for t in an.tokens]
+            entry = self.analyses.entry(disk.sha, disk, "sentences", "tokens")
+            sents = [(s[0], s[1]) for s in entry["sentences"]]
+            toks = [(t[0], t[1]) for t in entry["tokens"]]
             ents = [Entity(s, e, lab) for s, e, lab, _ in self.entities()]
             self._toks = (sents, [(t.start, t.end) for t in split_at(disk.text, toks, ents)])
         return self._toks
@@ -120,6 +110,8 @@ def convert_records(store: AnnotationStore, lib: Library, fmt: str, native: Iter
     records have been read."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
+    if fmt == "native":  # as they are: no analyses, corrections or text hashes needed here
+        return Records(native, store.home)
     opts = opts or Options(labels=tuple(lab.name for lab in store.labels))
     analyses = _Analyses(lib, Rules(store.corrections(), store.annotator))
 
@@ -136,8 +128,6 @@ def convert_records(store: AnnotationStore, lib: Library, fmt: str, native: Iter
 def convert(records: Iterable[dict], fmt: str, lib: Library, analyses: _Analyses, hashes,
             opts: Options, counts: Counts) -> Iterator:
     texts = _Texts(lib, analyses, hashes)
-    if fmt == "native":
-        return iter(records)
     if fmt in ("prodigy", "prodigy-choice"):
         return (to_prodigy(r, texts if opts.spans else None, opts.labels if fmt != "prodigy" else None)
                 for r in records)

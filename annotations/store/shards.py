@@ -98,20 +98,27 @@ def parse_shard(raw: bytes, path: Path) -> dict:
     return data
 
 
-_GET = itemgetter(*FIELDS)
-# every accepted combination of the fields' types, in FIELDS order (12 of them)
-_TYPES = frozenset(product(*FIELDS.values()))
+def _typed(fields: dict[str, tuple[type, ...]]):
+    """A check that an object has (at least) ``fields``, of their types: one
+    look-up of the tuple of their types among every accepted combination (this
+    runs for every document an export or agreement reads). ``type``, unlike
+    ``isinstance``, refuses booleans as numbers. Two fields or more."""
+    get, accepted = itemgetter(*fields), frozenset(product(*fields.values()))
+
+    def check(d) -> bool:
+        try:
+            return tuple(map(type, get(d))) in accepted
+        except (KeyError, TypeError):  # a field missing, or not an object
+            return False
+    return check
+
+
+_doc_typed, _state_ok = _typed(FIELDS), _typed(STATE_FIELDS)
 
 
 def _doc_ok(d) -> bool:
-    # One look-up of the fields' types as a tuple (this runs for every document
-    # an export or agreement reads); ``type`` refuses booleans as numbers.
     # Extra fields are allowed (a newer minor version).
-    try:
-        types = tuple(map(type, _GET(d)))
-    except (KeyError, TypeError):  # a field missing, or not an object
-        return False
-    return types in _TYPES and (d["decided"] or d["label"] is None)  # a label is a decision
+    return _doc_typed(d) and (d["decided"] or d["label"] is None)  # a label is a decision
 
 
 def _fields_problem(what: str, doc, fields: dict[str, tuple[type, ...]]) -> str | None:
@@ -131,7 +138,7 @@ def _shape_problem(data) -> str | None:
     for name, table in data.items():
         if not isinstance(table, dict):
             return f"table {name!r} is not an object"
-        if name == STATE:
+        if name == STATE and not all(map(_state_ok, table.values())):
             for key, doc in table.items():
                 problem = _fields_problem(f"state {key}", doc, STATE_FIELDS)
                 if problem:
