@@ -477,3 +477,29 @@ def test_labelstudio_tasks_fit_the_docs_labeling_config(home):
         assert x["to_name"] == text_name and x["type"] == "labels"
         assert set(x["value"]["labels"]) <= values[x["from_name"]]
     assert all(len({x["id"] for x in a["result"]}) == len(a["result"]) for t in tasks for a in t["annotations"])
+
+
+def test_an_added_entity_is_exported_where_the_model_found_none(tmp_path):
+    # Native records and the formats made from them apply the corrections the same
+    # way: also in a report whose analysis has no entity at all.
+    from annotations.corrections import Correction
+    from storehelp import synthetic_home
+
+    home = tmp_path / "home"
+    rid = next(iter(synthetic_home(home, 1, entities=False)))
+    text = Library(home).text(rid)
+    s = text.index("Tỉnh ủy")
+    with AnnotationStore(home, annotator="lan") as store:
+        store.tag(passage(home, rid, 0), "task")
+        store.correct(Correction("c" * 32, rid, "lan", "2025-01-01T00:00:00.000Z", "add", s,
+                                 s + len("Tỉnh ủy"), "Tỉnh ủy", "ORG"))
+    want = [{"start": s, "end": s + len("Tỉnh ủy"), "label": "ORG", "text": "Tỉnh ủy",
+             "source": "analyst"}]
+    (native,) = json_lines(cli(home, "export", annotator="lan").stdout)
+    assert native["entities"] == want
+    (doccano,) = json_lines(cli(home, "export", "--format", "doccano", annotator="lan").stdout)
+    assert doccano["entities"] == [[s, s + len("Tỉnh ủy"), "ORG"]]
+    (seq,) = json_lines(cli(home, "export", "--format", "doccano-seq", "--content", "entities",
+                            annotator="lan").stdout)
+    assert [s, s + len("Tỉnh ủy"), "ORG"] in seq["label"]  # and wherever the form recurs
+    assert all(text[a:b] == "Tỉnh ủy" and lab == "ORG" for a, b, lab in seq["label"])
