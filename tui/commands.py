@@ -19,7 +19,6 @@ from textual.content import Content
 from textual.fuzzy import FuzzySearch
 from textual.style import Style
 
-from annotations.models import ReportMeta
 from annotations.text.sanitize import inert
 from annotations.text.vietnamese import fold, fold_index
 
@@ -34,11 +33,11 @@ class FoldedTitles:
     def __init__(self) -> None:
         self._cache: dict[str, tuple[str, str, list[int]]] = {}
 
-    def get(self, meta: ReportMeta) -> tuple[str, list[int]]:
-        entry = self._cache.get(meta.id)
-        if entry is None or entry[0] != meta.title:
-            folded, starts = fold_index(inert(meta.title))
-            entry = self._cache[meta.id] = (meta.title, folded, starts)
+    def get(self, report_id: str, title: str) -> tuple[str, list[int]]:
+        entry = self._cache.get(report_id)
+        if entry is None or entry[0] != title:
+            folded, starts = fold_index(inert(title))
+            entry = self._cache[report_id] = (title, folded, starts)
         return entry[1], entry[2]
 
 
@@ -77,10 +76,13 @@ def highlight(title: str, starts: list[int], offsets: list[int], style: Style) -
     return content
 
 
+CANDIDATES = 300  # reports offered at most: more words narrow them down
+
+
 class ReportsProvider(Provider):
     """"Open report: <title>" for every report whose folded title holds every
-    word of the folded query. Reports are not listed before typing: 10,000
-    of them would bury the commands."""
+    word of the folded query (the first CANDIDATES the catalogue finds). Reports
+    are not listed before typing: 10,000 of them would bury the commands."""
 
     PREFIX = "Open report: "
 
@@ -93,19 +95,20 @@ class ReportsProvider(Provider):
         style = self.matcher(query).match_style
         scorer = FuzzySearch()  # Textual's scale, so reports and commands rank together
         whole = " ".join(w for w, _ in words)
-        for meta in app.library.reports():
-            folded, starts = titles.get(meta)
+        # the catalogue's candidates: their folded title, id or date holds every word
+        for rid, raw, date in app.library.titles(query, limit=CANDIDATES):
+            folded, starts = titles.get(rid, raw)
             offsets = match_words(words, folded)
-            if offsets is None:
+            if offsets is None:  # a word in the id or date only
                 continue
             score = scorer.score(folded, offsets) * (1.5 if whole in folded else 1.0)
             # ties: a title that starts with the query, then one it covers more of
             score *= 1.0 + (0.1 if offsets[0] == 0 else 0.0) + 0.05 * len(offsets) / len(folded)
-            title = inert(meta.title)
+            title = inert(raw)
             shown = Content(self.PREFIX) + highlight(title, starts, offsets, style)
-            yield Hit(score, shown, partial(app.show_report, meta.id),
+            yield Hit(score, shown, partial(app.show_report, rid),
                       text=self.PREFIX + title,
-                      help=inert(f"{meta.date or 'undated'} · {meta.id}"))
+                      help=inert(f"{date or 'undated'} · {rid}"))
 
 
 def label_set_text(labels) -> str:

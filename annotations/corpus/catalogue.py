@@ -639,6 +639,25 @@ class Catalogue:
             self._listed = (keep, head, tail)
         return (head[::-1] if newest_first else head) + tail
 
+    def titles(self, query: str, limit: int) -> list[tuple[str, str, str | None]]:
+        """(id, title, date) of at most ``limit`` reports whose folded title (with
+        id and date) holds every folded word of ``query``: the title column of
+        ``texts`` for words of three characters or more, the row's folded title
+        for shorter ones."""
+        words = sorted(set(fold(query).split()))
+        if not words:
+            return []
+        long = [w for w in words if len(w) >= 3]
+        where = " AND ".join(["instr(folded_title, ?)"] * (len(words) - len(long)))
+        args: list = [w for w in words if len(w) < 3]
+        if long:
+            where = " AND ".join(filter(None, ["n IN (SELECT rowid FROM texts WHERE texts MATCH ?)",
+                                               where]))
+            args.insert(0, " AND ".join(f"title : {_phrase(w)}" for w in long))
+        rows = self._read(f"SELECT id, title, date FROM reports WHERE {where} LIMIT ?",
+                          (*args, limit))
+        return [(rid, title, date or None) for rid, title, date in rows]
+
     def get(self, report_id: str) -> ReportMeta | None:
         rows = self._read("SELECT meta FROM reports WHERE id = ?", (report_id,))
         return ReportMeta.from_dict(orjson.loads(rows[0][0])) if rows else None

@@ -95,6 +95,11 @@ class Library:
         word occurs in the title, id, date or text, diacritics optional."""
         return self._catalogue.ids(query, newest_first)
 
+    def titles(self, query: str, *, limit: int = 300) -> list[tuple[str, str, str | None]]:
+        """(id, title, date) of up to ``limit`` reports whose title, id or date holds
+        every word of ``query`` (diacritics optional): the palette's candidates."""
+        return self._catalogue.titles(query, limit)
+
     def count(self, query: str = "") -> int:
         return self._catalogue.count(query)
 

@@ -273,3 +273,14 @@ def test_what_the_filter_keeps_is_forgotten_at_a_commit_by_any_process(seeded_ho
             lib._catalogue.put([(first, lib.text_file(first.id), fold(f"{text} {word}"))])
         assert reader.ids(word) == [first.id] and reader.count(word) == 1
     assert reader.ids("quyxyz") == []  # replaced by the second put
+
+
+def test_titles_are_those_whose_folded_title_id_or_date_hold_every_word(seeded_home):
+    lib = Library(seeded_home)
+    metas = lib.reports()
+    for query in ("hoi nghi", "Hội", "o", "a 20", "nghi quyet tinh", "zzz", "000 04"):
+        want = {m.id for m in metas if matches_words(query, fold(f"{m.title} {m.id} {m.date or ''}"))}
+        got = lib.titles(query)
+        assert {rid for rid, _t, _d in got} == want, query
+        assert all((t, d) == (lib.get(rid).title, lib.get(rid).date) for rid, t, d in got)
+    assert len(lib.titles("a", limit=2)) == 2
