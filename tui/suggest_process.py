@@ -7,6 +7,10 @@ does not. The process keeps one Suggester (its model, feature caches and teach
 queue) for the app's home and annotator, opened at the first request; it
 imports no textual. Every answer is plain data (the core's dataclasses), and
 a failure the user can cause comes back as its message, never as a traceback.
+While no request waits (the app sends one and waits for its answer), it
+writes the features files of the reports imported last (``Suggester.warm``),
+one report at a time, so that opening one finds its features ready instead of
+computing them then.
 """
 from __future__ import annotations
 
@@ -60,11 +64,18 @@ def serve() -> None:
     ended). Anything else printed goes to stderr (the app sends it nowhere: its
     terminal is the UI's)."""
     import pickle
+    import select
     import sys
 
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr
+    warming = True
     while True:
+        while warming and _suggester is not None and not select.select([requests], [], [], 0)[0]:
+            try:
+                warming = _suggester.warm()
+            except Exception:  # noqa: BLE001 - only a head start: without it, features are computed when asked
+                warming = False
         try:
             request = pickle.load(requests)
         except EOFError:

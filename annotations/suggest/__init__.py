@@ -19,6 +19,7 @@ the writer's changes, so the UI keeps its writer store)::
     s.queue(limit)                        # [QueueItem(report_id, title, date, sentence, paragraph,
                                           #   start, end, label, score, margin, model_version)]
     s.skip(item); s.prefetch()            # skip for this session; score the next window ahead
+    s.warm()                              # write one features file ahead; False: none left
     s.quality()                           # Quality(macro_f1, per_label, labels, reports, folds) | None
     s.outcomes()                          # Outcomes(accepted, overridden)
     s.close()                             # (or use it as a context manager)
@@ -73,8 +74,10 @@ the same content); unwritable is ignored.
 a report's features and prior (they depend on its text, the format and the
 label set, never on the model), written when ``suggest`` first computes them
 and read by a later session instead of computing them again (a 300-sentence
-report: some 20,000 feature strings). A cache like the model file: ignored
-when unreadable or of another format, text or label set.
+report: some 20,000 feature strings); ``s.warm()`` writes the next one ahead,
+for the reports analysed last (the model's process calls it while idle, so a
+report just imported opens with its features ready). A cache like the model
+file: ignored when unreadable or of another format, text or label set.
 
 **Teach queue.** The library's reports in a shuffled order (seeded), scored
 whole, a few at a time, until a window holds ``WINDOW_SENTENCES`` (120)

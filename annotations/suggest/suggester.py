@@ -32,6 +32,7 @@ PARAGRAPH_WEIGHT = 2.0  # lambda: how much a paragraph's other sentences count (
 WINDOW_SENTENCES = 120  # the teach queue scores whole reports until it has this many
 WINDOW_TAKE = 8  # questions asked per window (its smallest margins)
 REPORTS_CACHED = 64  # reports whose features are kept in memory
+WARM_REPORTS = 200  # warm(): the reports analysed last, whose features files it writes ahead
 FOLDS = 5
 
 
@@ -111,6 +112,7 @@ class Suggester:
         self._n = 0
         self._quality: Quality | None = None
         self._examples: list[tuple[str, int, str]] = []  # (report id, sentence, class)
+        self._warm: list[tuple[str, str]] | None = None  # (id, sha) left for warm()
         self._counts = Counts(self.classes)  # of the examples in _counted
         self._counted: dict[tuple[str, int, str], str] = {}  # (sha, sentence, class) -> report id
         self._load()
@@ -160,18 +162,45 @@ class Suggester:
             return hit
         rep = self._load_features(meta.sha256)
         if rep is None:
-            text = self.library.text(rid)
-            raw = self.library.cached_analysis_dict(meta.sha256)
-            try:
-                rep = self._features(text, raw, meta.sha256)
-            except (TypeError, KeyError, IndexError, ValueError):  # no cache entry, or not shaped as one
-                rep = self._features(text, self.library.open(rid).analysis.to_dict(), meta.sha256)
+            rep = self._compute(rid, meta.sha256)
             if keep:
                 self._save_features(rep)
         self._reports[rid] = rep
         if len(self._reports) > REPORTS_CACHED:
             self._reports.popitem(last=False)
         return rep
+
+    def _compute(self, rid: str, sha: str) -> _Report:
+        text = self.library.text(rid)
+        try:
+            return self._features(text, self.library.cached_analysis_dict(sha), sha)
+        except (TypeError, KeyError, IndexError, ValueError):  # no cache entry, or not shaped as one
+            return self._features(text, self.library.open(rid).analysis.to_dict(), sha)
+
+    def warm(self) -> bool:
+        """Write the features file of the next of the ``WARM_REPORTS`` reports
+        analysed last (their analysis cache entries the newest: those just
+        imported) that has none, so that opening it later finds its features
+        ready (the model's process calls this while no request waits); False
+        when none is left for this session."""
+        if self._warm is None:
+            def analysed(row: tuple[str, str]) -> int:
+                try:
+                    return os.stat(self.library.cache.path(row[1])).st_mtime_ns
+                except OSError:
+                    return 0
+            self._warm = sorted(self.library.listing("id", "sha256"), key=analysed,
+                                reverse=True)[:WARM_REPORTS]
+        while self._warm:
+            rid, sha = self._warm.pop(0)
+            if self._features_path(sha).exists():
+                continue
+            try:
+                self._save_features(self._compute(rid, self.library.get(rid).sha256))
+            except LibraryError:
+                continue  # gone or unreadable: nothing to prepare
+            return True
+        return False
 
     def _features(self, text: str, analysis: dict, sha: str) -> _Report:
         """Features and prior of every sentence (neither depends on the model);

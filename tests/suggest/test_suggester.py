@@ -105,6 +105,25 @@ def test_the_features_file_is_a_cache_of_what_is_computed(seeded_home):
             assert sg.suggest(rid, undecided_only=False) == computed
 
 
+def test_warm_writes_the_features_files_of_the_reports_imported_last(seeded_home, tmp_path):
+    text = tmp_path / "new_report.txt"
+    text.write_text("Tỉnh cần đẩy mạnh cải cách hành chính.\n\nThu ngân sách chưa đạt kế hoạch.\n",
+                    encoding="utf-8")
+    Library(seeded_home).import_paths([text], workers=1)
+    lib = Library(seeded_home)
+    with Suggester(seeded_home, "lan") as sg:
+        path = sg._features_path(lib.get("new_report").sha256)
+        assert not path.exists()
+        assert sg.warm() and path.is_file()  # the report analysed last comes first
+        while sg.warm():
+            pass
+        assert all(sg._features_path(m.sha256).is_file() for m in lib.reports())
+        assert not sg.warm()  # nothing left
+        computed = sg.suggest_text(lib.text("new_report"), lib.open("new_report").analysis)
+    with Suggester(seeded_home, "lan") as sg:
+        assert sg.suggest("new_report", undecided_only=False) == computed
+
+
 def test_suggest_leaves_out_decided_sentences(seeded_home):
     g = body_gold(seeded_home)[:3]
     label(seeded_home, g)
