@@ -230,7 +230,9 @@ class BaocaoApp(App):
         self.push_screen(LibraryScreen())
         if self.start_teach:  # baocao teach: the queue over the library (escape shows it)
             self.action_teach()
-        self.schedule_settle()
+        # counted from the first frame: a start slower than the timer (a loaded
+        # machine, a big library) must not pay a full collection before it shows
+        self.call_after_refresh(self.schedule_settle)
         if self.store is None:
             self.notify(f"{self.store_problem}\nReports can be read but not tagged.",
                         title="Annotations unavailable", severity="error", timeout=30, markup=False)

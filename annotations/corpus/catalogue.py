@@ -319,7 +319,7 @@ class Catalogue:
         self._db: sqlite3.Connection | None = None
         self._makeshift = False  # in memory or read as is: a reader's, never written
         self._lock = threading.RLock()
-        # (connection, data_version) -> ids in table order, how many dated, their rowids
+        # (connection, data_version) -> ids in table order, how many dated
         self._order_cache: tuple | None = None
         self._words: dict = {}  # (table, phrase) -> a word's matches (_flags), until a commit
         self._position = None  # rowid -> its place in table order (numpy array)
@@ -541,11 +541,10 @@ class Catalogue:
                 raise self._error(exc) from None
 
     # ------------------------------------------------------------ reading
-    def _order(self) -> tuple[list[str], int, str]:
-        """The ids of every report in table order, how many are dated, and their
-        rowids joined by commas; read again only after a commit (``PRAGMA
-        data_version`` counts other connections' commits; ``put`` forgets it
-        for this one's)."""
+    def _order(self) -> tuple[list[str], int]:
+        """The ids of every report in table order and how many are dated, read
+        again only after a commit (``PRAGMA data_version`` counts other
+        connections' commits; ``put`` forgets it for this one's)."""
         with self._lock:
             db = self.connect()
             try:
@@ -559,30 +558,36 @@ class Catalogue:
             return self._order_cache[1:]
 
     @staticmethod
-    def _read_order(db: sqlite3.Connection) -> tuple[list[str], int, str]:
-        """Two strings from SQLite rather than a row per report (a third of the time)."""
-        total, dated, ns, ids = db.execute(
-            f"SELECT count(*), total(undated = 0), group_concat(n), group_concat(id, char(31)) "
-            f"FROM (SELECT n, id, undated FROM reports {_ORDER})").fetchone()
+    def _read_order(db: sqlite3.Connection) -> tuple[list[str], int]:
+        """One string from SQLite rather than a row per report (a third of the time)."""
+        total, dated, ids = db.execute(
+            f"SELECT count(*), total(undated = 0), group_concat(id, char(31)) "
+            f"FROM (SELECT id, undated FROM reports {_ORDER})").fetchone()
         ids = ids.split("\x1f") if total else []
         if len(ids) != total:  # an id of a first-release home holding the separator
-            rows = db.execute(f"SELECT n, id FROM reports {_ORDER}").fetchall()
-            ns, ids = ",".join(str(r[0]) for r in rows), [r[1] for r in rows]
-        return ids, int(dated), ns or ""
+            ids = [r[0] for r in db.execute(f"SELECT id FROM reports {_ORDER}")]
+        return ids, int(dated)
 
     def prepare_filter(self) -> None:
         """Where each rowid lies in table order, for the filter (numpy: a
         keystroke at 100,000 reports is a few array operations): made when a
-        filter first runs, or ahead of it (the TUI, when its filter box opens)."""
-        ids, _dated, ns = self._order()
-        if self._position is None:
-            import numpy as np  # ~0.1 s: only when a filter is wanted
+        filter first runs, or ahead of it (the TUI, when its filter box opens),
+        not at start-up."""
+        with self._lock:
+            while self._position is None:
+                ids, _dated = self._order()
+                order = self._order_cache
+                import numpy as np  # ~0.1 s: only when a filter is wanted
 
-            rowids = np.fromstring(ns, dtype=np.int64, sep=",") if ids else np.zeros(0, np.int64)
-            # a rowid not in the table (none is, in a sound catalogue): past the last report
-            position = np.full(int(rowids.max(initial=0)) + 1, len(ids), dtype=np.int64)
-            position[rowids] = np.arange(len(rowids))
-            self._position = position
+                ns = self._read(f"SELECT group_concat(n) FROM (SELECT n FROM reports {_ORDER})")[0][0]
+                self._order()
+                if self._order_cache is not order:  # another process committed meanwhile
+                    continue
+                rowids = np.fromstring(ns, dtype=np.int64, sep=",") if ids else np.zeros(0, np.int64)
+                # a rowid not in the table (none is, in a sound catalogue): past the last report
+                position = np.full(int(rowids.max(initial=0)) + 1, len(ids), dtype=np.int64)
+                position[rowids] = np.arange(len(rowids))
+                self._position = position
 
     def _flags(self, word: str):
         """Which reports match one folded word: a bool array in table order.
@@ -594,12 +599,11 @@ class Catalogue:
         flags = self._words.pop(term, None)
         if flags is None:
             table, phrase = term
-            self.prepare_filter()
-            position = self._position
+            position = self._position  # made by _matching
             # one string from SQLite, not a row per report: half the time for 100,000
             joined = self._read(f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ? "
                                 "AND rowid < ?", (phrase, len(position)))[0][0]
-            found = np.zeros(len(self._order()[0]) + 1, dtype=bool)
+            found = np.zeros(len(self._order_cache[1]) + 1, dtype=bool)
             if joined:
                 found[position[np.fromstring(joined, dtype=np.int64, sep=",")]] = True
             flags = found[:-1]
@@ -612,9 +616,11 @@ class Catalogue:
         """A byte per report in table order, 1 where it matches ``query``; None:
         no words (all). "Every word occurs" (``vietnamese.matches_words``) is
         every one matching: their flags ANDed."""
+        self._order()  # read again after a commit
         words = sorted(set(fold(query).split()))
         if not words:
             return None
+        self.prepare_filter()
         flags = [self._flags(w) for w in words]
         keep = flags[0].copy()
         for more in flags[1:]:
@@ -622,14 +628,16 @@ class Catalogue:
         return keep.tobytes()
 
     def count(self, query: str = "") -> int:
-        keep = self._matching(query)
-        return len(self._order()[0]) if keep is None else keep.count(1)
+        with self._lock:
+            keep = self._matching(query)
+            return len(self._order_cache[1]) if keep is None else keep.count(1)
 
     def ids(self, query: str = "", newest_first: bool = False) -> list[str]:
         """Report ids in table order: oldest first, undated last; newest first
         reverses the dated ones (undated stay last, by id)."""
-        ids, dated, _ns = self._order()
-        keep = self._matching(query)
+        with self._lock:  # the order the matches were made in
+            keep = self._matching(query)
+            ids, dated = self._order_cache[1:]
         if keep is None:
             head, tail = ids[:dated], ids[dated:]
         elif self._listed is not None and self._listed[0] == keep:  # the same words again
