@@ -60,7 +60,7 @@ from ..store import AnnotationStore
 from ..text.vietnamese import fold, fold_dd, matches_words
 from .query import parse, spans
 
-SEARCH_VERSION = 2  # 2: date-keyed docids
+SEARCH_VERSION = 3  # 2: date-keyed docids; 3: keys that never decrease, whatever the date string
 SHIFT = 20  # up to 1,048,576 sentences a report
 SEQ_BITS = 21  # up to 2,097,152 reports a date; date keys < 2**22, so rowids fit 63 bits
 _DOC = SHIFT + SEQ_BITS  # rowid >> _DOC is the report's date key
@@ -75,7 +75,7 @@ _SCHEMA = [
     "tokenize = 'unicode61 remove_diacritics 2')",
     f"PRAGMA user_version = {SEARCH_VERSION}",
 ]
-_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 SORTS = ("relevance", "date")
 
 
@@ -167,15 +167,19 @@ def window(limit: int) -> int:
 
 
 def _key(year: str, month: str, day: str) -> int:
-    return 1 + int(year) * 372 + (min(max(int(month), 1), 12) - 1) * 31 + min(max(int(day), 1), 31) - 1
+    # 416 = 13 months of 32 days; a month or day past the calendar saturates, so
+    # the key never decreases in the string order of YYYY[-MM[-DD]] (that order
+    # is date order: a year or a month before its days)
+    m = int(month)
+    return 1 + int(year) * 416 + min(m, 12) * 32 + (31 if m > 12 else min(int(day), 31))
 
 
 def date_key(date: str | None) -> int:
-    """A report's date as a number in the order of dates (YYYY[-MM[-DD]], a date
-    known to the month or the year at its first day); 0 when undated."""
+    """A report's date as a number that never decreases in the order of dates
+    (YYYY[-MM[-DD]]); 0 when undated."""
     if not date or not _DATE.fullmatch(date):
         return 0
-    return _key(date[:4], date[5:7] or "1", date[8:10] or "1")
+    return _key(date[:4], date[5:7] or "0", date[8:10] or "0")
 
 
 def docid_bounds(date_from: str | None, date_to: str | None) -> tuple[int, int]:
@@ -184,10 +188,10 @@ def docid_bounds(date_from: str | None, date_to: str | None) -> tuple[int, int]:
     2024-03, so the lower bound is the first day of from's year."""
     if date_from is None and date_to is None:
         return 0, _TOP
-    lo = _key(date_from[:4], "1", "1") if date_from else 1  # undated (key 0) in no range
+    lo = _key(date_from[:4], "0", "0") if date_from else 1  # undated (key 0) in no range
     hi = _TOP
-    if date_to:
-        hi = ((_key(date_to[:4], date_to[5:7] or "12", date_to[8:10] or "31") + 1) << _DOC) - 1
+    if date_to:  # the last key a date up to it can have
+        hi = ((_key(date_to[:4], date_to[5:7] or "99", date_to[8:10] or "99") + 1) << _DOC) - 1
     return lo << _DOC, hi
 
 
@@ -427,6 +431,12 @@ class SearchIndex:
                                     [match, lo, hi])
                 if newest:  # more match than the window holds: rank the newest
                     lo = newest[0][0]
+            elif sort == "date" and limit is not None and not filtered and not (date_from or date_to):
+                dated = max(lo, 1 << _DOC)
+                nth = self._rows(query, f"SELECT rowid FROM sents WHERE sents MATCH ? AND rowid BETWEEN "
+                                 f"? AND ? ORDER BY rowid LIMIT 1 OFFSET {int(limit) - 1}", [match, dated, hi])
+                if nth:  # the first `limit` by date are dated, keyed up to the limit-th by docid
+                    lo, hi = dated, (((nth[0][0] >> _DOC) + 1) << _DOC) - 1
             if sort == "relevance" and not (date_from or date_to):
                 # FTS5 alone ranks and stops at the limit; the report rows are read for those only
                 sql = "SELECT rowid, start, stop FROM sents WHERE sents MATCH ? AND rowid BETWEEN ? AND ?"

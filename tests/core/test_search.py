@@ -271,7 +271,9 @@ def test_an_empty_home_finds_nothing_and_writes_nothing(home):
     assert list(home.iterdir()) == []
 
 
-dates = st.one_of(st.none(), *(st.dates().map(lambda d, n=n: d.isoformat()[:n]) for n in (4, 7, 10)))
+# real dates at each precision, and any string of that form (a month 13 must not break the order)
+dates = st.one_of(st.none(), *(st.dates().map(lambda d, n=n: d.isoformat()[:n]) for n in (4, 7, 10)),
+                  st.from_regex(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", fullmatch=True))
 
 
 @given(dates, dates)
@@ -280,7 +282,7 @@ def test_docids_follow_report_dates(a, b):
 
     assert (date_key(a) == 0) == (a is None)
     if a and b and a < b:  # string order is date order (a year or month sorts before its days)
-        assert date_key(a) <= date_key(b)
+        assert date_key(a) <= date_key(b) < 2 ** 22
 
 
 @given(dates, dates, dates)
@@ -313,6 +315,10 @@ def test_limited_relevance_ranks_the_newest_window_and_count_says_more(home, mon
     assert [h.report_id for h in index.search("xoa nha tam", limit=5, label="risk")] == ["z"]
     assert index.count("xoa nha tam") == 5 and index.count("xoa nha tam", bound=3) == 3
     assert index.count("ke hoach") == 1 and index.count("xoa", date_from="2023", date_to="2024-06") == 1
+    by_date = ["z", "y", "x", "w", "u"]  # a limited date sort reads the oldest docids first: same order
+    assert [h.report_id for h in index.search("xoa nha tam", sort="date")] == by_date
+    for limit in range(1, 7):
+        assert [h.report_id for h in index.search("xoa nha tam", sort="date", limit=limit)] == by_date[:limit]
     index.close()
 
 
@@ -343,3 +349,16 @@ def test_cli_says_when_a_limited_relevance_search_ranked_only_the_newest(syntax_
     for args in (["--limit", "4"], ["--limit", "2", "--sort", "date"], ["--limit", "2", "--to", "2023"]):
         res = _cli(syntax_home, "search", "xoa nha tam", *args)  # every match, date order, 1 match
         assert res.exit_code == 0 and "ranked among" not in res.output, args
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from([None, "2023", "2023-05", "2023-05-02", "2024", "2024-01"]),
+                          st.integers(1, 3)), min_size=1, max_size=8), st.integers(1, 12))
+def test_a_limited_date_sort_is_the_start_of_the_whole_one(tmp_path_factory, reports, limit):
+    # ids in an order unlike the dates; several sentences a report; dates shared and of every precision
+    home = write_home(tmp_path_factory.mktemp("h"), {
+        f"r{9 - i}": (date, ["Xóa nhà tạm."] * k) for i, (date, k) in enumerate(reports)})
+    with SearchIndex(home) as index:
+        every = [(h.report_id, h.sentence) for h in index.search("xoa nha tam", sort="date")]
+        assert sum(k for _d, k in reports) == len(every)
+        assert [(h.report_id, h.sentence) for h in index.search("xoa", sort="date", limit=limit)] == every[:limit]
