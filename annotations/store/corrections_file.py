@@ -10,10 +10,13 @@ writer's changes). A home without the file has no corrections.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..corrections import Correction, doc_problem
 from ..errors import CorruptDatabase
 from .shards import ShardStorage
+
+if TYPE_CHECKING:  # loaded when corrections are read: opening a store (the TUI's start) needs none
+    from ..corrections import Correction
 
 TABLE = "corrections"
 
@@ -27,6 +30,8 @@ class CorrectionsFile:
 
     def docs(self) -> dict[str, dict]:
         """correction id -> document (checked once per version of the file)."""
+        from ..corrections import doc_problem
+
         data = self._storage.read() or {}
         sig = self._storage.sig
         if sig is not None and self._checked is not None and self._checked[0] == sig:
@@ -46,6 +51,8 @@ class CorrectionsFile:
     def corrections(self) -> list[Correction]:
         """Every correction, oldest first (parsed once per version of the file;
         a document already parsed is not parsed again)."""
+        from ..corrections import Correction
+
         docs = self.docs()
         sig = self._storage.sig
         if self._parsed is None or self._parsed[0] != sig or sig is None:

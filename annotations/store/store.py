@@ -23,11 +23,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tinydb import TinyDB
 from tinydb.queries import QueryLike
 
-from ..corrections import Correction
 from ..errors import CorruptDatabase, StoreError, UnknownLabel
 from ..fsutil import read_regular, remove_stale_temps
 from ..home import Home
@@ -43,6 +43,9 @@ from .records import FIELDS, GOLD, OPTIONAL, SOURCES, Annotation, Change, Select
 from .shards import STATE, TABLE, StoreWriteError, file_sig, recovery_hint
 from .shardset import ShardSet
 from .summary import Summary
+
+if TYPE_CHECKING:  # loaded when corrections are used: opening a store (the TUI's start) needs none
+    from ..corrections import Correction
 
 TEXTS_CACHED = 64  # report texts kept for checking selections
 CONVERTED_CACHED = 20_000  # Annotations kept for documents that did not change
@@ -366,6 +369,8 @@ class AnnotationStore:
         doc = self._corrections.docs().get(correction_id)
         if doc is None:
             raise StoreError(f"no correction {correction_id!r} (see `baocao correct --rules`)")
+        from ..corrections import Correction
+
         c = Correction.from_doc(doc)
         return self._correction_step(c.report_id, {correction_id: None},
                                      f"deleted the rule {c.describe()}")
