@@ -5,7 +5,7 @@
 Targets:
 - start to interactive library with 1,000 reports, and with 100,000 (issue 10),
   <= 1.5 x a bare Textual app (both in fresh processes, same run; wall time
-  from spawn to "table ready");
+  from spawn to "table ready"; from compiled bytecode, as installed: child_env);
 - at 100,000 reports: a filter keystroke (the catalogue query, the table and
   the repaint it causes) <= 50 ms, the TUI's memory (RSS, peak) <= 150 MB;
 - opening a 300-sentence report <= 100 ms to first paint (analysis cached);
@@ -179,11 +179,30 @@ def build_home(tmp: Path) -> tuple[Path, str, int, int]:
 
 # ---------------------------------------------------------------- start-up
 
-def time_start(kind: str, home: Path) -> tuple[float, str]:
+# Child processes run as an installed baocao does: from compiled bytecode (pip
+# compiles it; a source tree's Python writes it at the first run). Every module
+# -- baocao's, Textual's, the standard library's -- is compiled once into this
+# cache by an untimed warm-up start. PYTHONDONTWRITEBYTECODE=1 (set in some
+# environments) would otherwise make baocao's own modules compile from source
+# at every start while Textual's load compiled: that is measured as a reference.
+PYCACHE = Path(tempfile.gettempdir())  # main() sets it inside its temporary folder
+
+
+def child_env(compiled: bool = True) -> dict[str, str]:
+    env = dict(os.environ)
+    if compiled:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def time_start(kind: str, home: Path, compiled: bool = True) -> tuple[float, str]:
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", CHILD.format(root=str(ROOT), queries=FILTER_QUERIES),
                              kind, str(home)],
-                            stdout=subprocess.PIPE, text=True, cwd=ROOT)
+                            stdout=subprocess.PIPE, text=True, cwd=ROOT, env=child_env(compiled))
     line = proc.stdout.readline()
     elapsed = time.perf_counter() - t0
     rest = proc.stdout.read()
@@ -193,18 +212,29 @@ def time_start(kind: str, home: Path) -> tuple[float, str]:
     return elapsed, line.strip() + ("\n" + rest.strip() if rest.strip() else "")
 
 
-def bench_start(home: Path, annotations: str) -> None:
+def starts(home: Path, compiled: bool) -> tuple[float, float, str]:
+    """Medians of STARTS bare and app starts, alternated (a warm-up of each first)."""
     bare, app = [], []
     info = ""
-    for _ in range(STARTS):
-        bare.append(time_start("bare", home)[0])
-        t, info = time_start("app", home)
-        app.append(t)
+    for i in range(STARTS + 1):
+        b = time_start("bare", home, compiled)[0]
+        t, info = time_start("app", home, compiled)
+        if i:
+            bare.append(b)
+            app.append(t)
+    return statistics.median(bare), statistics.median(app), info
+
+
+def bench_start(home: Path, annotations: str) -> None:
+    b, a, info = starts(home, compiled=True)
     _, rows, heavy, rss = info.split()
-    b, a = statistics.median(bare), statistics.median(app)
     print(f"start to interactive library ({int(rows):,} reports, {annotations}): "
           f"median {a * 1000:.0f} ms vs bare Textual app {b * 1000:.0f} ms = {a / b:.2f}x "
           f"(target <= 1.50x) {verdict(a / b <= 1.5)}")
+    b, a, _ = starts(home, compiled=False)
+    print(f"  reference, baocao's modules compiled from source at every start "
+          f"(PYTHONDONTWRITEBYTECODE=1, Textual's compiled): {a * 1000:.0f} ms vs "
+          f"{b * 1000:.0f} ms = {a / b:.2f}x")
     print(f"  underthesea imported at start-up: {heavy} (must be False); peak RSS {rss} MB")
 
 
@@ -347,7 +377,9 @@ async def bench_reader(home: Path, long_id: str, n_sent: int) -> None:
 
 
 def main() -> None:
+    global PYCACHE
     with tempfile.TemporaryDirectory() as tmp:
+        PYCACHE = Path(tmp) / "pycache"
         t0 = time.perf_counter()
         home, long_id, n_sent, total = build_home(Path(tmp))
         print(f"(built a home with {N_REPORTS} + 1 reports and {total:,} annotations "
