@@ -14,22 +14,32 @@ docids follow report dates, so the newest reports have the highest docids, a
 date range is a docid range FTS5 skips to, and a report whose date changes is
 indexed again (``docs`` keeps the date it was keyed by).
 
-Relevance at scale (issue 15: a query <= 50 ms at 100,000 reports). FTS5's
-``bm25`` costs a pass over the whole doclist of every query word (its IDF)
-plus about 3 us per matching row, and a common word matches 15k-190k
-sentences there: 50-560 ms to rank them all. So a ``--limit``ed, unfiltered
-``--sort relevance`` ranks with bm25 (whole-index IDF, no column weights: one
-column) among the newest ``WINDOW`` matching sentences only: one probe in
-docid order (``ORDER BY rowid DESC LIMIT 1 OFFSET WINDOW-1``, under 2 ms; the limit if
-larger)
-gives the lowest docid of that window, and ``rowid >=`` it bounds the ranked
-set. When fewer sentences match, every match is ranked, as without a limit.
-``count`` says how many match, up to a bound, so a screen can say "1,000+".
-Filtered queries (label, annotator, entity) rank every match: their filters
-are checked in Python, after the index, and a window could hide every hit.
-Weighed and left: ``detail=column``/``none`` (no phrase queries, which we
-need), a prefix index (bigger index and build; a prefix query costs more only
-in the probe), column weights (one column: nothing to weigh).
+Speed at 100,000 reports (issue 15: a query <= 50 ms, as-you-type <= 100 ms).
+FTS5's ``bm25`` costs a pass over the whole doclist of every query word (its
+IDF: 5-35 ms for common words, whatever is ranked) plus ~3 us a ranked row,
+and the benchmark's queries match 15k-190k sentences: 50-560 ms to rank them
+all. Decided:
+- a ``--limit``ed, unfiltered ``--sort relevance`` ranks with bm25 (IDF over
+  the whole index, as before) among the newest ``window(limit)`` matches only
+  (1,000, or the limit if larger): one probe in docid order (``ORDER BY rowid
+  DESC LIMIT 1 OFFSET n-1``, under 2 ms) gives the window's lowest docid, and
+  ``rowid >=`` it bounds the ranked set. Fewer matches: every one is ranked,
+  as without a limit. ``count`` (up to a bound) lets the screen say "1,000+"
+  and ``baocao search`` say that the window applied; README says so too;
+- a limited ``--sort date`` reads docids from the oldest: the limit-th match's
+  date key bounds the rows joined to the catalogue and sorted (exact, as date
+  keys never decrease in date order);
+- filtered queries rank every match, as a window could hide every hit: a
+  label/annotator filter matches only the reports the store has (an IN on
+  docids in SQL), an entity filter adds the entity's words to the MATCH (the
+  entity itself is checked in Python);
+- hits are built for the page asked for only (text, tags, entities if wanted).
+Weighed and left: ``detail=column``/``none`` (smaller doclists, but no phrase
+queries, which we need); a prefix index (``prefix='2 3'``: a bigger index and
+build for one query shape, ``x*`` of 2-3 letters; ``chuyen doi*`` costs ~40
+ms); column weights (one column); a cheaper rank function (FTS5 has no other
+built-in, and Python's sqlite3 cannot register one); IDF cached per word
+(only repeated queries would gain).
 
 Kept current lazily: before a query the index compares each report's sha256
 with the catalogue's (the catalogue attached read-only, one SQL join; skipped
