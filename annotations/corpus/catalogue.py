@@ -12,8 +12,9 @@ text with a separator between all characters, so a trigram of it is one or
 two characters of the text: shorter words). The filter means exactly what
 it meant when the TUI folded every text itself: every word of the query
 occurs in the title, id, date or text. Readers keep the ids in table order
-and each word's matches (``PRAGMA data_version`` says when another process
-committed); a keystroke is then one index look-up and a pass over that list.
+and each recent word's matches as a bool array in that order (``PRAGMA
+data_version`` says when another process committed); a keystroke is then at
+most one index look-up, an AND of a few arrays and one pass over the ids.
 
 - WAL journal, ``synchronous=FULL``: a commit is durable before the import
   removes what it superseded; readers never block the writer.
