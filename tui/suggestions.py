@@ -37,7 +37,7 @@ from textual.message import Message
 from .widgets.suggestion_marks import Hint, tenths_of
 
 PRIOR = "prior"  # the model version recorded for the cold-start prior's suggestions
-QUIET = 0.2  # s: a suggestion request this soon after the one before waits for a pause
+QUIET = 0.3  # s: a suggestion request this soon after the one before waits for a pause
 
 
 # ---------------------------------------------------------------- messages
@@ -243,6 +243,7 @@ class Suggesting:
     suggest_version = ""
     suggestions_on = True
     _shown_memo: tuple | None = None  # (suggestions, decided, spans, shown_suggestions())
+    _hint_cache: tuple | None = None  # (suggestions, sentence -> Hint, label colours)
 
     def request_suggestions(self) -> None:
         """Ask for the shown report's suggestions (after each change)."""
@@ -278,11 +279,20 @@ class Suggesting:
         return shown
 
     def update_hints(self) -> None:
-        colors = {lab.name: (lab.key.lower(), lab.color) for lab in self.app.labels}
+        # One Hint per suggestion while the suggestions are the same: the view
+        # compares the paragraphs' hints, and the same objects compare at once.
+        cache = self._hint_cache
+        if cache is None or cache[0] is not self.suggestions:
+            colors = {lab.name: (lab.key.lower(), lab.color) for lab in self.app.labels}
+            cache = self._hint_cache = (self.suggestions, {}, colors)
+        made, colors = cache[1], cache[2]
         hints = []
-        for s in self.shown_suggestions().values():
-            letter, color = colors.get(s.label, ("-", None))
-            hints.append(Hint(s.start, s.end, letter, color, tenths_of(s.score)))
+        for i, s in self.shown_suggestions().items():
+            hint = made.get(i)
+            if hint is None:
+                letter, color = colors.get(s.label, ("-", None))
+                hint = made[i] = Hint(s.start, s.end, letter, color, tenths_of(s.score))
+            hints.append(hint)
         self.view.set_hints(hints)
         self.show_suggestion()
 

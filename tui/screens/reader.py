@@ -70,6 +70,7 @@ class ReaderScreen(EntityEditing, Suggesting, Screen):
         # changed in place (decided() keeps its answer while it is the same dict)
         self.mine: dict[int, Annotation] = {}
         self._decided: tuple | None = None  # (mine, body, done, decided())
+        self._made_marks: dict[int, tuple[Annotation, Mark]] = {}  # id -> (passage, its Mark)
         self.cursor_shown = -1  # the cursor as the title last showed it
         self._shown: dict[str, Text] = {}  # selector -> what its Static shows
         self.unsaved = False  # the last write failed (the title says so until one succeeds)
@@ -228,9 +229,20 @@ class ReaderScreen(EntityEditing, Suggesting, Screen):
     def _marks(self) -> list[Mark]:
         # Orphaned annotations point into an older text: listed, never drawn. A
         # "none" decision of this annotator is a dim dot in the gutter, a note ✎.
-        marks = [Mark(a.start, a.end, a.sentence_start, a.sentence_end,
-                      *self.app.letter_color(a.label))
-                 for a in self.annotations if not a.orphaned]
+        # The store hands back the same Annotation for a document it did not
+        # change: its Mark is kept with it (a tag changes a few of hundreds).
+        made = {}
+        marks = []
+        for a in self.annotations:
+            if a.orphaned:
+                continue
+            hit = self._made_marks.get(id(a))
+            if hit is None or hit[0] is not a:
+                hit = (a, Mark(a.start, a.end, a.sentence_start, a.sentence_end,
+                               *self.app.letter_color(a.label)))
+            made[id(a)] = hit
+            marks.append(hit[1])
+        self._made_marks = made
         marks += [Mark(*self.spans[i], i, i, NONE_MARK, "grey50")
                   for i, d in self.mine.items() if d.decided and d.label is None]
         marks += [Mark(*self.spans[i], i, i, NOTE_MARK, "grey70")
