@@ -23,7 +23,6 @@ add-one on the class counts, so a label without examples yet is merely unlikely.
 """
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import chain, repeat
@@ -69,18 +68,12 @@ class Counts:
 
 
 class NaiveBayes:
-    def __init__(self, classes: list[str], logprior: list[float], default: list[float],
-                 loglik: list[dict[str, float]]):
+    def __init__(self, classes: list[str], logprior: np.ndarray, index: dict[str, int],
+                 matrix: np.ndarray):
         self.classes = classes
-        self.logprior = logprior
-        self.default = default  # log P(f | c) of a known feature never seen with c
-        self.loglik = loglik  # per class: feature -> log P(f | c)
-        vocab = sorted(set().union(*loglik))
-        # feature -> its row of log P(f | c); the last row (zeros) stands for an unknown feature
-        self.index = dict(zip(vocab, range(len(vocab))))
-        self.matrix = np.zeros((len(vocab) + 1, len(classes)))
-        for c, (ll, d) in enumerate(zip(loglik, default)):
-            self.matrix[:-1, c] = np.fromiter(map(ll.get, vocab, repeat(d)), float, len(vocab))
+        self.logprior = logprior  # log P(c)
+        self.index = index  # feature -> its row of ``matrix``
+        self.matrix = matrix  # log P(f | c); the last row (zeros) stands for an unknown feature
 
     @classmethod
     def fit(cls, bags: Sequence[Iterable[str]], labels: Sequence[str], classes: list[str]) -> NaiveBayes:
@@ -91,15 +84,19 @@ class NaiveBayes:
 
     @classmethod
     def from_counts(cls, counts: Counts) -> NaiveBayes:
-        """The model of these counts (integers: the same counts, the same model)."""
+        """The model of these counts (integers: the same counts, the same model;
+        the rows' order follows the set's, which changes nothing computed)."""
         classes, docs, counts = counts.classes, counts.docs, counts.features
-        vocab = len(set().union(*counts))
+        vocab = list(set().union(*counts))
         n = sum(docs)
-        logprior = [math.log((d + 1) / (n + len(classes))) for d in docs]
-        denom = [math.log(sum(cnt.values()) + ALPHA * max(vocab, 1)) for cnt in counts]
-        default = [math.log(ALPHA) - d for d in denom]
-        loglik = [{f: math.log(k + ALPHA) - d for f, k in cnt.items()} for cnt, d in zip(counts, denom)]
-        return cls(list(classes), logprior, default, loglik)
+        k = np.zeros((len(vocab) + 1, len(classes)))
+        for c, cnt in enumerate(counts):
+            k[:-1, c] = np.fromiter(map(cnt.get, vocab, repeat(0)), float, len(vocab))
+        # log P(f | c) = log(count + ALPHA) - log(all counts of c + ALPHA * |vocabulary|)
+        matrix = np.log(k + ALPHA) - np.log(k.sum(axis=0) + ALPHA * max(len(vocab), 1))
+        matrix[-1] = 0.0
+        logprior = np.log((np.asarray(docs, float) + 1) / (n + len(classes)))
+        return cls(list(classes), logprior, dict(zip(vocab, range(len(vocab)))), matrix)
 
     def proba_many(self, bags: Sequence[Sequence[str]]) -> np.ndarray:
         """P(class) of each bag: an array (bags x classes), in ``classes`` order."""
@@ -111,7 +108,7 @@ class NaiveBayes:
         sums = np.stack([np.bincount(bag_of, weights=col, minlength=len(bags))
                          for col in self.matrix[rows].T], axis=1)
         known = np.bincount(bag_of, weights=rows != unknown, minlength=len(bags))
-        scores = sums + np.asarray(self.logprior)
+        scores = sums + self.logprior
         t = np.where(known > 1, np.sqrt(known), 1.0)[:, None]
         exp = np.exp((scores - scores.max(axis=1, keepdims=True)) / t)
         return exp / exp.sum(axis=1, keepdims=True)
