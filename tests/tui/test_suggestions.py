@@ -6,13 +6,16 @@ Every wait is on the suggestion worker: ``settled`` waits for the worker to
 finish and the UI to handle what it posted."""
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from click.testing import CliRunner
 from pilot_support import SIZE, app_for, notifications, open_first, view_lines, write_config
 from textual.widgets import Input
 
 from tui.screens.teach import TeachScreen
-from tui.suggestions import PRIOR, Suggesting
+from tui.suggestions import PRIOR, QUIET, Suggesting, SuggestionService
 
 RID = "004_0e0ad6727c6305cf"  # a seed of 51 sentences, several paragraphs
 
@@ -377,3 +380,27 @@ async def test_a_killed_model_process_is_said_and_restarts_with_the_next_change(
         await settled(pilot)
         assert app.suggestions._process is not process  # a new one answered
         assert reader.suggest_version == PRIOR and s.sentence in reader.shown_suggestions()
+
+
+def test_a_burst_of_suggestion_requests_is_sent_once_the_keys_pause():
+    """The debounce: a request after a pause goes at once; one that follows
+    another within QUIET waits until QUIET passes without a newer one, and only
+    the newest is sent (the thread's loop is run by hand here)."""
+    class App:
+        def run_worker(self, *args, **kwargs):  # the test runs the worker's loop itself
+            pass
+
+    service, screen = SuggestionService(App()), object()
+    service.suggest(screen, "first")
+    assert service._next()[:3] == ("suggest", screen, ("first",))  # no wait
+    service.suggest(screen, "second")  # within QUIET of the first: a burst
+    got: dict = {}
+    waiting = threading.Thread(target=lambda: got.update(job=service._next(),
+                                                         at=time.monotonic()))
+    waiting.start()
+    service.suggest(screen, "third")  # replaces "second", the wait starts again
+    asked = time.monotonic()
+    waiting.join()
+    assert got["job"][2] == ("third",)
+    assert got["at"] - asked >= QUIET - 0.01
+    assert service._next() is None and not service.busy  # nothing else was waiting
