@@ -358,8 +358,9 @@ class SearchIndex:
         for (n,) in stale:
             db.execute("DELETE FROM sents WHERE rowid BETWEEN ? AND ?", (n << SHIFT, ((n + 1) << SHIFT) - 1))
             db.execute("DELETE FROM docs WHERE n = ?", (n,))
+        # in date order, so docids ascend: FTS5 flushes its pending terms at a lower rowid
         new = db.execute("SELECT r.id, r.sha256, r.text_file, r.date FROM cat.reports r "
-                         "LEFT JOIN docs d ON d.id = r.id WHERE d.id IS NULL").fetchall()
+                         "LEFT JOIN docs d ON d.id = r.id WHERE d.id IS NULL ORDER BY r.date, r.id").fetchall()
         texts, cache = self.home.texts_dir, self.lib.cache
         done = 0
         for rid, sha, name, date in new:
