@@ -84,6 +84,7 @@ class AnnotationStore:
                                             readonly=readonly)
         self._texts: dict[str, tuple[tuple, str, str]] = {}  # rid -> (sig, text, sha)
         self._converted: dict[str, tuple[dict, Annotation]] = {}  # id -> (doc, its Annotation)
+        self._unsummarised: set[str] = set()  # reports written since their summary entry
         self._writer = False  # holds the home's writer lock
         if not readonly:
             try:
@@ -106,7 +107,7 @@ class AnnotationStore:
     @property
     def problems(self) -> dict[str, CorruptDatabase]:
         """report id -> why its shard cannot be read (left out of the summary)."""
-        return self._summary.problems
+        return self._summarised().problems
 
     # ------------------------------------------------------------ labels
     def label(self, name_or_key: str) -> Label:
@@ -232,14 +233,23 @@ class AnnotationStore:
         return change
 
     def _write(self, rid: str, docs: dict[str, dict | None], state: dict[str, dict]) -> None:
-        """Documents and state fields of one report: shard (one durable write), then summary."""
+        """Documents and state fields of one report: shard (one durable write). Its
+        summary entry is made when the summary is next read (``_summarised``): a
+        tag does not pay for counts nobody is looking at (the reader's key path)."""
         if state:
             now, current = now_iso(), self._shards.state(rid)
             state = {who: {**(current.get(who) or _NO_STATE), **fields, "annotator": who,
                            "updated_at": now} for who, fields in state.items()}
         self._shards.apply(rid, docs, state)
-        self._summary.update(rid, self._shards.docs(rid).values(),
-                             self._shards.state(rid).values(), self._shards.sig(rid))
+        self._unsummarised.add(rid)
+
+    def _summarised(self) -> Summary:
+        """The summary, with the entries of the reports written since it was read."""
+        while self._unsummarised:
+            rid = self._unsummarised.pop()
+            self._summary.update(rid, self._shards.docs(rid).values(),
+                                 self._shards.state(rid).values(), self._shards.sig(rid))
+        return self._summary
 
     def _act(self, sel: Selection, op: str, annotator: str | None = None, **kw) -> Change:
         self._writable()
@@ -395,7 +405,7 @@ class AnnotationStore:
         self._summary.update(report_id, self._shards.docs(report_id).values(),
                              self._shards.state(report_id).values(), self._shards.sig(report_id))
         self._history.drop_report(report_id)  # its steps would restore stale documents
-        self._summary.save()
+        self._summarised().save()
 
     def replace_reports(self, plans: dict[str, list[dict]], *,
                         done: dict[str, list[str]] | None = None) -> None:
@@ -415,7 +425,7 @@ class AnnotationStore:
             self._summary.update(rid, data.get(TABLE, {}).values(),
                                  data.get(STATE, {}).values(), sig)
             self._history.drop_report(rid)
-        self._summary.save()
+        self._summarised().save()
 
     def reanchor(self, report_id: str, new_text: str, sentences, new_sha: str | None = None
                  ) -> dict[str, int]:
@@ -437,14 +447,15 @@ class AnnotationStore:
     def counts(self) -> dict[str, dict[str, int]]:
         """report id -> label -> number of annotations. Fast: no report file is
         opened (≤ 0.2 s for 10,000 reports)."""
-        self._summary.follow()
-        return {rid: dict(e["labels"]) for rid, e in self._summary.entries.items() if e["count"]}
+        summary = self._summarised()
+        summary.follow()
+        return {rid: dict(e["labels"]) for rid, e in summary.entries.items() if e["count"]}
 
     def summary(self) -> dict[str, dict]:
         """report id -> {"count", "labels", "annotators", "tagged" (sentences
         covered by non-orphaned annotations), "orphaned"}; reports with
         unreadable shards are missing here and listed in ``problems``."""
-        return self._summary.reports()
+        return self._summarised().reports()
 
     def progress(self, annotator: str | None = None) -> dict[str, dict]:
         """report id -> {"tagged", "none" (sentences), "done"} of one annotator
@@ -459,7 +470,7 @@ class AnnotationStore:
     def close(self) -> None:
         """Save the summary and release the lock."""
         try:
-            if self._writer and self._summary.dirty:
+            if self._writer and self._summarised().dirty:
                 self._summary.save(durable=True)
         finally:
             self._shards.close()
