@@ -78,6 +78,21 @@ async def test_results_as_you_type_then_open_at_the_hit(tui_home, store_factory)
         assert isinstance(app.screen, LibraryScreen)
 
 
+async def test_a_click_on_a_hit_opens_the_report_there(tui_home, store_factory):
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("F")
+        screen = app.screen
+        await type_query(pilot, screen, "xoa nha tam")
+        assert len(screen.rows) >= 2
+        second = screen.rows[1]
+        await pilot.click(HitTable, offset=(4, 2))  # the table's border, then its first two rows
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen) and reader.report_id == second.report_id
+        assert reader.view.span == second.matches[0]
+
+
 async def test_a_full_page_says_how_many_match_after_it_is_shown(tui_home, store_factory, monkeypatch):
     from annotations.search import index as search_index
 

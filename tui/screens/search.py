@@ -59,9 +59,9 @@ class HitTable(LineTable):
         return "hit-table--cursor"
 
     def on_click(self, event: Click) -> None:
-        row = event.y + self.scroll_offset.y
-        if 0 <= row < self.row_count:
-            self.post_message(self.Clicked(row))
+        at = event.get_content_offset(self)  # inside the border
+        if at is not None and 0 <= at.y + self.scroll_offset.y < self.row_count:
+            self.post_message(self.Clicked(at.y + self.scroll_offset.y))
 
 
 class ResultsReady(Message):
