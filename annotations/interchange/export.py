@@ -63,7 +63,7 @@ from ..corrections import Rules
 from ..errors import LibraryError, StoreError
 from ..fsutil import atomic_write_bytes, atomic_writer, read_regular, remove_stale_temps
 from ..home import Home
-from ..models import TAGGABLE_KINDS, Entity, text_sha256
+from ..models import TAGGABLE_KINDS, Entity
 from ..store import AnnotationStore
 from ..store.records import merge_run, now_iso, runs
 from ..store.shards import StoreWriteError
@@ -175,7 +175,7 @@ class TextOnDisk:
     when the file is unchanged) and, read at most once, its text."""
 
     def __init__(self, path: Path, hashes: TextHashes, name: str):
-        self.path = path
+        self.path, self._hashes, self._name = path, hashes, name
         self._text: str | None = None
         try:
             st = os.stat(path)
@@ -202,7 +202,10 @@ class TextOnDisk:
             raise LibraryError(f"the text {self.path} cannot be read "
                                f"({getattr(exc, 'strerror', None) or exc})",
                                "Re-import it with `baocao import` on its file.") from None
-        self._text, self.sha, self._st = text, text_sha256(text), st
+        # the file read is the one hashed if its signature is (TextHashes); else hash
+        # its bytes (text_sha256 of the text, without encoding it again)
+        sha = self._hashes.sha(self._name, st) or hashlib.sha256(raw).hexdigest()
+        self._text, self.sha, self._st = text, sha, st
 
     @property
     def text(self) -> str:
