@@ -669,9 +669,9 @@ class ReaderScreen(EntityEditing, Suggesting, Screen):
             self._leave()
             self.load(change.report_id, max(change.first, 0))
             return
+        if change.first >= 0:  # show what it changed (first: the panel is drawn once)
+            self.view.select(change.last, change.first)
         self._refresh_annotations()
-        if change.first >= 0:  # show what it changed
-            self._select(change.last, change.first)
         self.notify(f"{word.capitalize()}: {change.what}", timeout=2, markup=False)
 
     def action_undo(self) -> None:
