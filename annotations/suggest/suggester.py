@@ -32,7 +32,7 @@ PARAGRAPH_WEIGHT = 2.0  # lambda: how much a paragraph's other sentences count (
 WINDOW_SENTENCES = 120  # the teach queue scores whole reports until it has this many
 WINDOW_TAKE = 8  # questions asked per window (its smallest margins)
 REPORTS_CACHED = 64  # reports whose features are kept in memory
-WARM_REPORTS = 200  # warm(): the reports analysed last, whose features files it writes ahead
+WARM_REPORTS = 200  # warm(): the reports imported last, whose features files it writes ahead
 FOLDS = 5
 
 
@@ -179,18 +179,13 @@ class Suggester:
 
     def warm(self) -> bool:
         """Write the features file of the next of the ``WARM_REPORTS`` reports
-        analysed last (their analysis cache entries the newest: those just
-        imported) that has none, so that opening it later finds its features
-        ready (the model's process calls this while no request waits); False
-        when none is left for this session."""
+        imported last that has none, so that opening it later finds its
+        features ready (the model's process calls this while no request
+        waits); False when none is left for this session."""
         if self._warm is None:
-            def analysed(row: tuple[str, str]) -> int:
-                try:
-                    return os.stat(self.library.cache.path(row[1])).st_mtime_ns
-                except OSError:
-                    return 0
-            self._warm = sorted(self.library.listing("id", "sha256"), key=analysed,
-                                reverse=True)[:WARM_REPORTS]
+            rows = self.library.listing("id", "sha256", "imported_at")[::-1]
+            rows.sort(key=lambda r: r[2] or "", reverse=True)  # a tie: the end of the library's order first
+            self._warm = [r[:2] for r in rows[:WARM_REPORTS]]
         while self._warm:
             rid, sha = self._warm.pop(0)
             if self._features_path(sha).exists():

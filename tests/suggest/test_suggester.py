@@ -114,7 +114,7 @@ def test_warm_writes_the_features_files_of_the_reports_imported_last(seeded_home
     with Suggester(seeded_home, "lan") as sg:
         path = sg._features_path(lib.get("new_report").sha256)
         assert not path.exists()
-        assert sg.warm() and path.is_file()  # the report analysed last comes first
+        assert sg.warm() and path.is_file()  # the report imported last comes first
         while sg.warm():
             pass
         assert all(sg._features_path(m.sha256).is_file() for m in lib.reports())
