@@ -242,7 +242,8 @@ class Suggester:
                 return None
             n, body = len(doc["spans"]), doc["body"]
             if (len(doc["bags"]) != n or len(doc["paragraphs"]) != n or len(doc["logprior"]) != len(body)
-                    or any(not 0 <= i < n for i in body)):
+                    or any(not 0 <= i < n for i in body)
+                    or not all(isinstance(b, list) for b in doc["bags"])):
                 return None
             return self._made(sha, doc["bags"], np.array(doc["logprior"], float), body,
                               [tuple(x) for x in doc["spans"]], doc["paragraphs"])

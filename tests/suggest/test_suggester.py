@@ -99,7 +99,8 @@ def test_the_features_file_is_a_cache_of_what_is_computed(seeded_home):
     with Suggester(seeded_home, "lan") as sg:  # what the file says is what is used ...
         assert sg.suggest(rid, undecided_only=False) != computed
     for broken in (b"{not json", orjson.dumps({**doc, "format": 0}),
-                   orjson.dumps({**doc, "classes": ["", "task"]}), orjson.dumps({**doc, "body": [10**6]})):
+                   orjson.dumps({**doc, "classes": ["", "task"]}), orjson.dumps({**doc, "body": [10**6]}),
+                   orjson.dumps({**doc, "bags": [7 for _ in doc["bags"]]})):
         path.write_bytes(broken)  # ... unless it is unreadable, of another format or label set, or odd
         with Suggester(seeded_home, "lan") as sg:
             assert sg.suggest(rid, undecided_only=False) == computed
