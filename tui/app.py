@@ -224,10 +224,13 @@ class BaocaoApp(App):
             timer.stop()
         self._settle_timer = self.set_timer(0.4, self.settle_memory)
 
+    def get_default_screen(self) -> Screen:
+        # the library is the bottom screen: no empty default screen is drawn first
+        return LibraryScreen()
+
     def on_mount(self) -> None:
         self._restore_theme()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.push_screen(LibraryScreen())
         if self.start_teach:  # baocao teach: the queue over the library (escape shows it)
             self.action_teach()
         # counted from the first frame: a start slower than the timer (a loaded

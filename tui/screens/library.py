@@ -78,12 +78,13 @@ class LibraryScreen(Screen):
         yield Static(id="library-title")
         yield Static(id="library-header")
         yield ReportTable(id="reports")
-        yield Static(id="library-empty")
+        empty = Static(id="library-empty")
+        empty.display = False  # before it is mounted: no layout of the first frame again
+        yield empty
         yield Static(id="library-date")
         yield KeyBar(keys_for("library") + keys_for("app"), id="keys")
 
     def on_mount(self) -> None:
-        self.query_one("#library-empty").display = False
         self.reload()
         if not self.total and self.app.seed_on_start and not self.index_broken:
             if self.app.locked_by_other or not self.app.home_writable:
