@@ -48,8 +48,8 @@ leave-one-report-out figure.) Then each sentence is pooled with the other
 body sentences of its paragraph: log P'(c | s) = log P(c | s) + lambda * the
 mean over the others t of log P(c | t), lambda = ``PARAGRAPH_WEIGHT`` (2): a
 paragraph of a report states one kind of thing (in the seeds' gold, 95% of
-neighbours within a paragraph share their label, against 86% across
-paragraphs), so a sentence follows its paragraph unless its own evidence is
+neighbours within a paragraph share their label, against 76% across a
+paragraph break), so a sentence follows its paragraph unless its own evidence is
 more than twice the paragraph's. (lambda is the middle of the range, 1 to 3,
 where the seeds' leave-one-report-out macro-F1 and keystrokes are best.) ``score`` is the
 top class's probability, ``margin`` the difference to the runner-up's; a tie
