@@ -8,9 +8,10 @@ queue) for the app's home and annotator, opened at the first request; it
 imports no textual. Every answer is plain data (the core's dataclasses), and
 a failure the user can cause comes back as its message, never as a traceback.
 While no request waits (the app sends one and waits for its answer), it
-writes the features files of the reports imported last (``Suggester.warm``),
-one report at a time, so that opening one finds its features ready instead of
-computing them then.
+writes features files (``Suggester.warm``), one report at a time: of the
+reports it has just computed for a request, then of the reports imported
+last, so that opening one finds its features ready instead of computing them
+then.
 """
 from __future__ import annotations
 

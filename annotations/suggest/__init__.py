@@ -72,11 +72,11 @@ the same content); unwritable is ignored.
 
 **Features file** ``HOME/cache/suggest/features/<text sha256>-<FORMAT>.json``:
 a report's features and prior (they depend on its text, the format and the
-label set, never on the model), written when ``suggest`` first computes them
-and read by a later session instead of computing them again (a 300-sentence
-report: some 20,000 feature strings); ``s.warm()`` writes the next one ahead,
-for the reports imported last (the model's process calls it while idle, so a
-report just imported opens with its features ready). A cache like the model
+label set, never on the model), read by a later session instead of computing
+them again (a 300-sentence report: some 20,000 feature strings). ``s.warm()``
+writes one: of a report ``suggest`` computed, else ahead, for the reports
+imported last; the model's process calls it while idle, so no suggestion
+waits for a write and a report just imported opens with its features ready. A cache like the model
 file: ignored when unreadable or of another format, text or label set.
 
 **Teach queue.** The library's reports in a shuffled order (seeded), scored

@@ -113,6 +113,7 @@ class Suggester:
         self._quality: Quality | None = None
         self._examples: list[tuple[str, int, str]] = []  # (report id, sentence, class)
         self._warm: list[tuple[str, str]] | None = None  # (id, sha) left for warm()
+        self._unsaved: dict[str, _Report] = {}  # text sha -> features suggest() computed
         self._counts = Counts(self.classes)  # of the examples in _counted
         self._counted: dict[tuple[str, int, str], str] = {}  # (sha, sentence, class) -> report id
         self._load()
@@ -154,7 +155,8 @@ class Suggester:
     def _report(self, rid: str, *, keep: bool = False) -> _Report:
         """A library report's features: from memory, else from the features file
         of its text, else computed (from the cached analysis read as lists: no
-        object per token) and, with ``keep``, written to that file."""
+        object per token) and, with ``keep``, left for ``warm`` to write to that
+        file (not while the caller waits)."""
         meta = self.library.get(rid)
         hit = self._reports.get(rid)
         if hit is not None and hit.sha == meta.sha256:
@@ -164,7 +166,7 @@ class Suggester:
         if rep is None:
             rep = self._compute(rid, meta.sha256)
             if keep:
-                self._save_features(rep)
+                self._unsaved[rep.sha] = rep
         self._reports[rid] = rep
         if len(self._reports) > REPORTS_CACHED:
             self._reports.popitem(last=False)
@@ -178,10 +180,14 @@ class Suggester:
             return self._features(text, self.library.open(rid).analysis.to_dict(), sha)
 
     def warm(self) -> bool:
-        """Write the features file of the next of the ``WARM_REPORTS`` reports
-        imported last that has none, so that opening it later finds its
-        features ready (the model's process calls this while no request
-        waits); False when none is left for this session."""
+        """Write one features file: of a report ``suggest`` computed, else of the
+        next of the ``WARM_REPORTS`` reports imported last that has none, so
+        that opening it later finds its features ready (the model's process
+        calls this while no request waits); False when none is left for this
+        session."""
+        if self._unsaved:
+            self._save_features(self._unsaved.pop(next(iter(self._unsaved))))
+            return True
         if self._warm is None:
             rows = self.library.listing("id", "sha256", "imported_at")[::-1]
             rows.sort(key=lambda r: r[2] or "", reverse=True)  # a tie: the end of the library's order first

@@ -90,7 +90,8 @@ def test_the_features_file_is_a_cache_of_what_is_computed(seeded_home):
         sg.train()
         computed = sg.suggest(rid, undecided_only=False)
         path = sg._features_path(Library(seeded_home).get(rid).sha256)
-    assert path.is_file()  # written by the first suggest of the report
+        assert not path.exists()  # not while suggest's caller waits ...
+        assert sg.warm() and path.is_file()  # ... but by the first warm() after it
     with Suggester(seeded_home, "lan") as sg:  # a later session reads it: the same suggestions
         assert sg.suggest(rid, undecided_only=False) == computed
     doc = orjson.loads(path.read_bytes())
@@ -104,6 +105,7 @@ def test_the_features_file_is_a_cache_of_what_is_computed(seeded_home):
         path.write_bytes(broken)  # ... unless it is unreadable, of another format or label set, or odd
         with Suggester(seeded_home, "lan") as sg:
             assert sg.suggest(rid, undecided_only=False) == computed
+            assert sg.warm() and sg._load_features(doc["sha"]) is not None  # written again
 
 
 def test_warm_writes_the_features_files_of_the_reports_imported_last(seeded_home, tmp_path):
