@@ -8,7 +8,8 @@
 The home is synthetic: the library is written straight to disk (benchmarks/corpus.py),
 each text gets an analysis cache entry built by simple rules (sentences, tokens,
 entities: no NLP), and the shards are written through the store's own durable storage.
-BENCH_STORE_REPORTS / BENCH_STORE_PER_REPORT scale it down for a quick look.
+BENCH_STORE_REPORTS / BENCH_STORE_PER_REPORT scale it down for a quick look;
+BENCH_STORE_ONLY=open,tag,export (any of them) runs only those parts.
 """
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ from corpus import write_library  # noqa: E402
 
 N_REPORTS = int(os.environ.get("BENCH_STORE_REPORTS", 10_000))
 PER_REPORT = int(os.environ.get("BENCH_STORE_PER_REPORT", 10))
+ONLY = set(filter(None, os.environ.get("BENCH_STORE_ONLY", "open,tag,export").split(",")))
 N_TAGS = 400
 N_REF_INSERTS = 8
 IDS = uuid.UUID("6a1e7c52-2f0b-4c55-8d0e-3b9a4f1c2d77")  # ids of the synthetic annotations (32 hex)
@@ -300,10 +302,12 @@ def main() -> None:
         sentences = build_home(home, N_REPORTS, PER_REPORT)
         print(f"(setup: {N_REPORTS} reports, {N_REPORTS * PER_REPORT} annotations written "
               f"through the store's storage in {time.perf_counter() - t0:.1f} s)")
-        bench_open(home)
-        sample = bench_tag(home, sentences)
-        bench_reference(tmp, home, sample)
-        bench_export(tmp, home)
+        if "open" in ONLY:
+            bench_open(home)
+        if "tag" in ONLY:
+            bench_reference(tmp, home, bench_tag(home, sentences))
+        if "export" in ONLY:
+            bench_export(tmp, home)
 
 
 if __name__ == "__main__":
