@@ -151,6 +151,31 @@ async def test_strip_cache_re_renders_exactly_what_changed(tui_home, store_facto
         assert rendered == []  # nothing changed: all from the cache
 
 
+async def test_a_long_passage_split_re_renders_only_the_paragraph_it_changes(tui_home,
+                                                                           store_factory):
+    """A passage over both paragraphs, relabelled in the second: the first
+    paragraph draws the same part of a passage as before, so its lines stay
+    cached (a split inside a whole-report passage redraws one paragraph)."""
+    app = app_for(tui_home, store_factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = await open_first(pilot, longest(tui_home))
+        view = reader.view
+        text, analysis = two_paragraphs()
+        p2 = analysis.paragraphs[1].start
+        view.load(text, analysis, [Mark(0, len(text), 0, 2, "A", "green")])
+        await pilot.pause()
+        rendered: list[int] = []
+        real_gutter = view._gutter
+        view._gutter = lambda p, y: rendered.append(y) or real_gutter(p, y)
+        view_lines(view)  # every line cached
+        rendered.clear()
+        view.set_marks([Mark(0, p2 - 2, 0, 1, "A", "green"), Mark(p2, len(text), 2, 2, "R", "red")])
+        cached = [list(view.strip_at(y, 200)) for y in range(view.text_layout.line_count)]
+        assert set(rendered) == set(range(*view.text_layout.paragraph_lines(1)))
+        assert cached == fresh_lines(view)
+
+
 # ---------------------------------------------------------------- scrolling
 
 def cursor_row(view: ReportView) -> int:

@@ -12,6 +12,8 @@ report. Report text is never parsed as markup: styles are spans on a plain Text.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -82,7 +84,7 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
         self.text_layout = TextLayout(text, analysis)
         self.cursor = self.anchor = 0
         self.marks = sorted(marks, key=lambda m: m.start)
-        self._para_marks = self.text_layout.marks_by_paragraph(self.marks)
+        self._para_marks = self._marks_by_paragraph(self.marks)
         self._para_hints = self.text_layout.marks_by_paragraph([])
         self._hints = []
         self._para_cache.clear()
@@ -95,10 +97,27 @@ class ReportView(ScrollView, can_focus=True, inherit_bindings=False):
         """Tagged passages changed: repaint only the paragraphs whose marks differ."""
         old = self._para_marks
         self.marks = sorted(marks, key=lambda m: m.start)
-        self._para_marks = self.text_layout.marks_by_paragraph(self.marks)
+        self._para_marks = self._marks_by_paragraph(self.marks)
         for p, (before, after) in enumerate(zip(old, self._para_marks)):
             if before != after:
                 self._refresh_paragraph(p)
+
+    def _marks_by_paragraph(self, marks: list[Mark]) -> list[tuple[Mark, ...]]:
+        """The marks touching each paragraph, each cut to it: its part there is
+        all the paragraph draws, so a long passage split or merged elsewhere
+        leaves this paragraph's marks equal and its lines are not drawn again."""
+        layout = self.text_layout
+        out = []
+        for p, found in enumerate(layout.marks_by_paragraph(marks)):
+            para = layout.analysis.paragraphs[p]
+            first, last = layout.para_sents[p]
+            out.append(tuple(
+                m if para.start <= m.start and m.end <= para.end else
+                replace(m, start=max(m.start, para.start), end=min(m.end, para.end),
+                        sentence_start=max(m.sentence_start, first),
+                        sentence_end=min(m.sentence_end, last))
+                for m in found))
+        return out
 
     def set_hints(self, hints: list[Hint]) -> None:
         """Suggestions changed: repaint only the paragraphs whose hints differ."""
