@@ -17,6 +17,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import NamedTuple
 
 NONE = type(None)
@@ -148,22 +149,25 @@ def runs(docs: Iterable[dict], *, with_none: bool = False) -> list[list[dict]]:
     with the same label and annotator, in document order; each orphan alone.
     Undecided (note-only) documents are never part of a passage; "none"
     decisions only ``with_none``."""
-    placed = sorted((d for d in docs if d["decided"] and not d["orphaned"]
-                     and (with_none or d["label"] is not None) and d["sentence_start"] >= 0),
-                    key=lambda d: (d["annotator"], d["sentence_start"], d["start"], d["id"]))
+    chosen = [d for d in docs if d["decided"] and (with_none or d["label"] is not None)]
+    placed = sorted((d for d in chosen if not d["orphaned"] and d["sentence_start"] >= 0),
+                    key=_RUN_ORDER)
     out: list[list[dict]] = []
+    last = None
     for d in placed:
-        last = out[-1][-1] if out else None
         if (last is not None and last["annotator"] == d["annotator"]
                 and last["label"] == d["label"]
                 and last["sentence_end"] + 1 == d["sentence_start"]):
             out[-1].append(d)
         else:
             out.append([d])
+        last = d
     out.sort(key=lambda run: (run[0]["start"], run[-1]["end"], run[0]["id"]))  # as merged
-    orphans = sorted((d for d in docs if d["decided"] and d["orphaned"]
-                      and (with_none or d["label"] is not None)), key=lambda d: d["id"])
+    orphans = sorted((d for d in chosen if d["orphaned"]), key=itemgetter("id"))
     return out + [[d] for d in orphans]
+
+
+_RUN_ORDER = itemgetter("annotator", "sentence_start", "start", "id")
 
 
 def merge_run(run: list[dict], text: str | None) -> dict:
