@@ -40,7 +40,7 @@ from .text.sanitize import single_line
 
 _SPACES = re.compile(r"\s+")
 VERSION = "1"  # of the index's schema and keys: another value rebuilds it
-CATALOGUE_SCHEMA = 1  # the catalogue's columns read here (corpus/catalogue.py SCHEMA_VERSION)
+CATALOGUE_SCHEMA = 2  # the catalogue's columns read here (corpus/catalogue.py SCHEMA_VERSION)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (name TEXT PRIMARY KEY, value TEXT);

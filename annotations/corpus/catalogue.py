@@ -9,7 +9,12 @@ the row, and both (title first) in two FTS5 tables that make the filter a
 look-up: ``texts`` (trigram tokenizer: a word of three characters or more is
 a substring match) and ``grams`` (contentless, no positions, over the same
 text with a separator between all characters, so a trigram of it is one or
-two characters of the text: shorter words). The filter means exactly what
+two characters of the text: shorter words). A word of four ASCII letters
+or more is looked up in ``words`` instead (schema 2: each row's distinct
+words of [a-z], contentless, no positions; ``terms`` lists every word
+indexed): the indexed words that hold it, one probe each, where a phrase of
+trigrams checks positions in nearly every report for a common syllable
+("tinh"). The filter means exactly what
 it meant when the TUI folded every text itself: every word of the query
 occurs in the title, id, date or text. Readers keep the ids in table order
 and each recent word's matches as a bool array in that order (``PRAGMA
@@ -57,7 +62,7 @@ import secrets
 import sqlite3
 import stat
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from itertools import compress
 from operator import itemgetter
@@ -71,11 +76,15 @@ from ..home import Home
 from ..models import Analysis, ReportMeta, text_sha256
 from ..text.vietnamese import fold
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 INDEX_VERSION = 1  # library/index.json of the first release (migrated from)
 _HINT = "`baocao repair` rebuilds it from the texts (the damaged file is kept aside)."
 _INDEX_HINT = "Restore it from a backup, or move it away and re-import."
 
+# schema 2: the distinct ASCII words (runs of [a-z]) of each folded title and
+# text, and every word ever indexed (a superset: a word found in it may match none)
+_WORDS = ["CREATE VIRTUAL TABLE words USING fts5 (w, content = '', detail = none, tokenize = 'ascii')",
+          "CREATE TABLE terms (term TEXT PRIMARY KEY) WITHOUT ROWID"]
 _SCHEMA = """
 CREATE TABLE reports (
     n INTEGER PRIMARY KEY,            -- the rowid of the report's folded text in `texts`
@@ -88,20 +97,27 @@ CREATE TABLE reports (
     sha256 TEXT NOT NULL,
     text_file TEXT NOT NULL,
     folded_title TEXT NOT NULL,       -- fold(title id date): the filter
-    meta TEXT NOT NULL                -- the whole ReportMeta as JSON
+    meta TEXT NOT NULL,               -- the whole ReportMeta as JSON
+    date_evidence TEXT NOT NULL DEFAULT ''  -- schema 2: `list` prints it
 );
 CREATE INDEX reports_order ON reports (undated, date, id);
 -- rowid = reports.n: the folded title (with id and date) and the folded canonical text
 CREATE VIRTUAL TABLE texts USING fts5 (title, body, tokenize = 'trigram case_sensitive 1');
 CREATE VIRTUAL TABLE grams USING fts5 (title, body, content = '', detail = none,
                                        tokenize = 'trigram case_sensitive 1');
-"""
-# version -> the statements that take a catalogue from it to version + 1; all
-# steps from an older catalogue's version run in one transaction when it is opened.
-MIGRATIONS: dict[int, list[str]] = {}
+""" + "".join(f"{statement};\n" for statement in _WORDS)
+
+# version -> the steps (SQL, or a function of the connection) that take a catalogue
+# from it to version + 1; all steps from an older catalogue's version run in one
+# transaction when it is opened.
+MIGRATIONS: dict[int, list[str | Callable[[sqlite3.Connection], None]]] = {1: [
+    "ALTER TABLE reports ADD COLUMN date_evidence TEXT NOT NULL DEFAULT ''",
+    "UPDATE reports SET date_evidence = coalesce(json_extract(meta, '$.date_evidence'), '')",
+    *_WORDS, lambda db: _index_words(db, db.execute("SELECT rowid, title, body FROM texts"))]}
 
 _ORDER = "ORDER BY undated, date, id"  # ReportMeta.sort_key (BINARY: code point order)
-_COLUMNS = "(id, undated, date, date_source, title, sentences, sha256, text_file, folded_title, meta)"
+_COLUMNS = ("(id, undated, date, date_source, title, sentences, sha256, text_file, folded_title, "
+            "meta, date_evidence) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
 
 Row = tuple[ReportMeta, str, str]  # (meta, text file name, folded canonical text)
 
@@ -113,7 +129,7 @@ def folded_title(meta: ReportMeta) -> str:
 def _values(meta: ReportMeta, text_file: str) -> tuple:
     return (meta.id, meta.date is None, meta.date or "", meta.date_source, meta.title,
             meta.sentences, meta.sha256, text_file, folded_title(meta),
-            orjson.dumps(meta.to_dict()).decode())
+            orjson.dumps(meta.to_dict()).decode(), meta.date_evidence)
 
 
 WORDS_KEPT = 16  # words whose matches are kept (100 KB each at 100,000 reports)
@@ -136,6 +152,33 @@ def _term(word: str) -> tuple[str, str]:
     if len(word) >= 3:
         return "texts", _phrase(word)
     return "grams", _phrase(SEP.join(word) if len(word) == 2 else f"{SEP}{word}{SEP}")
+
+
+_WORD = re.compile(r"[a-z]+")
+WORD_MIN = 4  # shorter words: one trigram, as quick as a word look-up
+WORDS_OR = 32  # a word inside more indexed words than this is looked up in `texts`
+
+
+def _words_of(title: str, body: str) -> str:
+    """``words``' text of a row: its distinct words of ASCII letters. A word of
+    the filter made of [a-z] only occurs in the folded text exactly when it is
+    inside one of these (it cannot cross a character that ends one). Numbers
+    are left to the trigrams: they are most of a library's distinct words."""
+    return " ".join({*_WORD.findall(title), *_WORD.findall(body)})
+
+
+def _index_words(db: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
+    """Add (rowid, folded title, folded text) rows to ``words`` and ``terms``."""
+    terms: set[str] = set()
+
+    def texts():
+        for n, title, body in rows:
+            words = _words_of(title, body)
+            terms.update(words.split())
+            yield n, words
+
+    db.executemany("INSERT INTO words (rowid, w) VALUES (?, ?)", texts())
+    db.executemany("INSERT OR IGNORE INTO terms VALUES (?)", ((t,) for t in terms))
 
 
 def _now() -> str:
@@ -324,6 +367,7 @@ class Catalogue:
         self._order_cache: tuple | None = None
         self._words: dict = {}  # (table, phrase) -> a word's matches (_flags), until a commit
         self._position = None  # rowid -> its place in table order (numpy array)
+        self._terms: str | None = None  # every indexed word, a line each (with _position)
         self._listed: tuple[bytes, list[str], list[str]] | None = None  # the last query's ids
 
     # ------------------------------------------------------------ opening
@@ -346,7 +390,8 @@ class Catalogue:
             db.close()
             raise NewerCatalogue(f"library catalogue {self.path} was written by a newer baocao "
                                f"(schema {version}); it was not changed", "Upgrade baocao to open it.")
-        if version < 1 or not {"reports", "texts", "grams"} <= tables:
+        if version < 1 or not {"reports", "texts", "grams", *(("words", "terms") if version >= 2
+                                                              else ())} <= tables:
             db.close()
             raise self._error("not a baocao catalogue")
         return db
@@ -389,8 +434,8 @@ class Catalogue:
                 db.execute("BEGIN IMMEDIATE")
                 try:
                     for v in range(version, SCHEMA_VERSION):
-                        for statement in MIGRATIONS[v]:
-                            db.execute(statement)
+                        for step in MIGRATIONS[v]:
+                            step(db) if callable(step) else db.execute(step)
                     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                     db.execute("COMMIT")
                 except BaseException:
@@ -403,10 +448,12 @@ class Catalogue:
                                "Open it once with write access (no other baocao running).") from None
 
     @staticmethod
-    def _index_text(db: sqlite3.Connection, n: int, title: str, body: str) -> None:
-        db.execute("INSERT INTO texts (rowid, title, body) VALUES (?, ?, ?)", (n, title, body))
-        db.execute("INSERT INTO grams (rowid, title, body) VALUES (?, ?, ?)",
-                   (n, _spread(title), _spread(body)))
+    def _index_texts(db: sqlite3.Connection, rows: list[tuple[int, str, str]]) -> None:
+        """Index (rowid, folded title, folded text) rows in ``texts``, ``grams``, ``words``."""
+        db.executemany("INSERT INTO texts (rowid, title, body) VALUES (?, ?, ?)", rows)
+        db.executemany("INSERT INTO grams (rowid, title, body) VALUES (?, ?, ?)",
+                       ((n, _spread(title), _spread(body)) for n, title, body in rows))
+        _index_words(db, rows)
 
     def _fill(self, db: sqlite3.Connection, rows: Iterable[Row]) -> int:
         """Insert rows: every report first, then their texts, so that the rows
@@ -415,10 +462,9 @@ class Catalogue:
         db.execute("BEGIN")
         for meta, name, folded in rows:
             values = _values(meta, name)
-            cur = db.execute(f"INSERT INTO reports {_COLUMNS} VALUES (?,?,?,?,?,?,?,?,?,?)", values)
+            cur = db.execute(f"INSERT INTO reports {_COLUMNS}", values)
             texts.append((cur.lastrowid, values[8], folded))
-        for n, title, body in texts:
-            self._index_text(db, n, title, body)
+        self._index_texts(db, texts)
         db.execute("COMMIT")
         return len(texts)
 
@@ -553,7 +599,7 @@ class Catalogue:
                 if self._order_cache is None or self._order_cache[0] != key:
                     self._order_cache = (key, *self._read_order(db))
                     self._words.clear()
-                    self._position = self._listed = None
+                    self._position = self._listed = self._terms = None
             except sqlite3.Error as exc:
                 raise self._error(exc) from None
             return self._order_cache[1:]
@@ -581,6 +627,7 @@ class Catalogue:
                 import numpy as np  # ~0.1 s: only when a filter is wanted
 
                 ns = self._read(f"SELECT group_concat(n) FROM (SELECT n FROM reports {_ORDER})")[0][0]
+                terms = self._read("SELECT group_concat(term, char(10)) FROM terms")[0][0]
                 self._order()
                 if self._order_cache is not order:  # another process committed meanwhile
                     continue
@@ -588,7 +635,25 @@ class Catalogue:
                 # a rowid not in the table (none is, in a sound catalogue): past the last report
                 position = np.full(int(rowids.max(initial=0)) + 1, len(ids), dtype=np.int64)
                 position[rowids] = np.arange(len(rowids))
+                self._terms = f"\n{terms or ''}\n"
                 self._position = position
+
+    def _lookup(self, word: str) -> tuple[str, str]:
+        """(table, FTS5 query) of a folded word: ``_term``'s, or for a word of
+        WORD_MIN or more ASCII letters, the indexed words holding it
+        in ``words`` (a probe of each, where a phrase of trigrams checks the
+        positions of every report that has them: 25 ms for "tinh" at 100,000
+        reports; '': no word holds it)."""
+        if len(word) < WORD_MIN or not _WORD.fullmatch(word):
+            return _term(word)
+        terms = self._terms  # read by prepare_filter
+        found = set()
+        for hit in re.finditer(word, terms):  # [a-z]: no word holds a newline: one hit per word at least
+            i = hit.start()
+            found.add(terms[terms.rfind("\n", 0, i) + 1:terms.find("\n", i)])
+            if len(found) > WORDS_OR:
+                return _term(word)
+        return "words", " OR ".join(map(_phrase, sorted(found)))
 
     def _flags(self, word: str):
         """Which reports match one folded word: a bool array in table order.
@@ -596,14 +661,15 @@ class Catalogue:
         changes one word at a time, so a keystroke looks up one."""
         import numpy as np
 
-        term = _term(word)
+        term = self._lookup(word)
         flags = self._words.pop(term, None)
         if flags is None:
             table, phrase = term
             position = self._position  # made by _matching
             # one string from SQLite, not a row per report: half the time for 100,000
-            joined = self._read(f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ? "
-                                "AND rowid < ?", (phrase, len(position)))[0][0]
+            joined = phrase and self._read(
+                f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ? AND rowid < ?",
+                (phrase, len(position)))[0][0]
             found = np.zeros(len(self._order_cache[1]) + 1, dtype=bool)
             if joined:
                 found[position[np.fromstring(joined, dtype=np.int64, sep=",")]] = True
@@ -687,7 +753,7 @@ class Catalogue:
         a ReportMeta: columns where the row has them, else read from its JSON by
         SQLite. Rows are read in storage order and sorted here (reading them in
         the index's order costs a seek each)."""
-        known = {"id", "title", "date", "date_source", "sentences", "sha256"}
+        known = {"id", "title", "date", "date_source", "sentences", "sha256", "date_evidence"}
         for name in fields:
             if name not in ReportMeta.__dataclass_fields__:
                 raise ValueError(f"not a ReportMeta field: {name!r}")
@@ -710,7 +776,7 @@ class Catalogue:
             "SELECT group_concat(line, char(10)) FROM (SELECT json_object('id', r.id, "
             "'title', title, 'date', CASE WHEN undated THEN NULL ELSE date END, "
             "'date_source', date_source, "
-            "'date_evidence', nullif(json_extract(meta, '$.date_evidence'), ''), "
+            "'date_evidence', nullif(date_evidence, ''), "
             "'sentences', sentences, 'tagged', coalesce(p.tagged, 0), "
             "'done', json(CASE WHEN p.done THEN 'true' ELSE 'false' END)) AS line "
             "FROM reports r LEFT JOIN p ON p.id = r.id ORDER BY +undated, +date, +r.id)",
@@ -744,12 +810,13 @@ class Catalogue:
                     for meta, name, folded in rows:
                         values = _values(meta, name)
                         n = db.execute(
-                            f"INSERT INTO reports {_COLUMNS} VALUES (?,?,?,?,?,?,?,?,?,?) "
+                            f"INSERT INTO reports {_COLUMNS} "
                             "ON CONFLICT (id) DO UPDATE SET undated = excluded.undated, "
                             "date = excluded.date, date_source = excluded.date_source, "
                             "title = excluded.title, sentences = excluded.sentences, "
                             "sha256 = excluded.sha256, text_file = excluded.text_file, "
-                            "folded_title = excluded.folded_title, meta = excluded.meta "
+                            "folded_title = excluded.folded_title, meta = excluded.meta, "
+                            "date_evidence = excluded.date_evidence "
                             "RETURNING n", values).fetchone()[0]
                         old = db.execute("SELECT title, body FROM texts WHERE rowid = ?",
                                          (n,)).fetchone()
@@ -758,7 +825,9 @@ class Catalogue:
                             db.execute("INSERT INTO grams (grams, rowid, title, body) "
                                        "VALUES ('delete', ?, ?, ?)",
                                        (n, _spread(old[0]), _spread(old[1])))
-                        self._index_text(db, n, values[8], folded)
+                            db.execute("INSERT INTO words (words, rowid, w) VALUES ('delete', ?, ?)",
+                                       (n, _words_of(*old)))
+                        self._index_texts(db, [(n, values[8], folded)])  # before an id twice
                     db.execute("COMMIT")
                 except BaseException:
                     if db.in_transaction:

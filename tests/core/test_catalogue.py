@@ -57,27 +57,65 @@ def test_a_newer_catalogue_is_refused_in_one_line_and_never_written(seeded_home)
     assert _path(seeded_home).read_bytes() == before
 
 
+def _next_schema(monkeypatch, steps: list[str]) -> int:
+    """A baocao one schema newer than this one, whose migration is ``steps``."""
+    version = catalogue.SCHEMA_VERSION
+    monkeypatch.setattr(catalogue, "SCHEMA_VERSION", version + 1)
+    monkeypatch.setattr(catalogue, "MIGRATIONS", {**catalogue.MIGRATIONS, version: steps})
+    return version + 1
+
+
 def test_an_older_catalogue_is_migrated_in_one_transaction(seeded_home, monkeypatch):
     before = _snapshot(Library(seeded_home))
-    monkeypatch.setattr(catalogue, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(catalogue, "MIGRATIONS", {1: [
+    newer = _next_schema(monkeypatch, [
         "ALTER TABLE reports ADD COLUMN pages INTEGER NOT NULL DEFAULT 1",
-        "CREATE INDEX reports_pages ON reports (pages)"]})
+        "CREATE INDEX reports_pages ON reports (pages)"])
     lib = Library(seeded_home)
     assert _snapshot(lib) == before
-    assert _sql(seeded_home, "PRAGMA user_version") == [(2,)]
+    assert _sql(seeded_home, "PRAGMA user_version") == [(newer,)]
     assert _sql(seeded_home, "SELECT DISTINCT pages FROM reports") == [(1,)]
+
+
+def _schema_1(home: Path) -> None:
+    """Take a catalogue back to schema 1 (the first SQLite one: no date_evidence
+    column, no word index)."""
+    db = sqlite3.connect(_path(home), isolation_level=None)
+    try:
+        db.executescript("BEGIN; ALTER TABLE reports DROP COLUMN date_evidence; DROP TABLE words; "
+                         "DROP TABLE terms; PRAGMA user_version = 1; COMMIT;")
+    finally:
+        db.close()
+
+
+def test_a_schema_1_catalogue_gets_the_evidence_column_and_the_word_index(seeded_home, monkeypatch):
+    lib = Library(seeded_home)
+    before, listed = _snapshot(lib), lib._catalogue.list_json({})
+    queries = ("hoi nghi tinh uy", "nghi", "chinh tri", "cuong 2024", "thuong truc")
+    found = {q: lib.ids(q) for q in queries}
+    assert all(found.values()) and any("date_evidence" in m.to_dict() and m.date_evidence
+                                       for m in lib.reports())
+    lib._catalogue.close()
+    _schema_1(seeded_home)
+    steps = []
+    monkeypatch.setattr(catalogue, "MIGRATIONS", {1: [  # every step seen, all in one transaction
+        (lambda db, s=s: (steps.append(db.in_transaction),
+                          s(db) if callable(s) else db.execute(s))[-1])
+        for s in catalogue.MIGRATIONS[1]]})
+    lib = Library(seeded_home)
+    assert _snapshot(lib) == before and lib._catalogue.list_json({}) == listed
+    assert steps and all(steps) and _sql(seeded_home, "PRAGMA user_version") == [(2,)]
+    assert {q: lib.ids(q) for q in queries} == found
+    assert _sql(seeded_home, "SELECT count(*) FROM terms")[0][0] > 100
 
 
 def test_a_failed_migration_changes_nothing(seeded_home, monkeypatch):
     before = _snapshot(Library(seeded_home))
-    monkeypatch.setattr(catalogue, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(catalogue, "MIGRATIONS", {1: [
-        "ALTER TABLE reports ADD COLUMN pages INTEGER", "CREATE INDEX broken ON nowhere (x)"]})
-    with pytest.raises(LibraryError, match="could not be upgraded to 2"):
+    newer = _next_schema(monkeypatch, [
+        "ALTER TABLE reports ADD COLUMN pages INTEGER", "CREATE INDEX broken ON nowhere (x)"])
+    with pytest.raises(LibraryError, match=f"could not be upgraded to {newer}"):
         Library(seeded_home).reports()
     monkeypatch.undo()
-    assert _sql(seeded_home, "PRAGMA user_version") == [(1,)]
+    assert _sql(seeded_home, "PRAGMA user_version") == [(newer - 1,)]
     assert "pages" not in {r[1] for r in _sql(seeded_home, "PRAGMA table_info(reports)")}
     assert _snapshot(Library(seeded_home)) == before
 
@@ -284,3 +322,25 @@ def test_titles_are_those_whose_folded_title_id_or_date_hold_every_word(seeded_h
         assert {rid for rid, _t, _d in got} == want, query
         assert all((t, d) == (lib.get(rid).title, lib.get(rid).date) for rid, t, d in got)
     assert len(lib.titles("a", limit=2)) == 2
+
+
+def test_words_of_four_letters_or_more_are_looked_up_in_the_word_index(seeded_home, monkeypatch):
+    """Such a word is inside the indexed words (`words`), or, held in more than
+    WORDS_OR of them, a phrase of trigrams: the same reports as brute force."""
+    lib = Library(seeded_home)
+    cat = lib._catalogue
+    cat.prepare_filter()
+    haystacks = {m.id: fold(f"{m.title} {m.id} {m.date or ''} {lib.text(m.id)}")
+                 for m in lib.reports()}
+    queries = ("nghi", "uong", "2024", "inh", "hoi nghi", "thuong truc", "zqxw", "tri,", "2024,")
+    for kept in (catalogue.WORDS_OR, 0):  # 0: every word falls back to `texts`
+        monkeypatch.setattr(catalogue, "WORDS_OR", kept)
+        for query in queries:
+            cat._words.clear()
+            want = [rid for rid in lib.ids() if matches_words(query, haystacks[rid])]
+            assert lib.ids(query) == want, (kept, query)
+    monkeypatch.undo()
+    assert cat._lookup("nghi")[0] == "words" and '"nghi"' in cat._lookup("nghi")[1]
+    assert cat._lookup("uong")[1].count(" OR ") >= 2  # cuong, truong, ...
+    assert cat._lookup("zqxw") == ("words", "")  # no indexed word holds it: no report
+    assert {cat._lookup(w)[0] for w in ("inh", "tri,", "2024")} == {"texts"}  # short, or not letters
