@@ -64,6 +64,18 @@ def test_list_json_is_each_report_as_orjson_writes_it_with_the_annotators_progre
     assert b'"tagged":3,"done":true' in expected and b"\\u0001\\n\\t" in expected
 
 
+def test_list_json_without_annotations_is_each_report_as_orjson_writes_its_meta(seeded_home):
+    """No annotations: no progress joined; date_evidence (its own column) is the ReportMeta's."""
+    from annotations.corpus.library import Library
+
+    expected = b"".join(orjson.dumps({
+        "id": m.id, "title": m.title, "date": m.date, "date_source": m.date_source,
+        "date_evidence": m.date_evidence or None, "sentences": m.sentences, "tagged": 0,
+        "done": False}) + b"\n" for m in Library(seeded_home).reports())
+    res = run("list", "--json", home=seeded_home)
+    assert res.exit_code == 0 and res.stdout_bytes == expected and b'"date_evidence":"' in expected
+
+
 def test_date_evidence_says_where_the_date_came_from(seeded_home):
     rows = {r["id"]: r for r in json_lines(run("list", "--json", home=seeded_home).stdout)}
     assert rows["000_04edcb8ab5506732"]["date_evidence"] == "date 2025-03"  # the header line
