@@ -164,7 +164,7 @@ def _words_of(title: str, body: str) -> str:
     the filter made of [a-z] only occurs in the folded text exactly when it is
     inside one of these (it cannot cross a character that ends one). Numbers
     are left to the trigrams: they are most of a library's distinct words."""
-    return " ".join({*_WORD.findall(title), *_WORD.findall(body)})
+    return " ".join(sorted({*_WORD.findall(title), *_WORD.findall(body)}))  # the same at a delete
 
 
 def _index_words(db: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
@@ -438,6 +438,8 @@ class Catalogue:
                             step(db) if callable(step) else db.execute(step)
                     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                     db.execute("COMMIT")
+                    self.notes.append(f"upgraded the library catalogue from schema {version} to "
+                                      f"{SCHEMA_VERSION}")
                 except BaseException:
                     db.execute("ROLLBACK")
                     raise

@@ -104,6 +104,7 @@ def test_a_schema_1_catalogue_gets_the_evidence_column_and_the_word_index(seeded
     lib = Library(seeded_home)
     assert _snapshot(lib) == before and lib._catalogue.list_json({}) == listed
     assert steps and all(steps) and _sql(seeded_home, "PRAGMA user_version") == [(2,)]
+    assert lib.notes == ["upgraded the library catalogue from schema 1 to 2"]
     assert {q: lib.ids(q) for q in queries} == found
     assert _sql(seeded_home, "SELECT count(*) FROM terms")[0][0] > 100
 
