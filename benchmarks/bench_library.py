@@ -88,7 +88,8 @@ def bench_list(tmp: Path, n: int, big: bool = False) -> Path:
     med = statistics.median(times)
     print(f"baocao list --json, {n:,} reports: median {med:.3f} s, max {max(times):.3f} s "
           f"(target <= 1 s median) {verdict(med <= 1.0)}; reference `baocao --help` "
-          f"{statistics.median(ref):.3f} s (library {how}); with baocao's modules compiled "
+          f"{statistics.median(ref):.3f} s (library {how}, catalogue "
+          f"{(home / 'library' / 'catalogue.sqlite').stat().st_size / 1e6:.0f} MB); with baocao's modules compiled "
           f"from source at every run {statistics.median(source):.3f} s")
     return home
 
