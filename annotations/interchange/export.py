@@ -46,6 +46,7 @@ exports to the same target that were killed.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import stat
@@ -366,11 +367,21 @@ _LINE = orjson.OPT_APPEND_NEWLINE
 
 
 def write_jsonl(records, out: BinaryIO) -> int:
-    n = 0
-    for rec in records:  # bytes: a record already encoded (csv, conll, labelstudio)
-        out.write(rec if isinstance(rec, bytes) else orjson.dumps(rec, option=_LINE))
-        n += 1
-    return n
+    """Write the records, one line each. The cyclic garbage collector waits
+    meanwhile: a pass parses every shard and analysis, millions of acyclic
+    containers (freed by reference counting) for which it would rescan the
+    whole heap again and again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        n = 0
+        for rec in records:  # bytes: a record already encoded (csv, conll, labelstudio)
+            out.write(rec if isinstance(rec, bytes) else orjson.dumps(rec, option=_LINE))
+            n += 1
+        return n
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _home_data(home: Home) -> tuple[list[Path], list[Path]]:
