@@ -306,3 +306,26 @@ def test_offsets_into_a_changed_text_are_never_exported(homes):
     assert all(r["start"] < cut for r in placed)
     orphans = [r for r in recs if r.get("orphaned")]
     assert orphans and all(r["start"] is None for r in orphans)
+
+
+def test_write_jsonl_gives_the_garbage_collector_back_even_on_error():
+    import gc
+    import io
+
+    from annotations.interchange.export import write_jsonl
+
+    def records():
+        assert not gc.isenabled()  # paused while the records stream
+        yield {"a": 1}
+        raise OSError("disk full")
+
+    assert gc.isenabled()
+    with pytest.raises(OSError):
+        write_jsonl(records(), io.BytesIO())
+    assert gc.isenabled()
+    gc.disable()  # a caller that had it off keeps it off
+    try:
+        assert write_jsonl([{"a": 1}], io.BytesIO()) == 1
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
