@@ -16,6 +16,7 @@ reason in ``notes``: never a division by zero.
 """
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -211,8 +212,14 @@ def collect(store: AnnotationStore, library: Library, *, annotators: Sequence[st
             annotators is None or a in annotators)) >= 2
 
     shas = dict(library.listing("id", "sha256"))
-    return [u for rid in store.report_ids() if rid in shas and candidate(rid)
-            for u in report_units(store, library, rid, annotators, shas[rid])]
+    collecting = gc.isenabled()
+    gc.disable()  # as export.write_jsonl: the pass makes acyclic containers by the million
+    try:
+        return [u for rid in store.report_ids() if rid in shas and candidate(rid)
+                for u in report_units(store, library, rid, annotators, shas[rid])]
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @dataclass
