@@ -48,6 +48,7 @@ def gold_docs(home) -> dict[int, dict]:
 
 async def open_review(pilot) -> ReviewScreen:
     app = pilot.app
+    await pilot.pause()  # the library (the default screen) has mounted and read its rows
     app.screen.query_one(ReportTable).move_cursor(app.screen.shown.index(RID))
     await pilot.press("v")
     await pilot.pause()
