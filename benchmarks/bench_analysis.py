@@ -167,8 +167,8 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"processes: {len(work)} reports; 1 worker {one:.2f} s, 2 workers {two:.2f} s "
           f"({os.cpu_count()} CPUs, load average {load:.2f} at the end: other work shares them)")
-    print(f"  speed-up {one / two:.2f}x  target >= 1.70  {'PASS' if one / two >= 1.7 else 'MISS'}"
-          f"  (machine ceiling now: {cap:.2f}x for pure-Python work in 2 processes)")
+    print(f"  speed-up {one / two:.3f}x  target >= 1.70  {'PASS' if one / two >= 1.7 else 'MISS'}"
+          f"  (machine ceiling now: {cap:.3f}x for pure-Python work in 2 processes)")
     print(f"  worker CPU for the same reports: 1 worker {cpu[1]:.2f} s, 2 workers {cpu[2]:.2f} s "
           f"({cpu[2] / cpu[1] - 1:+.0%}: the extra work of two processes, caches learnt twice and "
           "results sent back, is small beside what the load takes)")
