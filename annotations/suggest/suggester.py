@@ -113,6 +113,7 @@ class Suggester:
         self._quality: Quality | None = None
         self._examples: list[tuple[str, int, str]] = []  # (report id, sentence, class)
         self._warm: list[tuple[str, str]] | None = None  # (id, sha) left for warm()
+        self._pruned = False  # warm() has pruned the features files this session
         self._unsaved: dict[str, _Report] = {}  # text sha -> features suggest() computed
         self._counts = Counts(self.classes)  # of the examples in _counted
         self._counted: dict[tuple[str, int, str], str] = {}  # (sha, sentence, class) -> report id
@@ -201,7 +202,25 @@ class Suggester:
             except LibraryError:
                 continue  # gone or unreadable: nothing to prepare
             return True
+        if not self._pruned:
+            self._pruned = True
+            self._prune_features()
         return False
+
+    def _prune_features(self) -> None:
+        """Delete the features files of texts no report has any more (a report
+        re-imported with a changed text) and of other formats: the cache would
+        otherwise only grow. Once per session, when warm() has nothing left."""
+        try:
+            current = {sha for (sha,) in self.library.listing("sha256")}
+            with os.scandir(self._features_path("x").parent) as entries:
+                for entry in entries:
+                    sha, _, fmt = entry.name.removesuffix(".json").rpartition("-")
+                    ours = entry.name.endswith(".json") and len(sha) == 64  # not a write's temp file
+                    if ours and (sha not in current or fmt != str(FORMAT)):
+                        os.unlink(entry.path)
+        except (OSError, LibraryError):
+            pass  # a cache: pruned another time
 
     def _features(self, text: str, analysis: dict, sha: str) -> _Report:
         """Features and prior of every sentence (neither depends on the model);

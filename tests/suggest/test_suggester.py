@@ -127,6 +127,25 @@ def test_warm_writes_the_features_files_of_the_reports_imported_last(seeded_home
         assert sg.suggest("new_report", undecided_only=False) == computed
 
 
+def test_warm_prunes_the_features_files_no_report_needs(seeded_home):
+    lib = Library(seeded_home)
+    with Suggester(seeded_home, "lan") as sg:
+        while sg.warm():
+            pass
+        folder = sg._features_path("x").parent
+        kept = {p.name for p in folder.iterdir()}
+        assert kept == {sg._features_path(m.sha256).name for m in lib.reports()}
+        stale = folder / f"{'0' * 64}-3.json"  # a text no report has any more
+        old_format = sg._features_path(lib.reports()[0].sha256).with_name(
+            f"{lib.reports()[0].sha256}-0.json")
+        other = folder / "notes.txt"  # not a features file: left alone
+        for p in (stale, old_format, other):
+            p.write_bytes(b"{}")
+    with Suggester(seeded_home, "lan") as sg:
+        assert not sg.warm()  # every report has its file: nothing to write, so it prunes
+    assert {p.name for p in folder.iterdir()} == kept | {"notes.txt"}
+
+
 def test_suggest_leaves_out_decided_sentences(seeded_home):
     g = body_gold(seeded_home)[:3]
     label(seeded_home, g)
