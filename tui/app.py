@@ -8,6 +8,7 @@ from the cache.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,6 +65,8 @@ class BaocaoApp(App):
         super().__init__()
         self.home = Home.of(home)
         self.library = Library(self.home)
+        # the library's first screen needs the table order: read it meanwhile
+        threading.Thread(target=self.library.read_ahead, name="read-ahead", daemon=True).start()
         self.seed_on_start = seed
         self.store: AnnotationStore | None = None
         self.store_problem = ""

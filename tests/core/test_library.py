@@ -246,6 +246,25 @@ def test_corrupt_catalogue_is_reported_and_not_overwritten(seeded_home):
     assert catalogue.read_bytes() == b"SQLite format 3\x00 but not really" * 100
 
 
+def test_read_ahead_reads_the_order_and_leaves_failures_to_the_next_read(seeded_home):
+    """The TUI reads the table order in a thread while it builds its screen."""
+    import threading
+
+    lib = Library(seeded_home)
+    reader = threading.Thread(target=lib.read_ahead)
+    reader.start()
+    reader.join()
+    assert len(lib) == 5 and len(lib.ids()) == 5  # read in the thread, used here
+    catalogue = seeded_home / "library" / "catalogue.sqlite"
+    for wal in seeded_home.glob("library/catalogue.sqlite-*"):
+        wal.unlink()
+    catalogue.write_bytes(b"SQLite format 3\x00 but not really" * 100)
+    broken = Library(seeded_home)
+    assert broken.read_ahead() is None  # says nothing ...
+    with pytest.raises(LibraryError, match="corrupt"):
+        len(broken)  # ... the open's own read does, as before
+
+
 def test_broken_cache_entry_is_recomputed(seeded_home):
     lib = Library(seeded_home)
     rid = SEED_IDS[0]
