@@ -32,6 +32,7 @@ import orjson
 from .corpus.library import Library
 from .corrections import Rules, form
 from .errors import BaocaoError, StoreError
+from .fsutil import immediate
 from .home import Home
 from .models import Entity
 from .nlp.entities.gazetteer import TITLE_RE
@@ -228,8 +229,7 @@ class EntityIndex:
         if same:
             skip = set(same)
             todo = [rid for rid in todo if rid not in skip]
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(db):
             db.executemany("UPDATE docs SET rules = ? WHERE doc = ?", [(stamp, rid) for rid in same])
             db.execute("DELETE FROM info WHERE name LIKE 'rules:%'")
             db.execute("INSERT INTO info VALUES (?, ?)", (f"rules:{stamp}", _rule_words(rules, me)))
@@ -245,11 +245,6 @@ class EntityIndex:
                 if progress is not None and (n % 500 == 0 or n == len(todo)):
                     progress(n, len(todo))
             self._summarise(db)
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
         return len(todo)
 
     def _differences(self, db: sqlite3.Connection, stamp: str) -> tuple[list, list] | None:

@@ -160,6 +160,21 @@ def remove_stale_temps(path: Path) -> int:
 
 # ---------------------------------------------------------------- writing
 @contextmanager
+def immediate(db) -> Iterator:
+    """One write transaction on an autocommit SQLite connection
+    (``isolation_level=None``): BEGIN IMMEDIATE takes the write lock at once,
+    the block's end commits, an exception (Ctrl-C too) rolls back all of it."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+
+
+@contextmanager
 def atomic_writer(path: Path, *, durable: bool = True, mode: int | None = None,
                   buffering: int = -1, lock: bool = False) -> Iterator[BinaryIO]:
     """A file object whose content replaces ``path`` only when the block ends

@@ -71,7 +71,7 @@ from pathlib import Path
 import orjson
 
 from ..errors import BaocaoError, LibraryError, StoreLocked
-from ..fsutil import fsync_dir
+from ..fsutil import fsync_dir, immediate
 from ..home import Home
 from ..models import Analysis, ReportMeta, text_sha256
 from ..text.vietnamese import fold
@@ -430,19 +430,13 @@ class Catalogue:
     def _migrate(self, db: sqlite3.Connection, version: int) -> None:
         """Run ``MIGRATIONS`` from ``version`` up, all in one transaction."""
         try:
-            with self.home.writer():
-                db.execute("BEGIN IMMEDIATE")
-                try:
-                    for v in range(version, SCHEMA_VERSION):
-                        for step in MIGRATIONS[v]:
-                            step(db) if callable(step) else db.execute(step)
-                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                    db.execute("COMMIT")
-                    self.notes.append(f"upgraded the library catalogue from schema {version} to "
-                                      f"{SCHEMA_VERSION}")
-                except BaseException:
-                    db.execute("ROLLBACK")
-                    raise
+            with self.home.writer(), immediate(db):
+                for v in range(version, SCHEMA_VERSION):
+                    for step in MIGRATIONS[v]:
+                        step(db) if callable(step) else db.execute(step)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self.notes.append(f"upgraded the library catalogue from schema {version} to "
+                              f"{SCHEMA_VERSION}")
         except (BaocaoError, OSError, sqlite3.Error) as exc:
             db.close()
             raise LibraryError(f"library catalogue {self.path} is of schema {version} and could "
@@ -809,8 +803,7 @@ class Catalogue:
         with self._lock:
             db = self.connect(create=True)
             try:
-                db.execute("BEGIN IMMEDIATE")
-                try:
+                with immediate(db):
                     for meta, name, folded in rows:
                         values = _values(meta, name)
                         n = db.execute(
@@ -832,16 +825,11 @@ class Catalogue:
                             db.execute("INSERT INTO words (words, rowid, w) VALUES ('delete', ?, ?)",
                                        (n, _words_of(*old)))
                         self._index_texts(db, [(n, values[8], folded)])  # before an id twice
-                    db.execute("COMMIT")
-                except BaseException:
-                    if db.in_transaction:
-                        db.execute("ROLLBACK")
-                    raise
-                finally:
-                    self._order_cache = None
             except sqlite3.Error as exc:
                 raise LibraryError(f"library catalogue {self.path} could not be written ({exc})",
                                    _HINT) from None
+            finally:
+                self._order_cache = None
 
     def set_source_keys(self, keys: list[tuple[str, str]]) -> None:
         """Set the ``source_key`` of reports, (id, key) pairs, in one transaction
@@ -849,15 +837,9 @@ class Catalogue:
         with self._lock:
             db = self.connect(create=True)
             try:
-                db.execute("BEGIN IMMEDIATE")
-                try:
+                with immediate(db):
                     db.executemany("UPDATE reports SET meta = json_set(meta, '$.source_key', ?) "
                                    "WHERE id = ?", [(key, rid) for rid, key in keys])
-                    db.execute("COMMIT")
-                except BaseException:
-                    if db.in_transaction:
-                        db.execute("ROLLBACK")
-                    raise
             except sqlite3.Error as exc:
                 raise LibraryError(f"library catalogue {self.path} could not be written ({exc})",
                                    _HINT) from None

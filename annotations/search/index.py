@@ -64,6 +64,7 @@ import orjson
 from ..corpus.library import Library
 from ..corrections import Rules
 from ..errors import BaocaoError, InputError, LibraryError, StoreError
+from ..fsutil import immediate
 from ..home import Home
 from ..models import Entity, text_sha256
 from ..store import AnnotationStore
@@ -256,15 +257,14 @@ class SearchIndex:
             raise LibraryError(f"the search index {self.path} is of a newer baocao "
                                f"(version {version}, this one reads {SEARCH_VERSION})", _HINT)
         if version < SEARCH_VERSION:
-            db.execute("BEGIN IMMEDIATE")
-            if db.execute("PRAGMA user_version").fetchone()[0] < SEARCH_VERSION:
-                for (kind, name) in db.execute("SELECT type, name FROM sqlite_master "
-                                               "WHERE type IN ('table', 'view')").fetchall():
-                    if not name.startswith("sents_"):  # FTS5's shadow tables go with it
-                        db.execute(f'DROP {kind} IF EXISTS "{name}"')
-                for statement in _SCHEMA:
-                    db.execute(statement)
-            db.execute("COMMIT")
+            with immediate(db):
+                if db.execute("PRAGMA user_version").fetchone()[0] < SEARCH_VERSION:
+                    for (kind, name) in db.execute("SELECT type, name FROM sqlite_master "
+                                                   "WHERE type IN ('table', 'view')").fetchall():
+                        if not name.startswith("sents_"):  # FTS5's shadow tables go with it
+                            db.execute(f'DROP {kind} IF EXISTS "{name}"')
+                    for statement in _SCHEMA:
+                        db.execute(statement)
         return db
 
     def connect(self) -> sqlite3.Connection:
@@ -336,16 +336,10 @@ class SearchIndex:
                 if db.execute("SELECT count(*) FROM cat.sqlite_master WHERE name = 'reports'"
                               ).fetchone()[0] == 0:
                     return 0  # a catalogue being created
-                db.execute("BEGIN IMMEDIATE")
-                try:
+                with immediate(db):
                     done = self._sync(db)
                     if done >= OPTIMIZE_AFTER:  # one b-tree instead of many segments: faster queries
                         db.execute("INSERT INTO sents (sents) VALUES ('optimize')")
-                    db.execute("COMMIT")
-                except BaseException:
-                    if db.in_transaction:
-                        db.execute("ROLLBACK")
-                    raise
             except sqlite3.Error as exc:
                 raise LibraryError(f"the search index {self.path} could not be updated ({exc})",
                                    _HINT) from None
