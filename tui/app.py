@@ -8,6 +8,7 @@ from the cache.
 from __future__ import annotations
 
 import gc
+import importlib
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -303,41 +304,30 @@ class BaocaoApp(App):
         else:
             self.open_report(order, order.index(report_id))
 
-    def action_teach(self) -> None:
-        from .screens.teach import TeachScreen
+    def _open_screen(self, module: str, name: str) -> None:
+        """Show screen ``name`` of ``tui.screens.<module>`` unless it is on top;
+        imported when first opened, so start-up does not pay for it."""
+        cls = getattr(importlib.import_module(f"{__package__}.screens.{module}"), name)
+        if not isinstance(self.screen, cls):
+            self.push_screen(cls())
 
-        if not isinstance(self.screen, TeachScreen):
-            self.push_screen(TeachScreen())
+    def action_teach(self) -> None:
+        self._open_screen("teach", "TeachScreen")
 
     def action_entities(self) -> None:
-        from .screens.entities import EntitiesScreen
-
-        if not isinstance(self.screen, EntitiesScreen):
-            self.push_screen(EntitiesScreen())
+        self._open_screen("entities", "EntitiesScreen")
 
     def action_timeline(self) -> None:
-        from .screens.timeline import TimelineScreen
-
-        if not isinstance(self.screen, TimelineScreen):
-            self.push_screen(TimelineScreen())
+        self._open_screen("timeline", "TimelineScreen")
 
     def action_search(self) -> None:
-        from .screens.search import SearchScreen
-
-        if not isinstance(self.screen, SearchScreen):
-            self.push_screen(SearchScreen())
+        self._open_screen("search", "SearchScreen")
 
     def action_passages(self) -> None:
-        from .screens.search import PassagesScreen
-
-        if not isinstance(self.screen, PassagesScreen):
-            self.push_screen(PassagesScreen())
+        self._open_screen("search", "PassagesScreen")
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        self._open_screen("help", "HelpScreen")
 
     # ------------------------------------------------------------ palette
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
